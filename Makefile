@@ -1,0 +1,32 @@
+# pulumi-videokit: `make demo` and `make test` are the two commands a fresh clone needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup test unit lint demo demo-down schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+test: setup
+	$(PY) -m pytest -q -p no:cacheprovider
+
+lint: setup
+	$(VENV)/bin/ruff check provider tests scripts
+	$(VENV)/bin/mypy
+
+demo: setup
+	$(PY) scripts/demo.py
+
+demo-down: setup
+	$(PY) scripts/demo.py --down
+
+clean:
+	rm -rf $(VENV) .demo .e2e

@@ -1,0 +1,332 @@
+"""Transport, retries, redaction and pagination: the one seam to HTTP."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from .._version import __version__
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    OutcomeUnknownError,
+    RetryBudgetExceededError,
+    VideoKitError,
+    status_error,
+)
+
+log = logging.getLogger("pulumi_videokit.client")
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+SECRET_HEADERS = frozenset({"x-api-key", "x-tenant-id"})
+SECRET_FIELDS = frozenset(
+    {"apikey", "key", "secret", "secretkey", "accesskey", "streamkey", "signingkey", "token"}
+)
+REDACTED = "***"
+Sleep = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Where and how to reach a tenant.
+
+    ``endpoint`` overrides ``https://{tenant_name}.api.videokit.cloud`` (e.g. the emulator).
+    ``retry_total_seconds`` bounds the time spent retrying one call.
+    """
+
+    api_key: str = field(repr=False)
+    tenant_id: str = field(repr=False)
+    tenant_name: str = ""
+    endpoint: str = ""
+    timeout_seconds: float = 30.0
+    retry_total_seconds: float = 60.0
+    backoff_base_seconds: float = 0.25
+    backoff_max_seconds: float = 8.0
+
+    @property
+    def base_url(self) -> str:
+        if self.endpoint:
+            return self.endpoint.rstrip("/")
+        if not self.tenant_name:
+            raise VideoKitError(
+                "no tenant to talk to: set videokit:tenantName (VIDEOKIT_TENANT_NAME) "
+                "or videokit:endpoint (VIDEOKIT_ENDPOINT)"
+            )
+        return f"https://{self.tenant_name}.api.videokit.cloud"
+
+
+def redact(value: Any, secrets: tuple[str, ...] = ()) -> Any:
+    """Return ``value`` with secret-looking fields and known secret strings masked."""
+    if isinstance(value, Mapping):
+        return {
+            k: REDACTED if str(k).lower() in SECRET_FIELDS else redact(v, secrets)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(v, secrets) for v in value]
+    if isinstance(value, str):
+        for s in secrets:
+            if s:
+                value = value.replace(s, REDACTED)
+    return value
+
+
+_pools: dict[tuple[int, str, float], httpx.Client] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(base_url: str, timeout: float) -> httpx.Client:
+    """One keep-alive pool per process and base URL, created on first use."""
+    key = (os.getpid(), base_url, timeout)
+    with _pools_lock:
+        client = _pools.get(key)
+        if client is None or client.is_closed:
+            client = httpx.Client(
+                timeout=timeout,
+                limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            )
+            _pools[key] = client
+        return client
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    raw = response.headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        try:
+            return max(0.0, parsedate_to_datetime(raw).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
+
+
+def _server_message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    if isinstance(body, dict):
+        status = body.get("status")
+        if isinstance(status, dict) and status.get("message"):
+            return str(status["message"])
+        for key in ("message", "title", "detail", "error"):
+            if isinstance(body.get(key), str):
+                return str(body[key])
+    return ""
+
+
+class Transport:
+    """Sends one logical call, retrying where that is safe.
+
+    GET/PUT/PATCH/DELETE are retried on 429/502/503/504, connection errors and timeouts.
+    A POST is retried only when the server cannot have acted on it (429, or the
+    connection was never made) unless the caller marks it ``idempotent``; a POST whose
+    answer is lost raises :class:`OutcomeUnknownError`.
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        http: httpx.Client | None = None,
+        sleep: Sleep = time.sleep,
+    ) -> None:
+        self.config = config
+        self._http = http
+        self._sleep = sleep
+        self._headers = {
+            "X-Api-Key": config.api_key,
+            "X-Tenant-Id": config.tenant_id,
+            "User-Agent": f"pulumi-videokit/{__version__}",
+            "Accept": "application/json",
+        }
+
+    def __getstate__(self) -> dict[str, Any]:
+        raise TypeError("a videokit Transport holds credentials and is never pickled")
+
+    @property
+    def http(self) -> httpx.Client:
+        if self._http is None:
+            self._http = _pool(self.config.base_url, self.config.timeout_seconds)
+        return self._http
+
+    def _secrets(self) -> tuple[str, ...]:
+        return (self.config.api_key, self.config.tenant_id)
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(
+            self.config.backoff_max_seconds,
+            self.config.backoff_base_seconds * (2 ** (attempt - 1)),
+        )
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Send ``method path`` and return the decoded JSON body (None when empty)."""
+        method = method.upper()
+        safe_to_repeat = method != "POST" if idempotent is None else idempotent
+        query = _clean_params(params)
+        url = self.config.base_url + path
+        deadline = time.monotonic() + self.config.retry_total_seconds
+        attempt = 0
+        while True:
+            attempt += 1
+            error: VideoKitError
+            wait: float | None = None
+            log.debug(
+                "request %s %s params=%s headers=%s body=%s",
+                method,
+                path,
+                query,
+                {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in self._headers.items()},
+                redact(json, self._secrets()),
+            )
+            try:
+                response = self.http.request(
+                    method, url, json=json, params=query, headers=self._headers
+                )
+            except httpx.ConnectError as exc:
+                error = APIConnectionError(
+                    f"{method} {path}: cannot connect to {self.config.base_url}: "
+                    f"{redact(str(exc), self._secrets())}",
+                    method=method,
+                    path=path,
+                )
+                retryable = True
+            except httpx.TimeoutException:
+                retryable = safe_to_repeat
+                cls = APITimeoutError if safe_to_repeat else OutcomeUnknownError
+                error = cls(
+                    f"{method} {path}: timed out after {self.config.timeout_seconds}s"
+                    + ("" if safe_to_repeat else "; the API may have carried it out"),
+                    method=method,
+                    path=path,
+                )
+            except httpx.TransportError as exc:
+                retryable = safe_to_repeat
+                cls = APIConnectionError if safe_to_repeat else OutcomeUnknownError
+                error = cls(
+                    f"{method} {path}: connection lost ({type(exc).__name__})"
+                    + ("" if safe_to_repeat else "; the API may have carried it out"),
+                    method=method,
+                    path=path,
+                )
+            else:
+                log.debug(
+                    "response %s %s -> %s %s",
+                    method,
+                    path,
+                    response.status_code,
+                    redact(_decode(response), self._secrets()),
+                )
+                if response.status_code < 400:
+                    return _decode(response)
+                status = response.status_code
+                wait = _retry_after(response)
+                error = status_error(
+                    method=method,
+                    path=path,
+                    status=status,
+                    server_message=redact(_server_message(response), self._secrets()),
+                    retry_after=wait,
+                )
+                if status == 429:
+                    retryable = True
+                elif status in RETRY_STATUSES:
+                    retryable = safe_to_repeat
+                    if not safe_to_repeat and status in (502, 504):
+                        raise OutcomeUnknownError(
+                            f"{method} {path}: gateway answered {status}; "
+                            "the API may have carried it out",
+                            method=method,
+                            path=path,
+                        ) from error
+                else:
+                    retryable = False
+            if not retryable:
+                raise error
+            delay = max(wait or 0.0, self._backoff(attempt))
+            if time.monotonic() + delay > deadline:
+                raise RetryBudgetExceededError(
+                    f"gave up on {method} {path} after {attempt} attempt(s) within the "
+                    f"{self.config.retry_total_seconds:g}s retry budget; last error: {error}",
+                    method=method,
+                    path=path,
+                    last=error,
+                ) from error
+            log.debug("retrying %s %s in %.2fs after: %s", method, path, delay, error)
+            self._sleep(delay)
+
+    def paginate(
+        self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = 100
+    ) -> Iterator[Any]:
+        """Yield every item of a list endpoint, walking ``page``/``limit``/``hasMore``.
+
+        Bare-array answers are one page.
+        """
+        page = 1
+        while True:
+            body = self.request("GET", path, params={**(params or {}), "page": page, "limit": limit})
+            if isinstance(body, list):
+                yield from body
+                return
+            items = (body or {}).get("items") or []
+            yield from items
+            if not _has_more(body, page, len(items), limit):
+                return
+            page += 1
+
+
+def _has_more(body: Mapping[str, Any], page: int, count: int, limit: int) -> bool:
+    if "hasMore" in body and body["hasMore"] is not None:
+        return bool(body["hasMore"]) and count > 0
+    if body.get("pageCount"):
+        return page < int(body["pageCount"])
+    return count >= limit > 0
+
+
+def _decode(response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _clean_params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not params:
+        return None
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif isinstance(value, (list, tuple)):
+            out[key] = ",".join(str(v) for v in value)
+        else:
+            out[key] = value
+    return out
+
+
+__all__ = ["ClientConfig", "Transport", "redact", "APIStatusError"]

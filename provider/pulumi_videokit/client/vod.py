@@ -1,0 +1,120 @@
+"""VOD: assets, outputs, files and multipart uploads; Transcoder presets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..models import CreatedId, FilePreview, Preset, ServiceResponse, UploadStart, VodAsset, VodFile
+from ..models.streaming import DeletedFile, PartUrl, UploadComplete
+from ..models.vod import DetectedTracks, FileTypes, Languages, OutputCreated
+from ._resource import APIResource, Body, body, seg
+
+
+class VodAssets(APIResource):
+    """``/vod/v1/assets``."""
+
+    def create(self, spec: Body) -> str:
+        created: CreatedId = self._send("POST", "/vod/v1/assets", CreatedId, json=body(spec))
+        return created.id
+
+    def list(self, **filters: Any) -> Iterator[VodAsset]:
+        return self._list("/vod/v1/assets", VodAsset, filters)
+
+    def get(self, asset_id: str) -> VodAsset:
+        return self._get(f"/vod/v1/assets/{seg(asset_id)}", VodAsset)
+
+    def update(self, asset_id: str, patch: Body) -> VodAsset | None:
+        out: VodAsset | None = self._send(
+            "PATCH", f"/vod/v1/assets/{seg(asset_id)}", VodAsset, json=body(patch)
+        )
+        return out
+
+    def delete(self, asset_id: str) -> None:
+        self._send("DELETE", f"/vod/v1/assets/{seg(asset_id)}")
+
+    def delete_many(self, ids: list[str]) -> dict[str, ServiceResponse]:
+        return self._delete_many("/vod/v1/assets/deletemany", ids)
+
+    def add_output(self, asset_id: str, output: Body) -> OutputCreated:
+        out: OutputCreated = self._send(
+            "POST", f"/vod/v1/assets/{seg(asset_id)}/outputs", OutputCreated, json=body(output)
+        )
+        return out
+
+    def remove_output(self, asset_id: str, output_id: str) -> None:
+        self._send("DELETE", f"/vod/v1/assets/{seg(asset_id)}/outputs/{seg(output_id)}")
+
+
+class Files(APIResource):
+    """``/vod/v1/files``, including multipart upload."""
+
+    def start_upload(self, spec: Body) -> UploadStart:
+        out: UploadStart = self._send("POST", "/vod/v1/files/start", UploadStart, json=body(spec))
+        return out
+
+    def part_url(self, file_id: str, part_number: int) -> str:
+        return self._get(f"/vod/v1/files/{seg(file_id)}/part/{part_number}", PartUrl).url
+
+    def complete_upload(self, file_id: str, parts: list[Body]) -> UploadComplete:
+        out: UploadComplete = self._send(
+            "POST", "/vod/v1/files/complete", UploadComplete,
+            json={"fileId": file_id, "parts": [body(p) for p in parts]}, idempotent=True,
+        )
+        return out
+
+    def cancel_upload(self, file_id: str, *, delete: bool | None = None) -> None:
+        self._send(
+            "POST", f"/vod/v1/files/{seg(file_id)}/cancel", params={"delete": delete},
+            idempotent=True,
+        )
+
+    def get(self, file_id: str) -> VodFile:
+        return self._get(f"/vod/v1/files/{seg(file_id)}", VodFile)
+
+    def update(self, file_id: str, patch: Body) -> VodFile | None:
+        out: VodFile | None = self._send(
+            "PATCH", f"/vod/v1/files/{seg(file_id)}", VodFile, json=body(patch)
+        )
+        return out
+
+    def delete(self, file_id: str) -> DeletedFile | None:
+        out: DeletedFile | None = self._send("DELETE", f"/vod/v1/files/{seg(file_id)}", DeletedFile)
+        return out
+
+    def delete_many(self, ids: list[str]) -> dict[str, ServiceResponse]:
+        return self._delete_many("/vod/v1/files/deletemany", ids)
+
+    def list(self, **filters: Any) -> Iterator[VodFile]:
+        return self._list("/vod/v1/files", VodFile, filters)
+
+    def preview(self, file_id: str) -> FilePreview:
+        return self._get(f"/vod/v1/files/{seg(file_id)}/preview", FilePreview)
+
+    def detect(self, file_id: str) -> DetectedTracks:
+        out: DetectedTracks = self._send(
+            "POST", f"/vod/v1/files/{seg(file_id)}/detect", DetectedTracks, idempotent=True
+        )
+        return out
+
+
+class Vod:
+    """The VOD API group."""
+
+    def __init__(self, transport: Any) -> None:
+        self.assets = VodAssets(transport)
+        self.files = Files(transport)
+        self._t = transport
+
+    def file_types(self) -> FileTypes:
+        return FileTypes.model_validate(self._t.request("GET", "/vod/v1/filetypes"))
+
+    def languages(self) -> Languages:
+        return Languages.model_validate(self._t.request("GET", "/vod/v1/languages"))
+
+
+class Transcoder(APIResource):
+    """The Transcoder API group."""
+
+    def presets(self) -> Iterator[Preset]:
+        return self._list("/transcoder/v1/presets", Preset)

@@ -1,0 +1,145 @@
+"""Request parsing, validation and error answers shared by the emulator's routes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+
+from ._faults import FaultPlan
+from ._store import Store
+
+ID_RE = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class EmulatorConfig:
+    """How the emulator behaves."""
+
+    api_key: str = "test-api-key"
+    tenant_id: str = "00000000-0000-0000-0000-000000000001"
+    tenant_name: str = "emulator"
+    transition_seconds: float = 2.0
+    latency_ms: int = 0
+    public_url: str = "http://127.0.0.1:8080"
+
+
+@dataclass
+class Context:
+    """Everything a route needs."""
+
+    config: EmulatorConfig
+    store: Store
+    faults: FaultPlan
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ApiError(Exception):
+    """Answer with a ServiceResponse-shaped error."""
+
+    def __init__(self, status: int, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+
+
+def service_response(status: int, message: str, code: str = "") -> dict[str, Any]:
+    ok = status < 400
+    return {
+        "status": {"code": code or ("success" if ok else "error"), "status": status, "message": message},
+        "success": ok,
+    }
+
+
+def check_id(value: str, what: str = "id") -> str:
+    if not ID_RE.match(value):
+        raise ApiError(400, f"{what} {value!r} does not match ^[a-zA-Z0-9_-]{{1,128}}$")
+    return value
+
+
+def _format_errors(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "body"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+async def read_json(request: Request, *, required: bool = True) -> Any:
+    raw = await request.body()
+    if not raw:
+        if required:
+            raise ApiError(400, "request body is required")
+        return None
+    ctype = request.headers.get("content-type", "")
+    if "json" not in ctype:
+        raise ApiError(415, f"unsupported content type {ctype or '(none)'}: send application/json")
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ApiError(400, f"request body is not valid JSON: {exc}") from None
+
+
+def validate(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(400, _format_errors(exc)) from None
+
+
+def query_list(request: Request, name: str) -> list[str]:
+    values: list[str] = []
+    for raw in request.query_params.getlist(name):
+        values.extend(v for v in raw.split(",") if v)
+    return values
+
+
+def query_bool(request: Request, name: str) -> bool | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    return raw.lower() in ("1", "true", "yes")
+
+
+def page(request: Request, items: Iterable[dict[str, Any]], *, cap: str = "") -> dict[str, Any]:
+    """One page of ``items``, honouring ``page``, ``limit`` (≤ 100) and ``ids``."""
+    params = request.query_params
+    limit_raw = params.get(f"{cap}Limit" if cap else "limit") or params.get("limit") or "100"
+    page_raw = params.get(f"{cap}Page" if cap else "page") or params.get("page") or "1"
+    try:
+        limit, number = int(limit_raw), int(page_raw)
+    except ValueError:
+        raise ApiError(400, "page and limit must be integers") from None
+    if not 1 <= limit <= 100:
+        raise ApiError(400, f"limit must be between 1 and 100, got {limit}")
+    if number < 1:
+        raise ApiError(400, f"page must be 1 or more, got {number}")
+    rows = list(items)
+    ids = set(query_list(request, "ids"))
+    if ids:
+        rows = [r for r in rows if str(r.get("id")) in ids]
+    total = len(rows)
+    chunk = rows[(number - 1) * limit : number * limit]
+    pages = max(1, -(-total // limit))
+    return {
+        "items": chunk,
+        "pageCount": pages,
+        "pageSize": limit,
+        "totalCount": total,
+        "pageNumber": number,
+        "hasMore": number * limit < total,
+    }
+
+
+def pick(source: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    return {k: source[k] for k in keys if k in source}
+
+
+Handler = Callable[..., Any]

@@ -1,0 +1,122 @@
+"""The emulator's state: plain JSON collections, saved atomically after every write."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import secrets
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+COLLECTIONS = (
+    "channels",
+    "events",
+    "domains",
+    "apiKeys",
+    "roles",
+    "assets",
+    "recordings",
+    "vodAssets",
+    "files",
+    "uploads",
+    "images",
+)
+
+DEFAULT_ROLES = {
+    "role-123": "Admin",
+    "role-456": "Editor",
+    "role-viewer": "Viewer",
+}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(value: datetime | None = None) -> str:
+    return (value or now()).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def new_key_material() -> tuple[str, str]:
+    """A fresh API key and the hash the store keeps instead of it."""
+    key = "vk_" + secrets.token_urlsafe(32)
+    return key, hashlib.sha256(key.encode()).hexdigest()
+
+
+class Store:
+    """Thread-safe collections of JSON objects keyed by id.
+
+    With ``path`` set, every committed write is fsynced to a temporary file that
+    atomically replaces the data file, so a killed emulator restarts with every
+    acknowledged write and a readable file.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.data: dict[str, dict[str, Any]] = {name: {} for name in COLLECTIONS}
+        self.data["roles"] = {k: {"id": k, "name": v} for k, v in DEFAULT_ROLES.items()}
+        if path is not None and path.exists():
+            self.load(json.loads(path.read_text(encoding="utf-8")))
+
+    def load(self, raw: dict[str, Any]) -> None:
+        """Merge a data document (the --data file's format) into the store."""
+        with self.lock:
+            for name in COLLECTIONS:
+                value = raw.get(name)
+                if isinstance(value, list):
+                    key = "playerDomainId" if name == "domains" else "id"
+                    value = {str(item[key]): item for item in value}
+                if isinstance(value, dict):
+                    self.data[name].update(copy.deepcopy(value))
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return copy.deepcopy(self.data)
+
+    @contextmanager
+    def write(self) -> Iterator[dict[str, dict[str, Any]]]:
+        """Mutate the collections; the change is saved before the block's caller answers."""
+        with self.lock:
+            before = copy.deepcopy(self.data)
+            try:
+                yield self.data
+            except BaseException:
+                self.data = before
+                raise
+            if self.data != before:
+                self.save()
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        directory = self.path.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".videokit-", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.data, fh, indent=1, sort_keys=True)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+            dir_fd = os.open(directory, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise

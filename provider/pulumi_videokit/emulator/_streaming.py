@@ -1,0 +1,311 @@
+"""Streaming assets, settings, chapters, images, tags, allowed domains, player settings, QR codes."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from ..models import AllowedDomainCreate, AssetSettingsUpdate, AssetUpdate, normalize_url
+from ..models.streaming import SETTING_NAMES
+from ._http import ApiError, Context, check_id, page, pick, query_list, read_json, service_response, validate
+from ._store import iso, new_id
+
+TENANT_SETTINGS = {
+    "tokenRequired": "Enabled",
+    "devToolsAccess": "Disabled",
+    "cap": "Enabled",
+    "analytics": "Enabled",
+    "codeObfuscation": "Enabled",
+}
+ASSET_FIELDS = (
+    "id", "status", "metadata", "outputs", "createDate", "lastModificationDate",
+    "durationMilliseconds", "source", "type", "channelId", "start", "end", "isDrm", "preset",
+    "tokenRequiredPolicy", "title", "description", "tags", "attributes", "images", "chapters",
+    "settings",
+)
+
+
+def public_asset(asset: dict[str, Any]) -> dict[str, Any]:
+    out = dict(asset)
+    own = asset.get("_settings") or {}
+    out["settings"] = {
+        name: {"asset": own.get(name, TENANT_SETTINGS[name]), "tenant": TENANT_SETTINGS[name]}
+        for name in SETTING_NAMES
+    }
+    out["tags"] = [
+        {"id": hashlib.md5(t.encode()).hexdigest()[:8] + "-0000-0000-0000-000000000000", "name": t}
+        for t in asset.get("tags") or []
+    ]
+    out.setdefault("images", {})
+    out.setdefault("chapters", [])
+    out.setdefault("metadata", {"Title": asset.get("title")} if asset.get("title") else {})
+    out.setdefault("tokenRequiredPolicy", {"asset": "inherit", "tenant": "true"})
+    out.setdefault("isDrm", False)
+    return pick(out, ASSET_FIELDS)
+
+
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter()
+    store = ctx.store
+
+    def asset_or_404(data: dict[str, Any], asset_id: str) -> dict[str, Any]:
+        check_id(asset_id, "assetId")
+        asset = data["assets"].get(asset_id)
+        if asset is None:
+            raise ApiError(404, f"asset {asset_id} not found")
+        return asset
+
+    @r.get("/streaming/v1/assets", summary="List Assets")
+    async def list_assets(request: Request) -> Any:
+        q = request.query_params
+        types = set(query_list(request, "types")) | ({q["type"]} if q.get("type") else set())
+        channels = set(query_list(request, "channels")) | (
+            {q["channelId"]} if q.get("channelId") else set()
+        )
+        rows = [public_asset(a) for a in store.snapshot()["assets"].values()]
+        if types:
+            rows = [a for a in rows if a.get("type") in types]
+        if channels:
+            rows = [a for a in rows if a.get("channelId") in channels]
+        return page(request, sorted(rows, key=lambda a: a.get("createDate") or ""))
+
+    @r.get("/streaming/v1/assets/{assetId}", summary="Get Asset Details")
+    async def get_asset(assetId: str) -> Any:
+        return public_asset(asset_or_404(store.snapshot(), assetId))
+
+    @r.patch("/streaming/v1/assets/{assetId}", summary="Update Asset")
+    async def update_asset(assetId: str, request: Request) -> Any:
+        patch = validate(AssetUpdate, await read_json(request)).wire()
+        with store.write() as data:
+            asset = asset_or_404(data, assetId)
+            if "tokenRequiredPolicy" in patch:
+                asset["tokenRequiredPolicy"] = {"asset": patch.pop("tokenRequiredPolicy").lower(), "tenant": "true"}
+            asset.update(patch)
+            asset["lastModificationDate"] = iso()
+            return public_asset(asset)
+
+    @r.patch("/streaming/v1/assets/{assetId}/settings", summary="Update Asset Settings")
+    async def update_settings(assetId: str, request: Request) -> Any:
+        patch = validate(AssetSettingsUpdate, await read_json(request)).wire()
+        with store.write() as data:
+            asset = asset_or_404(data, assetId)
+            asset.setdefault("_settings", {}).update(patch)
+            asset["lastModificationDate"] = iso()
+            return public_asset(asset)
+
+    @r.post("/streaming/v1/assets/{assetId}/chapters", summary="Create Asset Chapters")
+    async def create_chapters(assetId: str, request: Request) -> Any:
+        body = await read_json(request)
+        chapters = validate(AssetUpdate, {"chapters": (body or {}).get("chapters", [])}).wire()
+        with store.write() as data:
+            asset = asset_or_404(data, assetId)
+            for chapter in chapters.get("chapters", []):
+                asset.setdefault("chapters", []).append({"id": new_id(), **chapter})
+        return None
+
+    @r.delete("/streaming/v1/assets/{assetId}/chapters/{chapterId}", summary="Delete Asset Chapter")
+    async def delete_chapter(assetId: str, chapterId: str) -> Any:
+        with store.write() as data:
+            asset = asset_or_404(data, assetId)
+            before = len(asset.get("chapters", []))
+            asset["chapters"] = [c for c in asset.get("chapters", []) if c.get("id") != chapterId]
+            if len(asset["chapters"]) == before:
+                raise ApiError(404, f"chapter {chapterId} not found")
+        return None
+
+    @r.post("/streaming/v1/assets/{assetId}/images", summary="Create Asset Images")
+    async def create_images(assetId: str, request: Request) -> Any:
+        body = await read_json(request)
+        images = (body or {}).get("images")
+        if not isinstance(images, dict):
+            raise ApiError(400, "images must be an object keyed by image name")
+        with store.write() as data:
+            asset = asset_or_404(data, assetId)
+            for key, image in images.items():
+                if not isinstance(image, dict):
+                    raise ApiError(400, f"images.{key} must be an object")
+                asset.setdefault("images", {})[key] = {
+                    "Id": image.get("Id", image.get("id")),
+                    "Name": image.get("Name", image.get("name")),
+                    "Url": image.get("Url", image.get("url")),
+                }
+        return None
+
+    @r.delete("/streaming/v1/assets/{assetId}/images/{imageKey}", summary="Delete Asset Image")
+    async def delete_image(assetId: str, imageKey: str) -> Any:
+        with store.write() as data:
+            asset = asset_or_404(data, assetId)
+            if asset.get("images", {}).pop(imageKey, None) is None:
+                raise ApiError(404, f"image {imageKey} not found")
+        return None
+
+    @r.post("/streaming/v1/assets/{assetId}/tags", summary="Add Asset Tags")
+    async def add_tags(assetId: str, request: Request) -> Any:
+        body = await read_json(request)
+        tags = (body or {}).get("tags")
+        if not isinstance(tags, list) or not tags:
+            raise ApiError(400, "tags is required: a list of {name}")
+        names = [t.get("name") if isinstance(t, dict) else t for t in tags]
+        if not all(isinstance(n, str) and n for n in names):
+            raise ApiError(400, "every tag needs a name")
+        with store.write() as data:
+            asset = asset_or_404(data, assetId)
+            current = asset.setdefault("tags", [])
+            current.extend(n for n in names if n not in current)
+        return None
+
+    @r.delete("/streaming/v1/assets/{assetId}/tags/{tag}", summary="Delete Asset Tag")
+    async def delete_tag(assetId: str, tag: str) -> Any:
+        with store.write() as data:
+            asset = asset_or_404(data, assetId)
+            if tag not in asset.get("tags", []):
+                raise ApiError(404, f"tag {tag} not found")
+            asset["tags"].remove(tag)
+        return None
+
+    # ---- uploaded images ----
+
+    @r.post("/streaming/v1/assets/{assetId}/images/uploaded/start", summary="Start Image Upload")
+    async def start_image_upload(assetId: str, request: Request) -> Any:
+        body = await read_json(request)
+        if not isinstance(body, dict) or not body.get("name") or not isinstance(body.get("fileSize"), int):
+            raise ApiError(400, "name and fileSize are required")
+        with store.write() as data:
+            asset_or_404(data, assetId)
+        from ._vod import begin_upload
+
+        return begin_upload(ctx, body["name"], body["fileSize"], kind="image", asset_id=assetId)
+
+    @r.post("/streaming/v1/assets/{assetId}/images/uploaded/complete", summary="Finish Image Upload")
+    async def complete_image_upload(assetId: str, request: Request) -> Any:
+        from ._vod import finish_upload
+
+        body = await read_json(request)
+        record = finish_upload(ctx, body, kind="image")
+        return {"fileId": record["id"], "fileKey": record["fileKey"], "url": record["url"]}
+
+    @r.get("/streaming/v1/assets/{assetId}/images/uploaded/{fileId}/part/{partNumber}",
+           summary="Get Next Part Upload URL")
+    async def image_part(assetId: str, fileId: str, partNumber: int) -> Any:
+        from ._vod import part_url
+
+        return {"url": part_url(ctx, fileId, partNumber)}
+
+    @r.get("/streaming/v1/assets/{assetId}/images/uploaded", summary="List Images")
+    async def list_images(assetId: str, request: Request) -> Any:
+        data = store.snapshot()
+        asset_or_404(data, assetId)
+        rows = [_public_image(i) for i in data["images"].values() if i.get("assetId") == assetId]
+        return page(request, rows)
+
+    @r.get("/streaming/v1/assets/{assetId}/images/uploaded/{fileId}", summary="Get Image Details")
+    async def get_image(assetId: str, fileId: str) -> Any:
+        image = store.snapshot()["images"].get(fileId)
+        if image is None or image.get("assetId") != assetId:
+            raise ApiError(404, f"image {fileId} not found")
+        return _public_image(image)
+
+    @r.delete("/streaming/v1/assets/{assetId}/images/uploaded/{fileId}", summary="Delete Uploaded Image")
+    async def delete_uploaded(assetId: str, fileId: str) -> Any:
+        with store.write() as data:
+            image = data["images"].get(fileId)
+            if image is None or image.get("assetId") != assetId:
+                raise ApiError(404, f"image {fileId} not found")
+            del data["images"][fileId]
+        return {"deletedFileKey": image["fileKey"]}
+
+    @r.post("/streaming/v1/assets/{assetId}/images/uploaded/deletemany", summary="Delete Multiple Images")
+    async def delete_uploaded_many(assetId: str, request: Request) -> Any:
+        ids = await read_json(request)
+        if not isinstance(ids, list):
+            raise ApiError(400, "body must be an array of file ids")
+        out = {}
+        with store.write() as data:
+            for file_id in ids:
+                image = data["images"].get(file_id)
+                if image is None or image.get("assetId") != assetId:
+                    out[file_id] = service_response(404, "File not found")
+                else:
+                    del data["images"][file_id]
+                    out[file_id] = service_response(200, "File deleted successfully")
+        return out
+
+    @r.get("/streaming/v1/assets/{assetId}/images/frames", summary="Get Image Frames")
+    async def frames(assetId: str) -> Any:
+        asset_or_404(store.snapshot(), assetId)
+        return {
+            f"{assetId}-frame-{n}": {
+                "s3Uri": f"s3://frames/{assetId}/{n}.jpg",
+                "url": f"{ctx.config.public_url}/_files/frames/{assetId}/{n}.jpg",
+            }
+            for n in range(3)
+        }
+
+    # ---- allowed domains ----
+
+    @r.get("/streaming/v1/domains", summary="List Allowed Domains")
+    async def list_domains() -> Any:
+        return [pick(d, ("playerDomainId", "analyticsDomainId", "url"))
+                for d in store.snapshot()["domains"].values()]
+
+    @r.post("/streaming/v1/domains", summary="Add Allow Domain")
+    async def add_domain(request: Request) -> Any:
+        spec = validate(AllowedDomainCreate, await read_json(request))
+        with store.write() as data:
+            wanted = normalize_url(spec.url)
+            if any(normalize_url(d["url"]) == wanted for d in data["domains"].values()):
+                raise ApiError(409, f"domain {spec.url} is already allowed")
+            domain = {"playerDomainId": new_id(), "analyticsDomainId": new_id(), "url": spec.url}
+            data["domains"][domain["playerDomainId"]] = domain
+        return domain
+
+    @r.delete("/streaming/v1/domains", summary="Delete Allow Domain")
+    async def delete_domain(request: Request) -> Any:
+        player = request.query_params.get("playerDomainId")
+        analytics = request.query_params.get("analyticsDomainId")
+        if not player and not analytics:
+            raise ApiError(400, "playerDomainId or analyticsDomainId is required")
+        with store.write() as data:
+            for key, domain in list(data["domains"].items()):
+                if (player and domain["playerDomainId"] == player) or (
+                    analytics and domain["analyticsDomainId"] == analytics
+                ):
+                    del data["domains"][key]
+                    return None
+        raise ApiError(404, "domain not found")
+
+    @r.get("/streaming/v1/settings", summary="Get Settings")
+    async def player_settings() -> Any:
+        data = store.snapshot()
+        return {
+            "tenantId": ctx.config.tenant_id,
+            "tenantName": ctx.config.tenant_name,
+            "playerEncryptedData": "emulated",
+            "contentAcquisitionInfo": {
+                "acquireContentUrl": f"{ctx.config.public_url}/player/v1/acquirecontent",
+                "sourceConfigUrl": f"{ctx.config.public_url}/v1/sourceconfig",
+                "authorization": {"tokenRequiredPolicy": True, "signingAlgorithm": "HS256"},
+            },
+            "allowedDomains": [pick(d, ("playerDomainId", "analyticsDomainId", "url"))
+                               for d in data["domains"].values()],
+            "playerConfigInfo": {"devToolsAccess": False, "analytics": True, "codeObfuscation": True},
+        }
+
+    @r.get("/streaming/v1/qrcode/{id}", summary="Generate QR Code")
+    async def qrcode(id: str) -> Response:
+        check_id(id)
+        asset_or_404(store.snapshot(), id)
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="29" height="29">'
+            f'<title>{id}</title><rect width="29" height="29" fill="#fff"/></svg>'
+        )
+        return Response(content=svg, media_type="image/svg+xml")
+
+    return r
+
+
+def _public_image(image: dict[str, Any]) -> dict[str, Any]:
+    return pick(image, ("id", "fileKey", "status", "fileSize", "s3Uri", "url", "bucket",
+                        "orginalFileName", "name", "createDate", "lastModificationDate"))

@@ -1,0 +1,328 @@
+"""VOD assets and files, multipart uploads (with the part URLs the emulator serves), presets."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from ..models import FileUpdate, FileUploadStart, VodAssetCreate, VodAssetUpdate
+from ..models.vod import OutputCreate
+from ._http import ApiError, Context, check_id, page, pick, read_json, service_response, validate
+from ._store import iso, new_id
+
+PART_SIZE = 5 * 1024 * 1024
+PRESETS = [
+    {"name": "dash_hls_1080p", "description": "HD 1080p adaptive", "createsDownload": False},
+    {"name": "dash_hls_720p", "description": "HD 720p adaptive", "createsDownload": False},
+    {"name": "mp4", "description": "Single MP4 download", "createsDownload": True},
+]
+FILE_TYPES = {"Audio": [".mp3", ".wav"], "Caption": [".txt", ".srt", ".vtt"],
+              "Video": [".mp4", ".mxf", ".mov", ".ts"]}
+FILE_FIELDS = ("id", "tenantId", "fileKey", "metadata", "status", "createDate",
+               "lastModificationDate", "vodAssets", "fileTypes", "fileSize", "s3Uri", "location",
+               "bucket", "orginalFileName", "name", "friendlyName", "tracks", "tags", "attributes")
+VOD_FIELDS = ("id", "preset", "transcodedJobId", "title", "metadata", "tenantId", "createDate",
+              "lastModificationDate", "status", "fileIds", "sources", "endpoints", "outputs",
+              "errorMessage", "durationMilliseconds", "tags", "attributes")
+
+
+def _file_type(name: str) -> str:
+    ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return next((k for k, v in FILE_TYPES.items() if ext in v), "Video")
+
+
+def begin_upload(ctx: Context, name: str, size: int, *, kind: str, asset_id: str = "",
+                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Open a multipart upload and hand out part URLs served by the emulator itself."""
+    if size < 1:
+        raise ApiError(400, "fileSize must be positive")
+    file_id = new_id()
+    parts = max(1, -(-size // PART_SIZE))
+    last = size - PART_SIZE * (parts - 1)
+    key = f"{ctx.config.tenant_id}/sources/{'images/uploaded' if kind == 'image' else 'files'}/{name}"
+    with ctx.store.write() as data:
+        data["uploads"][file_id] = {
+            "id": file_id, "kind": kind, "assetId": asset_id, "name": name, "fileSize": size,
+            "fileKey": key, "partsCount": parts, "etags": {}, "extra": extra or {},
+        }
+    return {
+        "fileId": file_id,
+        "multipartUrls": [part_link(ctx, file_id, n) for n in range(1, parts + 1)],
+        "fileKey": key,
+        "partSize": PART_SIZE if parts > 1 else size,
+        "lastPartSize": last,
+        "partsCount": parts,
+    }
+
+
+def part_link(ctx: Context, file_id: str, number: int) -> str:
+    return f"{ctx.config.public_url}/_upload/{file_id}/{number}"
+
+
+def part_url(ctx: Context, file_id: str, number: int) -> str:
+    upload = ctx.store.snapshot()["uploads"].get(file_id)
+    if upload is None:
+        raise ApiError(404, f"upload {file_id} not found")
+    if not 1 <= number <= upload["partsCount"]:
+        raise ApiError(400, f"partNumber must be between 1 and {upload['partsCount']}")
+    return part_link(ctx, file_id, number)
+
+
+def finish_upload(ctx: Context, body: Any, *, kind: str) -> dict[str, Any]:
+    """Check the parts' ETags and turn the upload into a file or image."""
+    if not isinstance(body, dict) or not isinstance(body.get("fileId"), str):
+        raise ApiError(400, "fileId is required")
+    parts = body.get("parts")
+    if not isinstance(parts, list) or not parts:
+        raise ApiError(400, "parts is required: a list of {partNumber, eTag}")
+    stamp = iso()
+    with ctx.store.write() as data:
+        upload = data["uploads"].get(body["fileId"])
+        if upload is None or upload["kind"] != kind:
+            raise ApiError(404, f"upload {body['fileId']} not found")
+        given = {}
+        for part in parts:
+            if not isinstance(part, dict) or "partNumber" not in part or "eTag" not in part:
+                raise ApiError(400, "each part needs partNumber and eTag")
+            given[int(part["partNumber"])] = str(part["eTag"]).strip('"')
+        expected = {int(k): v for k, v in upload["etags"].items()}
+        if set(given) != set(range(1, upload["partsCount"] + 1)):
+            raise ApiError(400, f"expected parts 1..{upload['partsCount']}, got {sorted(given)}")
+        for number, etag in given.items():
+            if expected.get(number) != etag:
+                raise ApiError(400, f"part {number}: eTag does not match the uploaded part")
+        file_id = upload["id"]
+        record = {
+            "id": file_id, "tenantId": ctx.config.tenant_id, "fileKey": upload["fileKey"],
+            "status": "Completed", "fileSize": upload["fileSize"], "name": upload["name"],
+            "orginalFileName": upload["name"], "bucket": "emulator",
+            "s3Uri": f"s3://emulator/{upload['fileKey']}", "location": upload["fileKey"],
+            "createDate": stamp, "lastModificationDate": stamp,
+            "url": f"{ctx.config.public_url}/_files/{upload['fileKey']}",
+            **upload["extra"],
+        }
+        if kind == "image":
+            record["assetId"] = upload["assetId"]
+            data["images"][file_id] = record
+        else:
+            record.update(fileTypes=_file_type(upload["name"]), vodAssets=[], tags=[], attributes=[],
+                          tracks=[{"trackSelector": {"trackId": "video_1"}, "type": "Video",
+                                   "language": "en", "name": "Video"}])
+            data["files"][file_id] = record
+        del data["uploads"][file_id]
+    return record
+
+
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter()
+    store = ctx.store
+
+    @r.put("/_upload/{fileId}/{partNumber}", include_in_schema=False)
+    async def upload_part(fileId: str, partNumber: int, request: Request) -> Response:
+        content = await request.body()
+        etag = hashlib.md5(content).hexdigest()
+        with store.write() as data:
+            upload = data["uploads"].get(fileId)
+            if upload is None:
+                raise ApiError(404, f"upload {fileId} not found")
+            if not 1 <= partNumber <= upload["partsCount"]:
+                raise ApiError(400, "no such part")
+            upload["etags"][str(partNumber)] = etag
+        return Response(status_code=200, headers={"ETag": f'"{etag}"'})
+
+    def file_or_404(data: dict[str, Any], file_id: str) -> dict[str, Any]:
+        check_id(file_id)
+        record = data["files"].get(file_id)
+        if record is None:
+            raise ApiError(404, f"file {file_id} not found")
+        return record
+
+    @r.post("/vod/v1/files/start", summary="Start File Upload")
+    async def start_upload(request: Request) -> Any:
+        spec = validate(FileUploadStart, await read_json(request)).wire()
+        extra = {"friendlyName": spec["friendlyName"], "metadata": spec.get("metadata", {})}
+        return begin_upload(ctx, spec["name"], spec["fileSize"], kind="file", extra=extra)
+
+    @r.get("/vod/v1/files/{id}/part/{partNumber}", summary="Get Next Part Upload URL")
+    async def next_part(id: str, partNumber: int) -> Any:
+        return {"url": part_url(ctx, id, partNumber)}
+
+    @r.post("/vod/v1/files/complete", summary="Finish File Upload")
+    async def complete_upload(request: Request) -> Any:
+        record = finish_upload(ctx, await read_json(request), kind="file")
+        return {"fileId": record["id"], "fileKey": record["fileKey"]}
+
+    @r.post("/vod/v1/files/{id}/cancel", summary="Cancel File Upload")
+    async def cancel_upload(id: str) -> Any:
+        with store.write() as data:
+            if data["uploads"].pop(id, None) is None:
+                raise ApiError(404, f"upload {id} not found")
+        return None
+
+    @r.post("/vod/v1/files/{id}/detect", summary="Detect File Tracks")
+    async def detect(id: str) -> Any:
+        record = file_or_404(store.snapshot(), id)
+        return {"tracks": record.get("tracks", [])}
+
+    @r.get("/vod/v1/files/{id}/preview", summary="Get File Preview URL")
+    async def preview(id: str) -> Any:
+        record = file_or_404(store.snapshot(), id)
+        return {"link": record.get("url"), "expirationDate": iso()}
+
+    @r.get("/vod/v1/files", summary="List Files")
+    async def list_files(request: Request) -> Any:
+        rows = [pick(f, FILE_FIELDS) for f in store.snapshot()["files"].values()]
+        status = request.query_params.get("status")
+        if status:
+            rows = [f for f in rows if f.get("status") == status]
+        return page(request, rows)
+
+    @r.get("/vod/v1/files/{id}", summary="Get File")
+    async def get_file(id: str) -> Any:
+        return pick(file_or_404(store.snapshot(), id), FILE_FIELDS)
+
+    @r.patch("/vod/v1/files/{id}", summary="Update File")
+    async def update_file(id: str, request: Request) -> Any:
+        patch = validate(FileUpdate, await read_json(request)).wire()
+        with store.write() as data:
+            record = file_or_404(data, id)
+            record.update(patch)
+            record["lastModificationDate"] = iso()
+            return pick(record, FILE_FIELDS)
+
+    @r.delete("/vod/v1/files/{id}", summary="Delete File")
+    async def delete_file(id: str) -> Any:
+        with store.write() as data:
+            record = file_or_404(data, id)
+            del data["files"][id]
+        return {"deletedFileKey": record["fileKey"]}
+
+    @r.post("/vod/v1/files/deletemany", summary="Delete Multiple Files")
+    async def delete_files(request: Request) -> Any:
+        ids = await read_json(request)
+        if not isinstance(ids, list):
+            raise ApiError(400, "body must be an array of file ids")
+        out = {}
+        with store.write() as data:
+            for file_id in ids:
+                found = data["files"].pop(file_id, None) is not None
+                out[file_id] = service_response(200 if found else 404,
+                                                "File deleted successfully" if found else "File not found")
+        return out
+
+    @r.get("/vod/v1/filetypes", summary="Get File Types")
+    async def file_types() -> Any:
+        return {"fileTypes": FILE_TYPES}
+
+    @r.get("/vod/v1/languages", summary="Get Languages")
+    async def languages() -> Any:
+        return {"languages": ["en", "pl", "de", "fr", "pt"]}
+
+    # ---- VOD assets ----
+
+    def vod_or_404(data: dict[str, Any], asset_id: str) -> dict[str, Any]:
+        check_id(asset_id)
+        asset = data["vodAssets"].get(asset_id)
+        if asset is None:
+            raise ApiError(404, f"VOD asset {asset_id} not found")
+        return asset
+
+    @r.post("/vod/v1/assets", summary="Create VOD Asset")
+    async def create_vod(request: Request) -> Any:
+        spec = validate(VodAssetCreate, await read_json(request)).wire()
+        asset_id, stamp = new_id(), iso()
+        with store.write() as data:
+            for source in spec["transcodedSources"]:
+                if source["fileId"] not in data["files"]:
+                    raise ApiError(400, f"fileId {source['fileId']} names no file")
+            if spec["preset"] not in {p["name"] for p in PRESETS}:
+                raise ApiError(400, f"unknown preset {spec['preset']!r} "
+                               f"(allowed: {', '.join(p['name'] for p in PRESETS)})")
+            data["vodAssets"][asset_id] = {
+                "id": asset_id, "preset": spec["preset"], "title": spec.get("title"),
+                "metadata": spec.get("metadata", {}), "tenantId": ctx.config.tenant_id,
+                "status": "Available", "createDate": stamp, "lastModificationDate": stamp,
+                "fileIds": {s["fileId"]: s.get("fileTypesFlag", "Video") for s in spec["transcodedSources"]},
+                "sources": spec["transcodedSources"], "outputs": [], "tags": [], "attributes": [],
+                "transcodedJobId": new_id(), "durationMilliseconds": 60000,
+                "endpoints": [{"id": f"{asset_id}-hls", "accessType": "Http", "format": "HLS",
+                               "url": f"{ctx.config.public_url}/_files/vod/{asset_id}/index.m3u8"}],
+            }
+            for source in spec["transcodedSources"]:
+                data["files"][source["fileId"]].setdefault("vodAssets", []).append(asset_id)
+            data["assets"][asset_id] = {
+                "id": asset_id, "type": "Vod", "source": "Vod", "status": "Available",
+                "title": spec.get("title"), "preset": spec["preset"], "createDate": stamp,
+                "lastModificationDate": stamp, "durationMilliseconds": 60000,
+            }
+        return {"id": asset_id}
+
+    @r.get("/vod/v1/assets", summary="List VOD Assets")
+    async def list_vod(request: Request) -> Any:
+        rows = [pick(a, VOD_FIELDS) for a in store.snapshot()["vodAssets"].values()]
+        return page(request, rows)
+
+    @r.get("/vod/v1/assets/{id}", summary="Get VOD Asset")
+    async def get_vod(id: str) -> Any:
+        return pick(vod_or_404(store.snapshot(), id), VOD_FIELDS)
+
+    @r.patch("/vod/v1/assets/{id}", summary="Update VOD Asset")
+    async def update_vod(id: str, request: Request) -> Any:
+        patch = validate(VodAssetUpdate, await read_json(request)).wire()
+        with store.write() as data:
+            asset = vod_or_404(data, id)
+            asset.update(patch)
+            asset["lastModificationDate"] = iso()
+            return pick(asset, ("id", "title", "metadata", "tags", "attributes", "status",
+                                "createDate", "lastModificationDate"))
+
+    @r.delete("/vod/v1/assets/{id}", summary="Delete VOD Asset")
+    async def delete_vod(id: str) -> Any:
+        with store.write() as data:
+            vod_or_404(data, id)
+            del data["vodAssets"][id]
+            data["assets"].pop(id, None)
+        return None
+
+    @r.post("/vod/v1/assets/deletemany", summary="Delete Multiple VOD Assets")
+    async def delete_vods(request: Request) -> Any:
+        ids = await read_json(request)
+        if not isinstance(ids, list):
+            raise ApiError(400, "body must be an array of asset ids")
+        out = {}
+        with store.write() as data:
+            for asset_id in ids:
+                found = data["vodAssets"].pop(asset_id, None) is not None
+                data["assets"].pop(asset_id, None)
+                out[asset_id] = service_response(200 if found else 404,
+                                                 "Asset deleted successfully" if found else "Asset not found")
+        return out
+
+    @r.post("/vod/v1/assets/{id}/outputs", summary="Add Output to VOD")
+    async def add_vod_output(id: str, request: Request) -> Any:
+        spec = validate(OutputCreate, await read_json(request)).wire()
+        output_id = spec.get("id") or new_id()
+        with store.write() as data:
+            asset = vod_or_404(data, id)
+            if any(o["id"] == output_id for o in asset["outputs"]):
+                raise ApiError(409, f"output {output_id} exists")
+            asset["outputs"].append({"id": output_id, "status": "Processing", **spec})
+        return {"outputId": output_id}
+
+    @r.delete("/vod/v1/assets/{id}/outputs/{outputId}", summary="Remove Output from VOD")
+    async def remove_vod_output(id: str, outputId: str) -> Any:
+        with store.write() as data:
+            asset = vod_or_404(data, id)
+            kept = [o for o in asset["outputs"] if o["id"] != outputId]
+            if len(kept) == len(asset["outputs"]):
+                raise ApiError(404, f"output {outputId} not found")
+            asset["outputs"] = kept
+        return None
+
+    @r.get("/transcoder/v1/presets", summary="List Available Presets")
+    async def presets(request: Request) -> Any:
+        return page(request, PRESETS)
+
+    return r

@@ -1,0 +1,93 @@
+"""Shared model machinery: tolerant API shapes and strict request shapes."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic.alias_generators import to_camel
+
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+def parse_time(value: Any) -> Any:
+    """Accept ``Z``, ``+00:00`` and 7-digit fractions; naive times are UTC."""
+    if isinstance(value, str):
+        text = _FRACTION.sub(r"\1", value.strip())
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            return value
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def format_time(value: datetime) -> str:
+    """Write a time the way the reference's examples do: ISO 8601 with ``+00:00``."""
+    return value.astimezone(UTC).isoformat()
+
+
+Timestamp = Annotated[
+    datetime, BeforeValidator(parse_time), PlainSerializer(format_time, return_type=str)
+]
+
+
+class APIModel(BaseModel):
+    """A shape the API returns: read tolerantly, keep unknown fields."""
+
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, alias_generator=to_camel, frozen=False
+    )
+
+
+class RequestModel(BaseModel):
+    """A shape we send: strict, camelCase on the wire, unknown fields rejected."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        alias_generator=to_camel,
+        str_strip_whitespace=False,
+        validate_assignment=True,
+    )
+
+    def wire(self) -> dict[str, Any]:
+        """The JSON body: camelCase, unset fields left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+T = TypeVar("T")
+
+
+class Page(APIModel, Generic[T]):
+    """One page of a list endpoint."""
+
+    items: list[T] = []
+    page_count: int | None = None
+    page_size: int | None = None
+    total_count: int | None = None
+    page_number: int | None = None
+    has_more: bool | None = None
+
+
+class Status(APIModel):
+    code: str | None = None
+    status: int | str | None = None
+    message: str | None = None
+
+
+class ServiceResponse(APIModel):
+    """The API's generic acknowledgement: ``{"status": {...}, "success": bool}``."""
+
+    status: Status | None = None
+    success: bool | None = None
+
+
+class CreatedId(APIModel):
+    id: str

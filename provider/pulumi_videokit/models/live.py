@@ -1,0 +1,224 @@
+"""Live channels and events."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ._base import APIModel, RequestModel, Timestamp
+
+Redundancy = Literal["SingleInput", "DoubleInput"]
+Latency = Literal["NormalLatency", "ReducedLatency"]
+ActivationMode = Literal["EventBased", "Manual"]
+TransmissionType = Literal["Video", "Audio"]
+Environment = Literal["MediaLive", "MediaLiveAnywhere"]
+MediaPackageVersion = Literal["V1", "V2"]
+ChannelState = Literal["Processing", "Off", "On", "Starting", "Stopping", "Error"]
+ID_PATTERN = r"^[a-zA-Z0-9_-]{1,128}$"
+
+
+class InputLoss(RequestModel):
+    """What viewers see when the input drops."""
+
+    type: Literal["COLOR", "SLATE"]
+    color: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{6}$")
+
+
+class ChannelInput(RequestModel):
+    """The channel's ingest point."""
+
+    type: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$", examples=["RTMP_PUSH"])
+    whitelist_cidr: str | None = None
+    input_loss: InputLoss
+
+    @field_validator("whitelist_cidr")
+    @classmethod
+    def _cidr(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a CIDR block such as 0.0.0.0/0") from None
+        return value
+
+
+class EndpointType(RequestModel):
+    type: str = Field(min_length=1, examples=["HlsDrm", "DashDrm"])
+
+
+class Quality(RequestModel):
+    resolution: str = Field(pattern=r"^\d{3,4}p$", examples=["720p"])
+    frame_rate: int | None = Field(default=None, ge=1, le=120)
+
+
+class RtmpDestination(RequestModel):
+    url: str = Field(pattern=r"^rtmps?://\S+$")
+    stream_key: str | None = None
+
+
+class Restream(RequestModel):
+    protocol: str | None = None
+    id: str | None = None
+    destination: str | None = None
+    rtmp_destinations: list[RtmpDestination] | None = None
+
+
+class ChannelCreate(RequestModel):
+    """Body of Create Channel."""
+
+    name: str = Field(min_length=1, max_length=128)
+    redundancy: Redundancy | None = None
+    latency: Latency | None = None
+    input: ChannelInput
+    endpoints: list[EndpointType] | None = None
+    qualities: list[Quality] | None = None
+    restreams: list[Restream] | None = Field(default=None, max_length=10)
+    activation_mode: ActivationMode | None = None
+    transmission_type: TransmissionType | None = None
+    environment: Environment | None = None
+    media_package_version: MediaPackageVersion | None = None
+
+
+class ChannelUpdate(RequestModel):
+    """Body of Update Channel (PATCH)."""
+
+    automation_disabled: bool | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=128)
+    input: ChannelInput | None = None
+    endpoints: list[EndpointType] | None = None
+    qualities: list[Quality] | None = None
+    restreams: list[Restream] | None = Field(default=None, max_length=10)
+
+
+class Endpoint(APIModel):
+    id: str | None = None
+    access_type: str | None = None
+    format: str | None = None
+    url: str | None = None
+    preset: str | None = None
+    protection: str | None = None
+
+
+class InputDestination(APIModel):
+    url: str | None = None
+
+
+class InputDetails(APIModel):
+    security_group_ips: list[str] | None = None
+
+
+class LiveInput(APIModel):
+    id: str | None = None
+    type: str | None = None
+    destinations: list[InputDestination] | None = None
+    details: InputDetails | None = None
+
+
+class Channel(APIModel):
+    """Get Channel Details / an item of List Channels."""
+
+    id: str
+    name: str | None = None
+    endpoints: list[Endpoint] | None = None
+    archive_endpoint_ids: list[str] | None = None
+    transcode_endpoint_id: str | None = None
+    cdn: dict[str, object] | None = None
+    inputs: list[LiveInput] | None = None
+    encoding: dict[str, object] | None = None
+    status: str | None = None
+    internal_status: str | None = None
+    metadata: dict[str, object] | None = None
+    create_date: Timestamp | None = None
+    last_modification_date: Timestamp | None = None
+    automation_disabled: bool | None = None
+
+
+class ChannelStatus(APIModel):
+    id: str | None = None
+    status: str | None = None
+    internal_status: str | None = None
+
+
+class StatsPoint(APIModel):
+    time: Timestamp | None = None
+    value: float | None = None
+
+
+class StatsMetric(APIModel):
+    id: str | None = None
+    description: str | None = None
+    unit_name: str | None = None
+    unit_symbol: str | None = None
+    data: list[StatsPoint] | None = None
+
+
+class ChannelStats(APIModel):
+    metrics: dict[str, StatsMetric] = {}
+
+
+class ChannelConfiguration(APIModel):
+    id: str | None = None
+    configuration: dict[str, object] | None = None
+
+
+class ChannelLimit(APIModel):
+    limit: int | None = None
+
+
+class EventCreate(RequestModel):
+    """Body of Create Event."""
+
+    channel_id: str = Field(pattern=ID_PATTERN)
+    start: Timestamp
+    end: Timestamp
+    title: str | None = None
+    ensure_channel: bool | None = None
+    metadata: dict[str, str] | None = None
+    tags: list[str] | None = None
+    attributes: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> EventCreate:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+    @field_validator("attributes")
+    @classmethod
+    def _attrs(cls, value: list[str] | None) -> list[str] | None:
+        for item in value or []:
+            if "=" not in item or item.startswith("="):
+                raise ValueError(f"attribute {item!r} must look like key=value")
+        return value
+
+
+class EventUpdate(RequestModel):
+    """Body of Update Event (PATCH)."""
+
+    start: Timestamp | None = None
+    end: Timestamp | None = None
+    title: str | None = None
+    ensure_channel: bool | None = None
+    metadata: dict[str, str] | None = None
+    tags: list[str] | None = None
+    attributes: list[str] | None = None
+
+
+class Event(APIModel):
+    """Get Event Details / an item of List Events."""
+
+    id: str
+    channel_id: str | None = None
+    start: Timestamp | None = None
+    end: Timestamp | None = None
+    title: str | None = None
+    ensure_channel: bool | None = None
+    metadata: dict[str, object] | None = None
+    tags: list[str] | None = None
+    attributes: list[str] | None = None
+    status: str | None = None
+    catchup: dict[str, object] | None = None
+    create_date: Timestamp | None = None
+    last_modification_date: Timestamp | None = None

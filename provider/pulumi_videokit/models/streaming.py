@@ -1,0 +1,199 @@
+"""Streaming assets, their settings, chapters, images and tags; allowed domains; player settings."""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, field_validator
+
+from ._base import APIModel, RequestModel, Timestamp
+
+Toggle = Literal["Enabled", "Disabled"]
+SETTING_NAMES = ("tokenRequired", "devToolsAccess", "cap", "analytics", "codeObfuscation")
+
+
+class SettingValue(APIModel):
+    asset: str | None = None
+    tenant: str | None = None
+
+
+class AssetSettingsState(APIModel):
+    token_required: SettingValue | None = None
+    dev_tools_access: SettingValue | None = None
+    cap: SettingValue | None = None
+    analytics: SettingValue | None = None
+    code_obfuscation: SettingValue | None = None
+
+
+class AssetSettingsUpdate(RequestModel):
+    """Body of Update Asset Settings."""
+
+    token_required: Toggle | None = None
+    dev_tools_access: Toggle | None = None
+    cap: Toggle | None = None
+    analytics: Toggle | None = None
+    code_obfuscation: Toggle | None = None
+
+
+class Image(APIModel):
+    """An asset image; the reference spells its fields ``Id/Name/Url`` and ``id/name/url``."""
+
+    id: str | None = Field(default=None, validation_alias=AliasChoices("id", "Id"))
+    name: str | None = Field(default=None, validation_alias=AliasChoices("name", "Name"))
+    url: str | None = Field(default=None, validation_alias=AliasChoices("url", "Url"))
+
+
+class Chapter(APIModel):
+    """A chapter; the reference spells its bounds ``start/end`` and ``startSecond/endSecond``."""
+
+    id: str | None = None
+    title: str | None = None
+    start_second: int | None = Field(
+        default=None, validation_alias=AliasChoices("startSecond", "start", "start_second")
+    )
+    end_second: int | None = Field(
+        default=None, validation_alias=AliasChoices("endSecond", "end", "end_second")
+    )
+    duration_seconds: int | None = None
+
+
+class Tag(APIModel):
+    id: str | None = None
+    name: str | None = None
+
+
+class Asset(APIModel):
+    """Get Asset Details / an item of List Assets."""
+
+    id: str
+    status: str | None = None
+    metadata: dict[str, object] | None = None
+    outputs: list[dict[str, object]] | None = None
+    create_date: Timestamp | None = None
+    last_modification_date: Timestamp | None = None
+    duration_milliseconds: int | None = None
+    source: str | None = None
+    type: str | None = None
+    channel_id: str | None = None
+    start: Timestamp | None = None
+    end: Timestamp | None = None
+    is_drm: bool | None = None
+    preset: str | None = None
+    token_required_policy: dict[str, object] | str | None = None
+    title: str | None = None
+    description: str | None = None
+    tags: list[Tag | str] | None = None
+    attributes: list[str] | None = None
+    images: dict[str, Image] | None = None
+    chapters: list[Chapter] | None = None
+    settings: AssetSettingsState | None = None
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t if isinstance(t, str) else (t.name or "") for t in self.tags or []]
+
+
+class ChapterInput(RequestModel):
+    title: str
+    start_second: int = Field(ge=0)
+    end_second: int | None = Field(default=None, ge=0)
+
+
+class ImageInput(RequestModel):
+    id: str | None = None
+    name: str | None = None
+    url: str | None = None
+
+
+class AssetUpdate(RequestModel):
+    """Body of Update Asset (PATCH)."""
+
+    title: str | None = None
+    token_required_policy: Literal["Inherit", "True", "False"] | None = None
+    images: dict[str, ImageInput] | None = None
+    chapters: list[ChapterInput] | None = None
+    description: str | None = None
+    tags: list[str] | None = None
+    attributes: list[str] | None = None
+
+
+def normalize_url(url: str) -> str:
+    """Lower-case scheme and host, drop a trailing slash: the form domains compare in."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    netloc = parts.netloc.lower()
+    out = f"{parts.scheme.lower()}://{netloc}{path}"
+    if parts.query:
+        out += f"?{parts.query}"
+    return out
+
+
+class AllowedDomainCreate(RequestModel):
+    """Body of Add Allow Domain."""
+
+    url: str = Field(examples=["https://www.example.com"])
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an http(s) URL such as https://www.example.com")
+        if " " in value.strip():
+            raise ValueError(f"{value!r} contains a space")
+        return value
+
+
+class AllowedDomain(APIModel):
+    player_domain_id: str | None = None
+    analytics_domain_id: str | None = None
+    url: str | None = None
+
+
+class PlayerSettings(APIModel):
+    """Get Settings (player module)."""
+
+    tenant_id: str | None = None
+    tenant_name: str | None = None
+    allowed_domains: list[AllowedDomain] | None = None
+    player_config_info: dict[str, object] | None = None
+
+
+class UploadStart(APIModel):
+    file_id: str
+    multipart_urls: list[str] = []
+    file_key: str | None = None
+    part_size: int | None = None
+    last_part_size: int | None = None
+    parts_count: int | None = None
+
+
+class PartUrl(APIModel):
+    url: str
+
+
+class PartETag(RequestModel):
+    part_number: int = Field(ge=1)
+    e_tag: str = Field(alias="eTag")
+
+
+class UploadComplete(APIModel):
+    file_id: str | None = None
+    file_key: str | None = None
+    url: str | None = None
+
+
+class UploadedImage(APIModel):
+    id: str
+    file_key: str | None = None
+    status: str | None = None
+    file_size: int | None = None
+    url: str | None = None
+    name: str | None = None
+    create_date: Timestamp | None = None
+    last_modification_date: Timestamp | None = None
+
+
+class DeletedFile(APIModel):
+    deleted_file_key: str | None = None
