@@ -19,20 +19,41 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
-@click.option("--data", type=click.Path(dir_okay=False, path_type=Path),
-              help="JSON file that seeds the state and receives every write.")
+@click.option(
+    "--data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON file that seeds the state and receives every write.",
+)
 @click.option("--api-key", default="test-api-key", show_default=True, envvar="VIDEOKIT_API_KEY")
-@click.option("--tenant-id", default="00000000-0000-0000-0000-000000000001", show_default=True,
-              envvar="VIDEOKIT_TENANT_ID")
+@click.option(
+    "--tenant-id",
+    default="00000000-0000-0000-0000-000000000001",
+    show_default=True,
+    envvar="VIDEOKIT_TENANT_ID",
+)
 @click.option("--tenant-name", default="emulator", show_default=True)
-@click.option("--transition-seconds", default=2.0, show_default=True, type=float,
-              help="How long channels stay Starting/Stopping.")
+@click.option(
+    "--transition-seconds",
+    default=2.0,
+    show_default=True,
+    type=float,
+    help="How long channels stay Starting/Stopping.",
+)
 @click.option("--latency-ms", default=0, show_default=True, type=int, help="Added to every request.")
 @click.option("--faults", default="", help="e.g. '429:0.2,503:0.1,drop:every3' (kind:rate[:METHOD[:path]])")
 @click.option("--seed", default=None, type=int, help="Seed for random faults.")
-def emulator(host: str, port: int, data: Path | None, api_key: str, tenant_id: str,
-             tenant_name: str, transition_seconds: float, latency_ms: int, faults: str,
-             seed: int | None) -> None:
+def emulator(
+    host: str,
+    port: int,
+    data: Path | None,
+    api_key: str,
+    tenant_id: str,
+    tenant_name: str,
+    transition_seconds: float,
+    latency_ms: int,
+    faults: str,
+    seed: int | None,
+) -> None:
     """Serve a local Cloud Video Kit API."""
     import uvicorn
 
@@ -42,9 +63,14 @@ def emulator(host: str, port: int, data: Path | None, api_key: str, tenant_id: s
         rules = parse_spec(faults)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--faults") from None
-    config = EmulatorConfig(api_key=api_key, tenant_id=tenant_id, tenant_name=tenant_name,
-                            transition_seconds=transition_seconds, latency_ms=latency_ms,
-                            public_url=f"http://{host}:{port}")
+    config = EmulatorConfig(
+        api_key=api_key,
+        tenant_id=tenant_id,
+        tenant_name=tenant_name,
+        transition_seconds=transition_seconds,
+        latency_ms=latency_ms,
+        public_url=f"http://{host}:{port}",
+    )
     store = Store(data)
     if data is not None and not data.exists():
         store.save()
@@ -55,4 +81,3 @@ def emulator(host: str, port: int, data: Path | None, api_key: str, tenant_id: s
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

@@ -69,8 +69,7 @@ def redact(value: Any, secrets: tuple[str, ...] = ()) -> Any:
     """Return ``value`` with secret-looking fields and known secret strings masked."""
     if isinstance(value, Mapping):
         return {
-            k: REDACTED if str(k).lower() in SECRET_FIELDS else redact(v, secrets)
-            for k, v in value.items()
+            k: REDACTED if str(k).lower() in SECRET_FIELDS else redact(v, secrets) for k, v in value.items()
         }
     if isinstance(value, list):
         return [redact(v, secrets) for v in value]
@@ -166,7 +165,7 @@ class Transport:
         return (self.config.api_key, self.config.tenant_id)
 
     def _backoff(self, attempt: int) -> float:
-        ceiling = min(
+        ceiling: float = min(
             self.config.backoff_max_seconds,
             self.config.backoff_base_seconds * (2 ** (attempt - 1)),
         )
@@ -201,9 +200,7 @@ class Transport:
                 redact(json, self._secrets()),
             )
             try:
-                response = self.http.request(
-                    method, url, json=json, params=query, headers=self._headers
-                )
+                response = self.http.request(method, url, json=json, params=query, headers=self._headers)
             except httpx.ConnectError as exc:
                 error = APIConnectionError(
                     f"{method} {path}: cannot connect to {self.config.base_url}: "
@@ -223,8 +220,8 @@ class Transport:
                 )
             except httpx.TransportError as exc:
                 retryable = safe_to_repeat
-                cls = APIConnectionError if safe_to_repeat else OutcomeUnknownError
-                error = cls(
+                lost = APIConnectionError if safe_to_repeat else OutcomeUnknownError
+                error = lost(
                     f"{method} {path}: connection lost ({type(exc).__name__})"
                     + ("" if safe_to_repeat else "; the API may have carried it out"),
                     method=method,
@@ -255,8 +252,7 @@ class Transport:
                     retryable = safe_to_repeat
                     if not safe_to_repeat and status in (502, 504):
                         raise OutcomeUnknownError(
-                            f"{method} {path}: gateway answered {status}; "
-                            "the API may have carried it out",
+                            f"{method} {path}: gateway answered {status}; the API may have carried it out",
                             method=method,
                             path=path,
                         ) from error
@@ -329,4 +325,4 @@ def _clean_params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
-__all__ = ["ClientConfig", "Transport", "redact", "APIStatusError"]
+__all__ = ["APIStatusError", "ClientConfig", "Transport", "redact"]

@@ -37,9 +37,7 @@ class ApiKeys(APIResource):
         return out
 
     def update(self, key_id: str, spec: Body) -> ApiKey | None:
-        out: ApiKey | None = self._send(
-            "PUT", f"/core/v1/api-key/{seg(key_id)}", ApiKey, json=body(spec)
-        )
+        out: ApiKey | None = self._send("PUT", f"/core/v1/api-key/{seg(key_id)}", ApiKey, json=body(spec))
         return out
 
     def delete(self, key_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -66,14 +67,12 @@ class Channels(APIResource):
         }
         return self._get(f"/live/v1/channels/{seg(channel_id)}/stats", ChannelStats, params)
 
-    def statuses(self, ids: list[str] | None = None) -> list[ChannelStatus]:
+    def statuses(self, ids: builtins.list[str] | None = None) -> builtins.list[ChannelStatus]:
         raw = self._t.request("GET", "/live/v1/channelsstatus", params={"ids": ids})
         return [ChannelStatus.model_validate(x) for x in raw or []]
 
     def configuration(self, channel_id: str) -> ChannelConfiguration:
-        return self._get(
-            f"/live/v1/channels/{seg(channel_id)}/configuration", ChannelConfiguration
-        )
+        return self._get(f"/live/v1/channels/{seg(channel_id)}/configuration", ChannelConfiguration)
 
     def limit(self) -> ChannelLimit:
         return self._get("/live/v1/channels/limit", ChannelLimit)
@@ -93,15 +92,13 @@ class Events(APIResource):
         return created.id
 
     def update(self, event_id: str, patch: Body) -> Event | None:
-        out: Event | None = self._send(
-            "PATCH", f"/live/v1/events/{seg(event_id)}", Event, json=body(patch)
-        )
+        out: Event | None = self._send("PATCH", f"/live/v1/events/{seg(event_id)}", Event, json=body(patch))
         return out
 
     def delete(self, event_id: str) -> None:
         self._send("DELETE", f"/live/v1/events/{seg(event_id)}")
 
-    def delete_many(self, ids: list[str]) -> dict[str, ServiceResponse]:
+    def delete_many(self, ids: builtins.list[str]) -> dict[str, ServiceResponse]:
         return self._delete_many("/live/v1/events/deletemany", ids)
 
 

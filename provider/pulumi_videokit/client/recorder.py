@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,13 +32,11 @@ class Recordings(APIResource):
     def delete(self, recording_id: str) -> None:
         self._send("DELETE", f"/cvr/v1/recordings/{seg(recording_id)}")
 
-    def delete_many(self, ids: list[str]) -> dict[str, ServiceResponse]:
+    def delete_many(self, ids: builtins.list[str]) -> dict[str, ServiceResponse]:
         return self._delete_many("/cvr/v1/recordings/deletemany", ids)
 
     def add_output(self, recording_id: str, output: Body) -> Any:
-        return self._send(
-            "POST", f"/cvr/v1/recordings/{seg(recording_id)}/outputs", json=body(output)
-        )
+        return self._send("POST", f"/cvr/v1/recordings/{seg(recording_id)}/outputs", json=body(output))
 
     def remove_output(self, recording_id: str, output_id: str) -> None:
         self._send("DELETE", f"/cvr/v1/recordings/{seg(recording_id)}/outputs/{seg(output_id)}")

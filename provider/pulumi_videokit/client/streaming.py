@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,7 +40,7 @@ class Assets(APIResource):
         )
         return out
 
-    def create_chapters(self, asset_id: str, chapters: list[Body]) -> None:
+    def create_chapters(self, asset_id: str, chapters: builtins.list[Body]) -> None:
         self._send(
             "POST",
             f"/streaming/v1/assets/{seg(asset_id)}/chapters",
@@ -54,14 +55,12 @@ class Assets(APIResource):
         for key, image in images.items():
             data = body(image) or {}
             wire[key] = {k[:1].upper() + k[1:]: v for k, v in data.items()}
-        self._send(
-            "POST", f"/streaming/v1/assets/{seg(asset_id)}/images", json={"images": wire}
-        )
+        self._send("POST", f"/streaming/v1/assets/{seg(asset_id)}/images", json={"images": wire})
 
     def delete_image(self, asset_id: str, image_key: str) -> None:
         self._send("DELETE", f"/streaming/v1/assets/{seg(asset_id)}/images/{seg(image_key)}")
 
-    def add_tags(self, asset_id: str, tags: list[str]) -> None:
+    def add_tags(self, asset_id: str, tags: builtins.list[str]) -> None:
         self._send(
             "POST",
             f"/streaming/v1/assets/{seg(asset_id)}/tags",
@@ -81,20 +80,23 @@ class UploadedImages(APIResource):
 
     def start(self, asset_id: str, *, name: str, file_size: int) -> UploadStart:
         out: UploadStart = self._send(
-            "POST", self._root(asset_id) + "/start", UploadStart,
+            "POST",
+            self._root(asset_id) + "/start",
+            UploadStart,
             json={"name": name, "fileSize": file_size},
         )
         return out
 
     def part_url(self, asset_id: str, file_id: str, part_number: int) -> str:
-        return self._get(
-            f"{self._root(asset_id)}/{seg(file_id)}/part/{part_number}", PartUrl
-        ).url
+        return self._get(f"{self._root(asset_id)}/{seg(file_id)}/part/{part_number}", PartUrl).url
 
-    def complete(self, asset_id: str, file_id: str, parts: list[Body]) -> UploadComplete:
+    def complete(self, asset_id: str, file_id: str, parts: builtins.list[Body]) -> UploadComplete:
         out: UploadComplete = self._send(
-            "POST", self._root(asset_id) + "/complete", UploadComplete,
-            json={"fileId": file_id, "parts": [body(p) for p in parts]}, idempotent=True,
+            "POST",
+            self._root(asset_id) + "/complete",
+            UploadComplete,
+            json={"fileId": file_id, "parts": [body(p) for p in parts]},
+            idempotent=True,
         )
         return out
 
@@ -105,12 +107,10 @@ class UploadedImages(APIResource):
         return self._get(f"{self._root(asset_id)}/{seg(file_id)}", UploadedImage)
 
     def delete(self, asset_id: str, file_id: str) -> DeletedFile | None:
-        out: DeletedFile | None = self._send(
-            "DELETE", f"{self._root(asset_id)}/{seg(file_id)}", DeletedFile
-        )
+        out: DeletedFile | None = self._send("DELETE", f"{self._root(asset_id)}/{seg(file_id)}", DeletedFile)
         return out
 
-    def delete_many(self, asset_id: str, ids: list[str]) -> dict[str, ServiceResponse]:
+    def delete_many(self, asset_id: str, ids: builtins.list[str]) -> dict[str, ServiceResponse]:
         return self._delete_many(self._root(asset_id) + "/deletemany", ids)
 
     def frames(self, asset_id: str) -> Any:
@@ -120,15 +120,13 @@ class UploadedImages(APIResource):
 class Domains(APIResource):
     """``/streaming/v1/domains``: the player's allowed domains."""
 
-    def list(self) -> list[AllowedDomain]:
+    def list(self) -> builtins.list[AllowedDomain]:
         raw = self._t.request("GET", "/streaming/v1/domains")
         items = raw.get("items", []) if isinstance(raw, dict) else raw or []
         return [AllowedDomain.model_validate(x) for x in items]
 
     def create(self, url: str) -> AllowedDomain:
-        out: AllowedDomain = self._send(
-            "POST", "/streaming/v1/domains", AllowedDomain, json={"url": url}
-        )
+        out: AllowedDomain = self._send("POST", "/streaming/v1/domains", AllowedDomain, json={"url": url})
         return out
 
     def delete(self, *, player_domain_id: str | None, analytics_domain_id: str | None) -> None:

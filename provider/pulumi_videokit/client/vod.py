@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,7 +34,7 @@ class VodAssets(APIResource):
     def delete(self, asset_id: str) -> None:
         self._send("DELETE", f"/vod/v1/assets/{seg(asset_id)}")
 
-    def delete_many(self, ids: list[str]) -> dict[str, ServiceResponse]:
+    def delete_many(self, ids: builtins.list[str]) -> dict[str, ServiceResponse]:
         return self._delete_many("/vod/v1/assets/deletemany", ids)
 
     def add_output(self, asset_id: str, output: Body) -> OutputCreated:
@@ -56,16 +57,21 @@ class Files(APIResource):
     def part_url(self, file_id: str, part_number: int) -> str:
         return self._get(f"/vod/v1/files/{seg(file_id)}/part/{part_number}", PartUrl).url
 
-    def complete_upload(self, file_id: str, parts: list[Body]) -> UploadComplete:
+    def complete_upload(self, file_id: str, parts: builtins.list[Body]) -> UploadComplete:
         out: UploadComplete = self._send(
-            "POST", "/vod/v1/files/complete", UploadComplete,
-            json={"fileId": file_id, "parts": [body(p) for p in parts]}, idempotent=True,
+            "POST",
+            "/vod/v1/files/complete",
+            UploadComplete,
+            json={"fileId": file_id, "parts": [body(p) for p in parts]},
+            idempotent=True,
         )
         return out
 
     def cancel_upload(self, file_id: str, *, delete: bool | None = None) -> None:
         self._send(
-            "POST", f"/vod/v1/files/{seg(file_id)}/cancel", params={"delete": delete},
+            "POST",
+            f"/vod/v1/files/{seg(file_id)}/cancel",
+            params={"delete": delete},
             idempotent=True,
         )
 
@@ -73,16 +79,14 @@ class Files(APIResource):
         return self._get(f"/vod/v1/files/{seg(file_id)}", VodFile)
 
     def update(self, file_id: str, patch: Body) -> VodFile | None:
-        out: VodFile | None = self._send(
-            "PATCH", f"/vod/v1/files/{seg(file_id)}", VodFile, json=body(patch)
-        )
+        out: VodFile | None = self._send("PATCH", f"/vod/v1/files/{seg(file_id)}", VodFile, json=body(patch))
         return out
 
     def delete(self, file_id: str) -> DeletedFile | None:
         out: DeletedFile | None = self._send("DELETE", f"/vod/v1/files/{seg(file_id)}", DeletedFile)
         return out
 
-    def delete_many(self, ids: list[str]) -> dict[str, ServiceResponse]:
+    def delete_many(self, ids: builtins.list[str]) -> dict[str, ServiceResponse]:
         return self._delete_many("/vod/v1/files/deletemany", ids)
 
     def list(self, **filters: Any) -> Iterator[VodFile]:

@@ -28,7 +28,10 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/faults")
     async def faults() -> Any:
-        return {"rules": [x.public() for x in ctx.faults.rules], "injected": dict(ctx.faults.injected)}
+        return {
+            "rules": [x.public() for x in ctx.faults.rules],
+            "injected": dict(ctx.faults.injected),
+        }
 
     @r.put("/faults")
     async def set_faults(request: Request) -> Any:
@@ -37,7 +40,9 @@ def router(ctx: Context) -> APIRouter:
             if isinstance(body, dict) and "spec" in body:
                 rules = parse_spec(str(body["spec"]))
             else:
-                rules = [FaultRule(**item) for item in (body.get("rules", []) if isinstance(body, dict) else body)]
+                rules = [
+                    FaultRule(**item) for item in (body.get("rules", []) if isinstance(body, dict) else body)
+                ]
         except (TypeError, ValueError) as exc:
             raise ApiError(400, str(exc)) from None
         ctx.faults.replace(rules)
@@ -56,7 +61,7 @@ def router(ctx: Context) -> APIRouter:
             for name, items in body.items():
                 rows = items if isinstance(items, list) else list(items.values())
                 for item in rows:
-                    key = item.get("playerDomainId") if name == "domains" else item.get("id")
+                    key = item.get({"domains": "playerDomainId", "presets": "name"}.get(name, "id"))
                     data[name][str(key)] = item
         return {"seeded": {k: len(v) for k, v in body.items()}}
 

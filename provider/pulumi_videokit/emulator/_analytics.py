@@ -19,7 +19,11 @@ QUERIES = {
     "/streaming/v1/analytics/queries/avg": ("Get Queries Avg Analytics", "avg", True),
     "/streaming/v1/analytics/queries/count": ("Get Queries Count Analytics", "count", True),
     "/streaming/v1/analytics/queries/sum": ("Get Queries Sum Analytics", "sum", True),
-    "/streaming/v1/analytics/metrics/max_concurrentviewers": ("Get Max Concurrent Viewers", "max", False),
+    "/streaming/v1/analytics/metrics/max_concurrentviewers": (
+        "Get Max Concurrent Viewers",
+        "max",
+        False,
+    ),
 }
 INTERVALS = {"MINUTE": 60, "HOUR": 3600, "DAY": 86400, "MONTH": 30 * 86400}
 
@@ -35,7 +39,8 @@ def _rows(body: dict[str, Any]) -> list[list[int]]:
     limit = int(body.get("limit") or 200)
     if not 1 <= limit <= 200:
         raise ApiError(400, "limit must be between 1 and 200")
-    rows, t = [], start
+    rows: list[list[int]] = []
+    t = start
     while t < end and len(rows) < limit:
         rows.append([int(t.timestamp() * 1000), 0])
         t += timedelta(seconds=step)
@@ -58,8 +63,10 @@ def router(ctx: Context) -> APIRouter:
             return {
                 "rowCount": len(rows),
                 "rows": rows,
-                "columnLabels": [{"key": "TIMESTAMP", "label": "Timestamp"},
-                                 {"key": key, "label": f"{key} ({label})"}],
+                "columnLabels": [
+                    {"key": "TIMESTAMP", "label": "Timestamp"},
+                    {"key": key, "label": f"{key} ({label})"},
+                ],
                 "contextDescription": [{"label": key, "description": f"{label} of {key}"}],
             }
 
@@ -71,7 +78,10 @@ def router(ctx: Context) -> APIRouter:
         body = await read_json(request, required=False) or {}
         limit = int(body.get("limit") or 100) if isinstance(body, dict) else 100
         _ = now()
-        return {"impressions": [{"impressionId": f"00000000-0000-0000-0000-{n:012d}"}
-                                for n in range(min(limit, 3))]}
+        return {
+            "impressions": [
+                {"impressionId": f"00000000-0000-0000-0000-{n:012d}"} for n in range(min(limit, 3))
+            ]
+        }
 
     return r

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 
 from ..models import ApiKeyWrite
 from ._http import ApiError, Context, page, pick, read_json, validate
-from ._store import iso, new_id, new_key_material
+from ._store import Data, iso, new_id, new_key_material
 
 KEY_FIELDS = ("id", "name", "roleName", "roleId", "createdAt")
 
@@ -17,16 +17,18 @@ def router(ctx: Context) -> APIRouter:
     r = APIRouter()
     store = ctx.store
 
-    def key_or_404(data: dict[str, Any], key_id: str) -> dict[str, Any]:
+    def key_or_404(data: Data, key_id: str) -> dict[str, Any]:
         key = data["apiKeys"].get(key_id)
         if key is None:
             raise ApiError(404, f"API key {key_id} not found")
         return key
 
-    def role_name(data: dict[str, Any], role_id: str) -> str:
+    def role_name(data: Data, role_id: str) -> str:
         role = data["roles"].get(role_id)
         if role is None:
-            raise ApiError(400, f"roleId {role_id!r} names no role (known: {', '.join(sorted(data['roles']))})")
+            raise ApiError(
+                400, f"roleId {role_id!r} names no role (known: {', '.join(sorted(data['roles']))})"
+            )
         return str(role["name"])
 
     @r.get("/core/v1/settings/tenant/{id}/status", summary="Get Tenant Status")
@@ -41,8 +43,10 @@ def router(ctx: Context) -> APIRouter:
         query = request.query_params.get("Query")
         if query:
             rows = [k for k in rows if query.lower() in k["name"].lower()]
-        rows.sort(key=lambda k: str(k.get(request.query_params.get("Sort") or "createdAt") or ""),
-                  reverse=request.query_params.get("Desc") == "true")
+        rows.sort(
+            key=lambda k: str(k.get(request.query_params.get("Sort") or "createdAt") or ""),
+            reverse=request.query_params.get("Desc") == "true",
+        )
         return page(request, rows, cap="")
 
     @r.get("/core/v1/api-key/{id}", summary="Get Single API Key")
@@ -56,8 +60,12 @@ def router(ctx: Context) -> APIRouter:
         material, digest = new_key_material()
         with store.write() as data:
             data["apiKeys"][key_id] = {
-                "id": key_id, "name": spec.name, "roleId": spec.role_id,
-                "roleName": role_name(data, spec.role_id), "createdAt": iso(), "keyHash": digest,
+                "id": key_id,
+                "name": spec.name,
+                "roleId": spec.role_id,
+                "roleName": role_name(data, spec.role_id),
+                "createdAt": iso(),
+                "keyHash": digest,
             }
         # Key material is shown once, on create; the store keeps only its hash.
         return {"id": key_id, "name": spec.name, "roleId": spec.role_id, "key": material}

@@ -13,6 +13,11 @@ FaultKind = Literal["429", "500", "502", "503", "504", "latency", "drop", "timeo
 KINDS: tuple[str, ...] = ("429", "500", "502", "503", "504", "latency", "drop", "timeout")
 #: Faults that happen after the request was carried out.
 AFTER_COMMIT = frozenset({"drop", "timeout"})
+#: The creates that ``drop`` and ``timeout`` hit unless told otherwise.
+CREATE_PATHS = (
+    r"^/(live/v1/(channels|events)|streaming/v1/domains|core/v1/api-key"
+    r"|cvr/v1/recordings|vod/v1/assets)$"
+)
 
 
 @dataclass
@@ -39,7 +44,7 @@ class FaultRule:
         if self.kind in AFTER_COMMIT and not self.method:
             self.method = "POST"
         if self.kind in AFTER_COMMIT and not self.path:
-            self.path = r"^/(live/v1/(channels|events)|streaming/v1/domains|core/v1/api-key|cvr/v1/recordings|vod/v1/assets)$"
+            self.path = CREATE_PATHS
         re.compile(self.path or "")
 
     def matches(self, method: str, path: str) -> bool:
@@ -63,8 +68,11 @@ def parse_spec(spec: str) -> list[FaultRule]:
     for item in filter(None, (s.strip() for s in spec.split(","))):
         parts = item.split(":", 3)
         kind, rate = parts[0], parts[1] if len(parts) > 1 else "1"
-        rule = FaultRule(kind=kind, method=parts[2] if len(parts) > 2 else "",
-                         path=parts[3] if len(parts) > 3 else "")
+        rule = FaultRule(
+            kind=kind,
+            method=parts[2] if len(parts) > 2 else "",
+            path=parts[3] if len(parts) > 3 else "",
+        )
         if rate.startswith("every"):
             rule.every = int(rate[5:])
         else:

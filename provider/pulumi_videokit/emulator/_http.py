@@ -53,7 +53,11 @@ class ApiError(Exception):
 def service_response(status: int, message: str, code: str = "") -> dict[str, Any]:
     ok = status < 400
     return {
-        "status": {"code": code or ("success" if ok else "error"), "status": status, "message": message},
+        "status": {
+            "code": code or ("success" if ok else "error"),
+            "status": status,
+            "message": message,
+        },
         "success": ok,
     }
 
@@ -139,7 +143,8 @@ def page(request: Request, items: Iterable[dict[str, Any]], *, cap: str = "") ->
 
 
 def pick(source: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-    return {k: source[k] for k in keys if k in source}
+    """The documented fields of ``source``, each present (``None`` when unset)."""
+    return {k: source.get(k) for k in keys}
 
 
 Handler = Callable[..., Any]

@@ -8,21 +8,61 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from ..models import ChannelCreate, ChannelUpdate, EventCreate, EventUpdate, parse_time
-from ._http import ApiError, Context, check_id, page, pick, query_list, read_json, service_response, validate
-from ._store import iso, new_id, now
+from ._http import (
+    ApiError,
+    Context,
+    check_id,
+    page,
+    pick,
+    query_list,
+    read_json,
+    service_response,
+    validate,
+)
+from ._store import Data, iso, new_id, now
 
 CHANNEL_FIELDS = (
-    "id", "endpoints", "archiveEndpointIds", "transcodeEndpointId", "cdn", "inputs", "encoding",
-    "status", "internalStatus", "metadata", "createDate", "lastModificationDate",
-    "automationDisabled", "name",
+    "id",
+    "endpoints",
+    "archiveEndpointIds",
+    "transcodeEndpointId",
+    "cdn",
+    "inputs",
+    "encoding",
+    "status",
+    "internalStatus",
+    "metadata",
+    "createDate",
+    "lastModificationDate",
+    "automationDisabled",
+    "name",
 )
 EVENT_FIELDS = (
-    "id", "channelId", "start", "end", "title", "ensureChannel", "metadata", "tags", "attributes",
-    "createDate", "lastModificationDate", "status", "catchup",
+    "id",
+    "channelId",
+    "start",
+    "end",
+    "title",
+    "ensureChannel",
+    "metadata",
+    "tags",
+    "attributes",
+    "createDate",
+    "lastModificationDate",
+    "status",
+    "catchup",
 )
 EVENT_DETAIL_FIELDS = (
-    "id", "channelId", "start", "end", "ensureChannel", "title", "catchup", "metadata",
-    "createDate", "lastModificationDate",
+    "id",
+    "channelId",
+    "start",
+    "end",
+    "ensureChannel",
+    "title",
+    "catchup",
+    "metadata",
+    "createDate",
+    "lastModificationDate",
 )
 
 
@@ -33,14 +73,16 @@ def _endpoints(ctx: Context, channel_id: str, types: list[dict[str, Any]]) -> li
         kind = str(item.get("type", "Hls"))
         fmt = "DASH" if kind.lower().startswith("dash") else "HLS"
         ext = "mpd" if fmt == "DASH" else "m3u8"
-        out.append({
-            "id": f"{channel_id}-{kind.lower()}-{index}",
-            "accessType": "Http",
-            "format": fmt,
-            "url": f"{base}/{kind.lower()}/index.{ext}",
-            "preset": kind,
-            "protection": "Drm" if "drm" in kind.lower() else "None",
-        })
+        out.append(
+            {
+                "id": f"{channel_id}-{kind.lower()}-{index}",
+                "accessType": "Http",
+                "format": fmt,
+                "url": f"{base}/{kind.lower()}/index.{ext}",
+                "preset": kind,
+                "protection": "Drm" if "drm" in kind.lower() else "None",
+            }
+        )
     return out
 
 
@@ -48,15 +90,17 @@ def _inputs(ctx: Context, channel_id: str, spec: dict[str, Any]) -> list[dict[st
     pipelines = 2 if spec.get("redundancy") == "DoubleInput" else 1
     kind = spec.get("input", {}).get("type", "RTMP_PUSH")
     cidr = spec.get("input", {}).get("whitelistCidr", "0.0.0.0/0")
-    return [{
-        "id": f"{channel_id}-input",
-        "type": kind,
-        "destinations": [
-            {"url": f"rtmp://ingest-{n + 1}.{ctx.config.tenant_name}.videokit.cloud/live/{channel_id}"}
-            for n in range(pipelines)
-        ],
-        "details": {"securityGroupIps": [cidr]},
-    }]
+    return [
+        {
+            "id": f"{channel_id}-input",
+            "type": kind,
+            "destinations": [
+                {"url": f"rtmp://ingest-{n + 1}.{ctx.config.tenant_name}.videokit.cloud/live/{channel_id}"}
+                for n in range(pipelines)
+            ],
+            "details": {"securityGroupIps": [cidr]},
+        }
+    ]
 
 
 def settle(ctx: Context, channel: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +136,7 @@ def router(ctx: Context) -> APIRouter:
     r = APIRouter()
     store = ctx.store
 
-    def channel_or_404(data: dict[str, Any], channel_id: str) -> dict[str, Any]:
+    def channel_or_404(data: Data, channel_id: str) -> dict[str, Any]:
         check_id(channel_id)
         channel = data["channels"].get(channel_id)
         if channel is None:
@@ -122,7 +166,10 @@ def router(ctx: Context) -> APIRouter:
                 "transcodeEndpointId": None,
                 "cdn": {"enabled": True},
                 "inputs": _inputs(ctx, channel_id, spec),
-                "encoding": {"preset": "default", "pipelines": 2 if spec.get("redundancy") == "DoubleInput" else 1},
+                "encoding": {
+                    "preset": "default",
+                    "pipelines": 2 if spec.get("redundancy") == "DoubleInput" else 1,
+                },
                 "status": "Off",
                 "internalStatus": "IDLE",
                 "metadata": {},
@@ -208,14 +255,22 @@ def router(ctx: Context) -> APIRouter:
             raise ApiError(400, "periodSeconds must be a multiple of 60")
         end = parse_time(request.query_params.get("end") or iso())
         start = parse_time(request.query_params.get("start") or iso(end - timedelta(hours=1)))
-        points, t = [], start
+        points: list[dict[str, Any]] = []
+        t = start
         while t < end and len(points) < 500:
             points.append({"time": iso(t), "value": 0.0})
             t += timedelta(seconds=period)
-        return {"metrics": {"ingestBitrate": {
-            "id": "ingestBitrate", "description": "Input bitrate", "unitName": "bits per second",
-            "unitSymbol": "bps", "data": points,
-        }}}
+        return {
+            "metrics": {
+                "ingestBitrate": {
+                    "id": "ingestBitrate",
+                    "description": "Input bitrate",
+                    "unitName": "bits per second",
+                    "unitSymbol": "bps",
+                    "data": points,
+                }
+            }
+        }
 
     @r.get("/live/v1/channelsstatus", summary="Get Channels Status")
     async def channels_status(request: Request) -> Any:
@@ -223,18 +278,22 @@ def router(ctx: Context) -> APIRouter:
         with store.write() as data:
             return [
                 pick(public_channel(ctx, c), ("id", "status", "internalStatus"))
-                for c in data["channels"].values() if not ids or c["id"] in ids
+                for c in data["channels"].values()
+                if not ids or c["id"] in ids
             ]
 
     @r.get("/live/v1/channels/{id}/configuration", summary="Get Channel Configuration")
     async def channel_configuration(id: str) -> Any:
         with store.write() as data:
             channel_or_404(data, id)
-        return {"id": id, "configuration": {"awsRegion": "eu-west-1", "bucketName": f"channel-{id}"}}
+        return {
+            "id": id,
+            "configuration": {"awsRegion": "eu-west-1", "bucketName": f"channel-{id}"},
+        }
 
     # ---- events ----
 
-    def event_or_404(data: dict[str, Any], event_id: str) -> dict[str, Any]:
+    def event_or_404(data: Data, event_id: str) -> dict[str, Any]:
         check_id(event_id)
         event = data["events"].get(event_id)
         if event is None:
@@ -250,17 +309,27 @@ def router(ctx: Context) -> APIRouter:
             if spec["channelId"] not in data["channels"]:
                 raise ApiError(400, f"channelId {spec['channelId']} names no channel")
             data["events"][event_id] = {
-                "id": event_id, **spec,
-                "tags": spec.get("tags", []), "attributes": spec.get("attributes", []),
+                "id": event_id,
+                **spec,
+                "tags": spec.get("tags", []),
+                "attributes": spec.get("attributes", []),
                 "metadata": spec.get("metadata", {}),
                 "ensureChannel": spec.get("ensureChannel", False),
-                "createDate": stamp, "lastModificationDate": stamp,
+                "createDate": stamp,
+                "lastModificationDate": stamp,
             }
             data["assets"][event_id] = {
-                "id": event_id, "type": "LiveEvent", "source": "Live", "status": "Processing",
-                "channelId": spec["channelId"], "title": spec.get("title"),
-                "start": spec["start"], "end": spec["end"], "createDate": stamp,
-                "lastModificationDate": stamp, "_ownedBy": event_id,
+                "id": event_id,
+                "type": "LiveEvent",
+                "source": "Live",
+                "status": "Processing",
+                "channelId": spec["channelId"],
+                "title": spec.get("title"),
+                "start": spec["start"],
+                "end": spec["end"],
+                "createDate": stamp,
+                "lastModificationDate": stamp,
+                "_ownedBy": event_id,
             }
         return {"id": event_id}
 

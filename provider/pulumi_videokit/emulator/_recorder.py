@@ -8,21 +8,50 @@ from fastapi import APIRouter, Request
 
 from ..models import RecordingCreate, RecordingUpdate
 from ..models.vod import OutputCreate
-from ._http import ApiError, Context, check_id, page, pick, query_list, read_json, service_response, validate
-from ._store import iso, new_id
+from ._http import (
+    ApiError,
+    Context,
+    check_id,
+    page,
+    pick,
+    query_list,
+    read_json,
+    service_response,
+    validate,
+)
+from ._store import Data, iso, new_id
 
-LIST_FIELDS = ("id", "title", "status", "createDate", "lastModificationDate",
-               "durationMilliseconds", "metadata")
-DETAIL_FIELDS = ("id", "source", "catchup", "archive", "outputs", "expirationDate", "status",
-                 "metadata", "errorMessage", "createDate", "lastModificationDate",
-                 "durationMilliseconds", "title")
+LIST_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "createDate",
+    "lastModificationDate",
+    "durationMilliseconds",
+    "metadata",
+)
+DETAIL_FIELDS = (
+    "id",
+    "source",
+    "catchup",
+    "archive",
+    "outputs",
+    "expirationDate",
+    "status",
+    "metadata",
+    "errorMessage",
+    "createDate",
+    "lastModificationDate",
+    "durationMilliseconds",
+    "title",
+)
 
 
 def router(ctx: Context) -> APIRouter:
     r = APIRouter()
     store = ctx.store
 
-    def rec_or_404(data: dict[str, Any], rec_id: str) -> dict[str, Any]:
+    def rec_or_404(data: Data, rec_id: str) -> dict[str, Any]:
         check_id(rec_id)
         rec = data["recordings"].get(rec_id)
         if rec is None:
@@ -39,19 +68,32 @@ def router(ctx: Context) -> APIRouter:
                 raise ApiError(400, f"channelId {details['channelId']} names no channel")
             meta = spec.get("metadata") or {}
             data["recordings"][rec_id] = {
-                "id": rec_id, "source": spec["source"],
+                "id": rec_id,
+                "source": spec["source"],
                 "catchup": {**(spec.get("catchup") or {"enabled": False}), "endpoints": []},
-                "archive": {**(spec.get("archive") or {"enabled": False}),
-                            "public": spec.get("public", False), "status": "Pending", "endpoints": []},
+                "archive": {
+                    **(spec.get("archive") or {"enabled": False}),
+                    "public": spec.get("public", False),
+                    "status": "Pending",
+                    "endpoints": [],
+                },
                 "outputs": [{**o, "status": "Pending", "endpoints": []} for o in spec.get("outputs", [])],
-                "status": "Pending", "metadata": {"title": meta.get("title")} if meta.get("title") else {},
-                "title": meta.get("title"), "createDate": stamp, "lastModificationDate": stamp,
+                "status": "Pending",
+                "metadata": {"title": meta.get("title")} if meta.get("title") else {},
+                "title": meta.get("title"),
+                "createDate": stamp,
+                "lastModificationDate": stamp,
                 "durationMilliseconds": 0,
             }
             data["assets"][rec_id] = {
-                "id": rec_id, "type": "Recording", "source": "Recorder", "status": "Pending",
-                "channelId": details.get("channelId"), "title": meta.get("title"),
-                "createDate": stamp, "lastModificationDate": stamp,
+                "id": rec_id,
+                "type": "Recording",
+                "source": "Recorder",
+                "status": "Pending",
+                "channelId": details.get("channelId"),
+                "title": meta.get("title"),
+                "createDate": stamp,
+                "lastModificationDate": stamp,
             }
         return {"id": rec_id}
 
@@ -62,8 +104,9 @@ def router(ctx: Context) -> APIRouter:
             channels.add(request.query_params["channelId"])
         rows = list(store.snapshot()["recordings"].values())
         if channels:
-            rows = [x for x in rows
-                    if (x["source"].get("liveChannelDetails") or {}).get("channelId") in channels]
+            rows = [
+                x for x in rows if (x["source"].get("liveChannelDetails") or {}).get("channelId") in channels
+            ]
         return page(request, [pick(x, LIST_FIELDS) for x in rows])
 
     @r.get("/cvr/v1/recordings/{id}", summary="Get Recording Details")
@@ -104,7 +147,8 @@ def router(ctx: Context) -> APIRouter:
                 data["assets"].pop(rec_id, None)
                 out[rec_id] = service_response(
                     200 if found else 404,
-                    "Recording deleted successfully" if found else "Recording not found")
+                    "Recording deleted successfully" if found else "Recording not found",
+                )
         return out
 
     @r.post("/cvr/v1/recordings/{id}/outputs", summary="Add Output to Recording")
@@ -116,8 +160,14 @@ def router(ctx: Context) -> APIRouter:
             if any(o.get("id") == output_id for o in rec["outputs"]):
                 raise ApiError(409, f"output {output_id} exists")
             rec["outputs"].append({**spec, "id": output_id, "status": "Pending", "endpoints": []})
-        return {"items": [{"id": output_id}], "pageCount": 1, "pageSize": 1, "totalCount": 1,
-                "pageNumber": 1, "hasMore": False}
+        return {
+            "items": [{"id": output_id}],
+            "pageCount": 1,
+            "pageSize": 1,
+            "totalCount": 1,
+            "pageNumber": 1,
+            "hasMore": False,
+        }
 
     @r.delete("/cvr/v1/recordings/{recordingId}/outputs/{id}", summary="Remove Output from Recording")
     async def remove_output(recordingId: str, id: str) -> Any:

@@ -28,7 +28,10 @@ COLLECTIONS = (
     "files",
     "uploads",
     "images",
+    "presets",
 )
+
+Data = dict[str, dict[str, dict[str, Any]]]
 
 DEFAULT_ROLES = {
     "role-123": "Admin",
@@ -66,7 +69,7 @@ class Store:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self.lock = threading.RLock()
-        self.data: dict[str, dict[str, Any]] = {name: {} for name in COLLECTIONS}
+        self.data: Data = {name: {} for name in COLLECTIONS}
         self.data["roles"] = {k: {"id": k, "name": v} for k, v in DEFAULT_ROLES.items()}
         if path is not None and path.exists():
             self.load(json.loads(path.read_text(encoding="utf-8")))
@@ -77,17 +80,17 @@ class Store:
             for name in COLLECTIONS:
                 value = raw.get(name)
                 if isinstance(value, list):
-                    key = "playerDomainId" if name == "domains" else "id"
+                    key = {"domains": "playerDomainId", "presets": "name"}.get(name, "id")
                     value = {str(item[key]): item for item in value}
                 if isinstance(value, dict):
                     self.data[name].update(copy.deepcopy(value))
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> Data:
         with self.lock:
             return copy.deepcopy(self.data)
 
     @contextmanager
-    def write(self) -> Iterator[dict[str, dict[str, Any]]]:
+    def write(self) -> Iterator[Data]:
         """Mutate the collections; the change is saved before the block's caller answers."""
         with self.lock:
             before = copy.deepcopy(self.data)

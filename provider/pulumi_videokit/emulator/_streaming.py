@@ -9,8 +9,18 @@ from fastapi import APIRouter, Request, Response
 
 from ..models import AllowedDomainCreate, AssetSettingsUpdate, AssetUpdate, normalize_url
 from ..models.streaming import SETTING_NAMES
-from ._http import ApiError, Context, check_id, page, pick, query_list, read_json, service_response, validate
-from ._store import iso, new_id
+from ._http import (
+    ApiError,
+    Context,
+    check_id,
+    page,
+    pick,
+    query_list,
+    read_json,
+    service_response,
+    validate,
+)
+from ._store import Data, iso, new_id
 
 TENANT_SETTINGS = {
     "tokenRequired": "Enabled",
@@ -20,10 +30,29 @@ TENANT_SETTINGS = {
     "codeObfuscation": "Enabled",
 }
 ASSET_FIELDS = (
-    "id", "status", "metadata", "outputs", "createDate", "lastModificationDate",
-    "durationMilliseconds", "source", "type", "channelId", "start", "end", "isDrm", "preset",
-    "tokenRequiredPolicy", "title", "description", "tags", "attributes", "images", "chapters",
+    "id",
+    "status",
+    "metadata",
+    "outputs",
+    "createDate",
+    "lastModificationDate",
+    "durationMilliseconds",
+    "source",
+    "type",
+    "channelId",
+    "start",
+    "end",
+    "isDrm",
+    "preset",
+    "tokenRequiredPolicy",
+    "title",
+    "description",
+    "tags",
+    "attributes",
+    "images",
+    "chapters",
     "settings",
+    "isWatermarkProtected",
 )
 
 
@@ -43,6 +72,7 @@ def public_asset(asset: dict[str, Any]) -> dict[str, Any]:
     out.setdefault("metadata", {"Title": asset.get("title")} if asset.get("title") else {})
     out.setdefault("tokenRequiredPolicy", {"asset": "inherit", "tenant": "true"})
     out.setdefault("isDrm", False)
+    out.setdefault("isWatermarkProtected", False)
     return pick(out, ASSET_FIELDS)
 
 
@@ -50,7 +80,7 @@ def router(ctx: Context) -> APIRouter:
     r = APIRouter()
     store = ctx.store
 
-    def asset_or_404(data: dict[str, Any], asset_id: str) -> dict[str, Any]:
+    def asset_or_404(data: Data, asset_id: str) -> dict[str, Any]:
         check_id(asset_id, "assetId")
         asset = data["assets"].get(asset_id)
         if asset is None:
@@ -61,9 +91,7 @@ def router(ctx: Context) -> APIRouter:
     async def list_assets(request: Request) -> Any:
         q = request.query_params
         types = set(query_list(request, "types")) | ({q["type"]} if q.get("type") else set())
-        channels = set(query_list(request, "channels")) | (
-            {q["channelId"]} if q.get("channelId") else set()
-        )
+        channels = set(query_list(request, "channels")) | ({q["channelId"]} if q.get("channelId") else set())
         rows = [public_asset(a) for a in store.snapshot()["assets"].values()]
         if types:
             rows = [a for a in rows if a.get("type") in types]
@@ -81,7 +109,10 @@ def router(ctx: Context) -> APIRouter:
         with store.write() as data:
             asset = asset_or_404(data, assetId)
             if "tokenRequiredPolicy" in patch:
-                asset["tokenRequiredPolicy"] = {"asset": patch.pop("tokenRequiredPolicy").lower(), "tenant": "true"}
+                asset["tokenRequiredPolicy"] = {
+                    "asset": patch.pop("tokenRequiredPolicy").lower(),
+                    "tenant": "true",
+                }
             asset.update(patch)
             asset["lastModificationDate"] = iso()
             return public_asset(asset)
@@ -186,8 +217,10 @@ def router(ctx: Context) -> APIRouter:
         record = finish_upload(ctx, body, kind="image")
         return {"fileId": record["id"], "fileKey": record["fileKey"], "url": record["url"]}
 
-    @r.get("/streaming/v1/assets/{assetId}/images/uploaded/{fileId}/part/{partNumber}",
-           summary="Get Next Part Upload URL")
+    @r.get(
+        "/streaming/v1/assets/{assetId}/images/uploaded/{fileId}/part/{partNumber}",
+        summary="Get Next Part Upload URL",
+    )
     async def image_part(assetId: str, fileId: str, partNumber: int) -> Any:
         from ._vod import part_url
 
@@ -216,7 +249,10 @@ def router(ctx: Context) -> APIRouter:
             del data["images"][fileId]
         return {"deletedFileKey": image["fileKey"]}
 
-    @r.post("/streaming/v1/assets/{assetId}/images/uploaded/deletemany", summary="Delete Multiple Images")
+    @r.post(
+        "/streaming/v1/assets/{assetId}/images/uploaded/deletemany",
+        summary="Delete Multiple Images",
+    )
     async def delete_uploaded_many(assetId: str, request: Request) -> Any:
         ids = await read_json(request)
         if not isinstance(ids, list):
@@ -236,19 +272,23 @@ def router(ctx: Context) -> APIRouter:
     async def frames(assetId: str) -> Any:
         asset_or_404(store.snapshot(), assetId)
         return {
-            f"{assetId}-frame-{n}": {
-                "s3Uri": f"s3://frames/{assetId}/{n}.jpg",
-                "url": f"{ctx.config.public_url}/_files/frames/{assetId}/{n}.jpg",
-            }
-            for n in range(3)
+            "items": [
+                {
+                    "s3Uri": f"s3://frames/{assetId}/{n}.jpg",
+                    "url": f"{ctx.config.public_url}/_files/frames/{assetId}/{n}.jpg",
+                }
+                for n in range(3)
+            ]
         }
 
     # ---- allowed domains ----
 
     @r.get("/streaming/v1/domains", summary="List Allowed Domains")
     async def list_domains() -> Any:
-        return [pick(d, ("playerDomainId", "analyticsDomainId", "url"))
-                for d in store.snapshot()["domains"].values()]
+        return [
+            pick(d, ("playerDomainId", "analyticsDomainId", "url"))
+            for d in store.snapshot()["domains"].values()
+        ]
 
     @r.post("/streaming/v1/domains", summary="Add Allow Domain")
     async def add_domain(request: Request) -> Any:
@@ -288,9 +328,14 @@ def router(ctx: Context) -> APIRouter:
                 "sourceConfigUrl": f"{ctx.config.public_url}/v1/sourceconfig",
                 "authorization": {"tokenRequiredPolicy": True, "signingAlgorithm": "HS256"},
             },
-            "allowedDomains": [pick(d, ("playerDomainId", "analyticsDomainId", "url"))
-                               for d in data["domains"].values()],
-            "playerConfigInfo": {"devToolsAccess": False, "analytics": True, "codeObfuscation": True},
+            "allowedDomains": [
+                pick(d, ("playerDomainId", "analyticsDomainId", "url")) for d in data["domains"].values()
+            ],
+            "playerConfigInfo": {
+                "devToolsAccess": False,
+                "analytics": True,
+                "codeObfuscation": True,
+            },
         }
 
     @r.get("/streaming/v1/qrcode/{id}", summary="Generate QR Code")
@@ -307,5 +352,19 @@ def router(ctx: Context) -> APIRouter:
 
 
 def _public_image(image: dict[str, Any]) -> dict[str, Any]:
-    return pick(image, ("id", "fileKey", "status", "fileSize", "s3Uri", "url", "bucket",
-                        "orginalFileName", "name", "createDate", "lastModificationDate"))
+    return pick(
+        image,
+        (
+            "id",
+            "fileKey",
+            "status",
+            "fileSize",
+            "s3Uri",
+            "url",
+            "bucket",
+            "orginalFileName",
+            "name",
+            "createDate",
+            "lastModificationDate",
+        ),
+    )

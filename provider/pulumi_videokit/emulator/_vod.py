@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from ..models import FileUpdate, FileUploadStart, VodAssetCreate, VodAssetUpdate
 from ..models.vod import OutputCreate
 from ._http import ApiError, Context, check_id, page, pick, read_json, service_response, validate
-from ._store import iso, new_id
+from ._store import Data, iso, new_id
 
 PART_SIZE = 5 * 1024 * 1024
 PRESETS = [
@@ -18,14 +18,51 @@ PRESETS = [
     {"name": "dash_hls_720p", "description": "HD 720p adaptive", "createsDownload": False},
     {"name": "mp4", "description": "Single MP4 download", "createsDownload": True},
 ]
-FILE_TYPES = {"Audio": [".mp3", ".wav"], "Caption": [".txt", ".srt", ".vtt"],
-              "Video": [".mp4", ".mxf", ".mov", ".ts"]}
-FILE_FIELDS = ("id", "tenantId", "fileKey", "metadata", "status", "createDate",
-               "lastModificationDate", "vodAssets", "fileTypes", "fileSize", "s3Uri", "location",
-               "bucket", "orginalFileName", "name", "friendlyName", "tracks", "tags", "attributes")
-VOD_FIELDS = ("id", "preset", "transcodedJobId", "title", "metadata", "tenantId", "createDate",
-              "lastModificationDate", "status", "fileIds", "sources", "endpoints", "outputs",
-              "errorMessage", "durationMilliseconds", "tags", "attributes")
+FILE_TYPES = {
+    "Audio": [".mp3", ".wav"],
+    "Caption": [".txt", ".srt", ".vtt"],
+    "Video": [".mp4", ".mxf", ".mov", ".ts"],
+}
+FILE_FIELDS = (
+    "id",
+    "tenantId",
+    "fileKey",
+    "metadata",
+    "status",
+    "createDate",
+    "lastModificationDate",
+    "vodAssets",
+    "fileTypes",
+    "fileSize",
+    "s3Uri",
+    "location",
+    "bucket",
+    "orginalFileName",
+    "name",
+    "friendlyName",
+    "tracks",
+    "tags",
+    "attributes",
+)
+VOD_FIELDS = (
+    "id",
+    "preset",
+    "transcodedJobId",
+    "title",
+    "metadata",
+    "tenantId",
+    "createDate",
+    "lastModificationDate",
+    "status",
+    "fileIds",
+    "sources",
+    "endpoints",
+    "outputs",
+    "errorMessage",
+    "durationMilliseconds",
+    "tags",
+    "attributes",
+)
 
 
 def _file_type(name: str) -> str:
@@ -33,8 +70,15 @@ def _file_type(name: str) -> str:
     return next((k for k, v in FILE_TYPES.items() if ext in v), "Video")
 
 
-def begin_upload(ctx: Context, name: str, size: int, *, kind: str, asset_id: str = "",
-                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def begin_upload(
+    ctx: Context,
+    name: str,
+    size: int,
+    *,
+    kind: str,
+    asset_id: str = "",
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Open a multipart upload and hand out part URLs served by the emulator itself."""
     if size < 1:
         raise ApiError(400, "fileSize must be positive")
@@ -44,8 +88,15 @@ def begin_upload(ctx: Context, name: str, size: int, *, kind: str, asset_id: str
     key = f"{ctx.config.tenant_id}/sources/{'images/uploaded' if kind == 'image' else 'files'}/{name}"
     with ctx.store.write() as data:
         data["uploads"][file_id] = {
-            "id": file_id, "kind": kind, "assetId": asset_id, "name": name, "fileSize": size,
-            "fileKey": key, "partsCount": parts, "etags": {}, "extra": extra or {},
+            "id": file_id,
+            "kind": kind,
+            "assetId": asset_id,
+            "name": name,
+            "fileSize": size,
+            "fileKey": key,
+            "partsCount": parts,
+            "etags": {},
+            "extra": extra or {},
         }
     return {
         "fileId": file_id,
@@ -95,11 +146,18 @@ def finish_upload(ctx: Context, body: Any, *, kind: str) -> dict[str, Any]:
                 raise ApiError(400, f"part {number}: eTag does not match the uploaded part")
         file_id = upload["id"]
         record = {
-            "id": file_id, "tenantId": ctx.config.tenant_id, "fileKey": upload["fileKey"],
-            "status": "Completed", "fileSize": upload["fileSize"], "name": upload["name"],
-            "orginalFileName": upload["name"], "bucket": "emulator",
-            "s3Uri": f"s3://emulator/{upload['fileKey']}", "location": upload["fileKey"],
-            "createDate": stamp, "lastModificationDate": stamp,
+            "id": file_id,
+            "tenantId": ctx.config.tenant_id,
+            "fileKey": upload["fileKey"],
+            "status": "Completed",
+            "fileSize": upload["fileSize"],
+            "name": upload["name"],
+            "orginalFileName": upload["name"],
+            "bucket": "emulator",
+            "s3Uri": f"s3://emulator/{upload['fileKey']}",
+            "location": upload["fileKey"],
+            "createDate": stamp,
+            "lastModificationDate": stamp,
             "url": f"{ctx.config.public_url}/_files/{upload['fileKey']}",
             **upload["extra"],
         }
@@ -107,9 +165,20 @@ def finish_upload(ctx: Context, body: Any, *, kind: str) -> dict[str, Any]:
             record["assetId"] = upload["assetId"]
             data["images"][file_id] = record
         else:
-            record.update(fileTypes=_file_type(upload["name"]), vodAssets=[], tags=[], attributes=[],
-                          tracks=[{"trackSelector": {"trackId": "video_1"}, "type": "Video",
-                                   "language": "en", "name": "Video"}])
+            record.update(
+                fileTypes=_file_type(upload["name"]),
+                vodAssets=[],
+                tags=[],
+                attributes=[],
+                tracks=[
+                    {
+                        "trackSelector": {"trackId": "video_1"},
+                        "type": "Video",
+                        "language": "en",
+                        "name": "Video",
+                    }
+                ],
+            )
             data["files"][file_id] = record
         del data["uploads"][file_id]
     return record
@@ -132,7 +201,7 @@ def router(ctx: Context) -> APIRouter:
             upload["etags"][str(partNumber)] = etag
         return Response(status_code=200, headers={"ETag": f'"{etag}"'})
 
-    def file_or_404(data: dict[str, Any], file_id: str) -> dict[str, Any]:
+    def file_or_404(data: Data, file_id: str) -> dict[str, Any]:
         check_id(file_id)
         record = data["files"].get(file_id)
         if record is None:
@@ -208,8 +277,10 @@ def router(ctx: Context) -> APIRouter:
         with store.write() as data:
             for file_id in ids:
                 found = data["files"].pop(file_id, None) is not None
-                out[file_id] = service_response(200 if found else 404,
-                                                "File deleted successfully" if found else "File not found")
+                out[file_id] = service_response(
+                    200 if found else 404,
+                    "File deleted successfully" if found else "File not found",
+                )
         return out
 
     @r.get("/vod/v1/filetypes", summary="Get File Types")
@@ -222,7 +293,7 @@ def router(ctx: Context) -> APIRouter:
 
     # ---- VOD assets ----
 
-    def vod_or_404(data: dict[str, Any], asset_id: str) -> dict[str, Any]:
+    def vod_or_404(data: Data, asset_id: str) -> dict[str, Any]:
         check_id(asset_id)
         asset = data["vodAssets"].get(asset_id)
         if asset is None:
@@ -237,25 +308,48 @@ def router(ctx: Context) -> APIRouter:
             for source in spec["transcodedSources"]:
                 if source["fileId"] not in data["files"]:
                     raise ApiError(400, f"fileId {source['fileId']} names no file")
-            if spec["preset"] not in {p["name"] for p in PRESETS}:
-                raise ApiError(400, f"unknown preset {spec['preset']!r} "
-                               f"(allowed: {', '.join(p['name'] for p in PRESETS)})")
+            known = {str(p["name"]) for p in PRESETS} | set(data["presets"])
+            if spec["preset"] not in known:
+                raise ApiError(
+                    400, f"unknown preset {spec['preset']!r} (allowed: {', '.join(sorted(known))})"
+                )
             data["vodAssets"][asset_id] = {
-                "id": asset_id, "preset": spec["preset"], "title": spec.get("title"),
-                "metadata": spec.get("metadata", {}), "tenantId": ctx.config.tenant_id,
-                "status": "Available", "createDate": stamp, "lastModificationDate": stamp,
+                "id": asset_id,
+                "preset": spec["preset"],
+                "title": spec.get("title"),
+                "metadata": spec.get("metadata", {}),
+                "tenantId": ctx.config.tenant_id,
+                "status": "Available",
+                "createDate": stamp,
+                "lastModificationDate": stamp,
                 "fileIds": {s["fileId"]: s.get("fileTypesFlag", "Video") for s in spec["transcodedSources"]},
-                "sources": spec["transcodedSources"], "outputs": [], "tags": [], "attributes": [],
-                "transcodedJobId": new_id(), "durationMilliseconds": 60000,
-                "endpoints": [{"id": f"{asset_id}-hls", "accessType": "Http", "format": "HLS",
-                               "url": f"{ctx.config.public_url}/_files/vod/{asset_id}/index.m3u8"}],
+                "sources": spec["transcodedSources"],
+                "outputs": [],
+                "tags": [],
+                "attributes": [],
+                "transcodedJobId": new_id(),
+                "durationMilliseconds": 60000,
+                "endpoints": [
+                    {
+                        "id": f"{asset_id}-hls",
+                        "accessType": "Http",
+                        "format": "HLS",
+                        "url": f"{ctx.config.public_url}/_files/vod/{asset_id}/index.m3u8",
+                    }
+                ],
             }
             for source in spec["transcodedSources"]:
                 data["files"][source["fileId"]].setdefault("vodAssets", []).append(asset_id)
             data["assets"][asset_id] = {
-                "id": asset_id, "type": "Vod", "source": "Vod", "status": "Available",
-                "title": spec.get("title"), "preset": spec["preset"], "createDate": stamp,
-                "lastModificationDate": stamp, "durationMilliseconds": 60000,
+                "id": asset_id,
+                "type": "Vod",
+                "source": "Vod",
+                "status": "Available",
+                "title": spec.get("title"),
+                "preset": spec["preset"],
+                "createDate": stamp,
+                "lastModificationDate": stamp,
+                "durationMilliseconds": 60000,
             }
         return {"id": asset_id}
 
@@ -275,8 +369,19 @@ def router(ctx: Context) -> APIRouter:
             asset = vod_or_404(data, id)
             asset.update(patch)
             asset["lastModificationDate"] = iso()
-            return pick(asset, ("id", "title", "metadata", "tags", "attributes", "status",
-                                "createDate", "lastModificationDate"))
+            return pick(
+                asset,
+                (
+                    "id",
+                    "title",
+                    "metadata",
+                    "tags",
+                    "attributes",
+                    "status",
+                    "createDate",
+                    "lastModificationDate",
+                ),
+            )
 
     @r.delete("/vod/v1/assets/{id}", summary="Delete VOD Asset")
     async def delete_vod(id: str) -> Any:
@@ -296,8 +401,10 @@ def router(ctx: Context) -> APIRouter:
             for asset_id in ids:
                 found = data["vodAssets"].pop(asset_id, None) is not None
                 data["assets"].pop(asset_id, None)
-                out[asset_id] = service_response(200 if found else 404,
-                                                 "Asset deleted successfully" if found else "Asset not found")
+                out[asset_id] = service_response(
+                    200 if found else 404,
+                    "Asset deleted successfully" if found else "Asset not found",
+                )
         return out
 
     @r.post("/vod/v1/assets/{id}/outputs", summary="Add Output to VOD")
@@ -323,6 +430,9 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/transcoder/v1/presets", summary="List Available Presets")
     async def presets(request: Request) -> Any:
-        return page(request, PRESETS)
+        extra = [
+            pick(p, ("name", "description", "createsDownload")) for p in store.snapshot()["presets"].values()
+        ]
+        return page(request, PRESETS + extra)
 
     return r

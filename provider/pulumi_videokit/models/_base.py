@@ -33,17 +33,13 @@ def format_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
-Timestamp = Annotated[
-    datetime, BeforeValidator(parse_time), PlainSerializer(format_time, return_type=str)
-]
+Timestamp = Annotated[datetime, BeforeValidator(parse_time), PlainSerializer(format_time, return_type=str)]
 
 
 class APIModel(BaseModel):
     """A shape the API returns: read tolerantly, keep unknown fields."""
 
-    model_config = ConfigDict(
-        extra="allow", populate_by_name=True, alias_generator=to_camel, frozen=False
-    )
+    model_config = ConfigDict(extra="allow", populate_by_name=True, alias_generator=to_camel, frozen=False)
 
 
 class RequestModel(BaseModel):

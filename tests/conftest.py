@@ -1,0 +1,49 @@
+"""Shared fixtures: a real emulator on a real socket, and clients that talk to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pulumi_videokit.client import ClientConfig, VideoKitClient
+from pulumi_videokit.emulator import EmulatorConfig, RunningEmulator, running
+
+API_KEY = "test-api-key-3f9c2b7a"
+TENANT_ID = "00000000-0000-0000-0000-0000000000aa"
+ENDPOINTS = Path(__file__).parent / "data" / "endpoints.json"
+
+
+def emulator_config(**kw: object) -> EmulatorConfig:
+    return EmulatorConfig(api_key=API_KEY, tenant_id=TENANT_ID, transition_seconds=0.3, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def session_emulator() -> Iterator[RunningEmulator]:
+    with running(emulator_config()) as emu:
+        yield emu
+
+
+@pytest.fixture()
+def emulator(session_emulator: RunningEmulator) -> Iterator[RunningEmulator]:
+    """The shared emulator, with its request log and faults cleared for each test."""
+    session_emulator.ctx.requests.clear()
+    session_emulator.ctx.faults.replace([])
+    yield session_emulator
+    session_emulator.ctx.faults.replace([])
+
+
+def make_client(url: str, **kw: object) -> VideoKitClient:
+    cfg = ClientConfig(api_key=API_KEY, tenant_id=TENANT_ID, endpoint=url, **kw)  # type: ignore[arg-type]
+    return VideoKitClient(cfg)
+
+
+@pytest.fixture()
+def client(emulator: RunningEmulator) -> VideoKitClient:
+    return make_client(emulator.url, retry_total_seconds=10, backoff_base_seconds=0.01)
+
+
+def admin(emu: RunningEmulator) -> httpx.Client:
+    return httpx.Client(base_url=emu.url + "/_emulator", timeout=10)

@@ -1,0 +1,211 @@
+"""Retries, Retry-After, lost answers, fail-fast statuses and redaction, through the emulator's faults."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from pulumi_videokit.client import (
+    APIConnectionError,
+    AuthenticationError,
+    ClientConfig,
+    NotFoundError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    RetryBudgetExceededError,
+    ServerError,
+    VideoKitClient,
+)
+from pulumi_videokit.emulator import FaultRule, RunningEmulator, free_port
+
+from .conftest import API_KEY, TENANT_ID, make_client
+
+DOMAIN_PATH = "^/streaming/v1/domains$"
+
+
+def writes(emu: RunningEmulator, method: str, path: str) -> list[dict[str, Any]]:
+    return [r for r in emu.ctx.requests if r["method"] == method and r["path"] == path]
+
+
+def test_get_is_retried_through_503_and_429(emulator: RunningEmulator, client: VideoKitClient) -> None:
+    emulator.ctx.faults.replace(
+        [
+            FaultRule(kind="503", every=2, method="GET", path=DOMAIN_PATH),
+            FaultRule(kind="429", every=3, method="GET", path=DOMAIN_PATH, retry_after=0),
+        ]
+    )
+    for _ in range(4):
+        client.streaming.domains.list()
+    statuses = [r["status"] for r in writes(emulator, "GET", "/streaming/v1/domains")]
+    assert {429, 503} <= set(statuses)
+    assert statuses.count(200) == 4
+
+
+def test_retry_after_is_honoured(emulator: RunningEmulator) -> None:
+    emulator.ctx.faults.replace(
+        [FaultRule(kind="429", every=1, method="GET", path=DOMAIN_PATH, retry_after=1)]
+    )
+    client = make_client(emulator.url, retry_total_seconds=10, backoff_base_seconds=0.01)
+    started = time.monotonic()
+    emulator.ctx.faults.rules[0].every = 0
+    emulator.ctx.faults.rules[0].rate = 1.0
+
+    def clear_after_first(*_: object) -> None:
+        emulator.ctx.faults.replace([])
+
+    sleeps: list[float] = []
+    client.transport._sleep = lambda s: (sleeps.append(s), clear_after_first(), time.sleep(s))  # type: ignore[func-returns-value]
+    client.streaming.domains.list()
+    assert sleeps and sleeps[0] >= 1.0
+    assert time.monotonic() - started >= 1.0
+
+
+def test_backoff_grows_with_jitter_and_budget_bounds_it(emulator: RunningEmulator) -> None:
+    emulator.ctx.faults.replace([FaultRule(kind="503", rate=1.0, method="GET", path=DOMAIN_PATH)])
+    client = make_client(
+        emulator.url, retry_total_seconds=1.5, backoff_base_seconds=0.05, backoff_max_seconds=2
+    )
+    sleeps: list[float] = []
+    client.transport._sleep = lambda s: (sleeps.append(s), time.sleep(s))  # type: ignore[func-returns-value]
+    with pytest.raises(RetryBudgetExceededError) as err:
+        client.streaming.domains.list()
+    assert "GET /streaming/v1/domains" in str(err.value) and "503" in str(err.value)
+    assert len(sleeps) >= 3
+    assert sleeps[2] > sleeps[0]
+    assert sum(sleeps) <= 1.5
+
+
+def test_post_answer_lost_raises_outcome_unknown_and_object_exists_once(
+    emulator: RunningEmulator, client: VideoKitClient
+) -> None:
+    emulator.ctx.faults.replace([FaultRule(kind="drop", every=1, path=DOMAIN_PATH)])
+    with pytest.raises(OutcomeUnknownError):
+        client.streaming.domains.create("https://lost.example.com")
+    emulator.ctx.faults.replace([])
+    assert len(writes(emulator, "POST", "/streaming/v1/domains")) == 1
+    urls = [d.url for d in client.streaming.domains.list()]
+    assert urls.count("https://lost.example.com") == 1
+
+
+def test_post_timeout_raises_outcome_unknown(emulator: RunningEmulator) -> None:
+    emulator.ctx.faults.replace([FaultRule(kind="timeout", every=1, path=DOMAIN_PATH, seconds=1.5)])
+    client = make_client(emulator.url, timeout_seconds=0.5)
+    with pytest.raises(OutcomeUnknownError, match="may have carried it out"):
+        client.streaming.domains.create("https://slow.example.com")
+    assert len(writes(emulator, "POST", "/streaming/v1/domains")) == 1
+
+
+def test_post_503_is_not_retried(emulator: RunningEmulator, client: VideoKitClient) -> None:
+    emulator.ctx.faults.replace([FaultRule(kind="503", rate=1.0, method="POST", path=DOMAIN_PATH)])
+    with pytest.raises(ServerError):
+        client.streaming.domains.create("https://x503.example.com")
+    assert len(writes(emulator, "POST", "/streaming/v1/domains")) == 1
+
+
+def test_post_429_is_retried_because_nothing_was_done(
+    emulator: RunningEmulator, client: VideoKitClient
+) -> None:
+    emulator.ctx.faults.replace(
+        [FaultRule(kind="429", every=1, method="POST", path=DOMAIN_PATH, retry_after=0)]
+    )
+    client.transport._sleep = lambda s: emulator.ctx.faults.replace([])  # type: ignore[assignment]
+    created = client.streaming.domains.create("https://x429.example.com")
+    assert created.url == "https://x429.example.com"
+    assert [r["status"] for r in writes(emulator, "POST", "/streaming/v1/domains")] == [429, 200]
+
+
+@pytest.mark.parametrize("call", ["bad_request", "not_found", "conflict"])
+def test_fail_fast_statuses_are_sent_once(
+    emulator: RunningEmulator, client: VideoKitClient, call: str
+) -> None:
+    client.streaming.domains.create("https://dup.example.com") if call == "conflict" else None
+    emulator.ctx.requests.clear()
+    with pytest.raises(Exception) as err:
+        if call == "bad_request":
+            client.live.events.create(
+                {"channelId": "x", "start": "2030-01-01T11:00:00Z", "end": "2030-01-01T10:00:00Z"}
+            )
+        elif call == "not_found":
+            client.live.channels.get("missing-channel")
+        else:
+            client.streaming.domains.create("https://dup.example.com")
+    assert getattr(err.value, "status", None) in (400, 404, 409)
+    assert len(emulator.ctx.requests) == 1
+
+
+def test_auth_errors_name_the_config_keys_without_the_key(emulator: RunningEmulator) -> None:
+    secret = "wrong-key-7d1e5a9c"
+    client = VideoKitClient(ClientConfig(api_key=secret, tenant_id=TENANT_ID, endpoint=emulator.url))
+    with pytest.raises(AuthenticationError) as err:
+        client.live.channels.get("x")
+    text = str(err.value)
+    assert "videokit:apiKey" in text and "videokit:tenantId" in text
+    assert secret not in text and secret not in repr(err.value.__dict__)
+    assert len(emulator.ctx.requests) == 1
+
+
+def test_permission_denied_is_pinned_to_403() -> None:
+    transport = httpx.MockTransport(lambda r: httpx.Response(403, json={"status": {"message": "role"}}))
+    client = VideoKitClient(
+        ClientConfig(api_key="k", tenant_id="t", endpoint="http://x"),
+        http=httpx.Client(transport=transport),
+    )
+    with pytest.raises(PermissionDeniedError, match="videokit:apiKey"):
+        client.live.channels.get("x")
+
+
+def test_connection_refused_is_retried_then_reported() -> None:
+    client = VideoKitClient(
+        ClientConfig(
+            api_key="k",
+            tenant_id="t",
+            endpoint=f"http://127.0.0.1:{free_port()}",
+            retry_total_seconds=0.5,
+            backoff_base_seconds=0.05,
+        )
+    )
+    with pytest.raises(RetryBudgetExceededError) as err:
+        client.live.channels.create(
+            {"name": "x", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
+        )
+    assert isinstance(err.value.last, APIConnectionError)
+
+
+def test_debug_log_redacts_credentials_and_key_material(
+    emulator: RunningEmulator, client: VideoKitClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="pulumi_videokit")
+    created = client.core.api_keys.create({"name": "logged", "roleId": "role-123"})
+    client.live.channels.create(
+        {
+            "name": "c",
+            "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}},
+            "restreams": [{"rtmpDestinations": [{"url": "rtmp://x/y", "streamKey": "sk-123456789"}]}],
+        }
+    )
+    text = caplog.text
+    assert "request POST /core/v1/api-key" in text
+    material = created.key.get_secret_value()  # type: ignore[union-attr]
+    for secret in (API_KEY, TENANT_ID, material, "sk-123456789"):
+        assert secret not in text
+    logged = str(emulator.ctx.requests)
+    assert "sk-123456789" not in logged and material not in logged
+
+
+def test_404_carries_method_path_status_and_server_message(client: VideoKitClient) -> None:
+    with pytest.raises(NotFoundError) as err:
+        client.live.events.get("event-nope")
+    e = err.value
+    assert (e.method, e.path, e.status) == ("GET", "/live/v1/events/event-nope", 404)
+    assert "not found" in e.server_message
+
+
+def test_transport_refuses_to_pickle(client: VideoKitClient) -> None:
+    import pickle
+
+    with pytest.raises(TypeError):
+        pickle.dumps(client.transport)
