@@ -79,5 +79,36 @@ def emulator(
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="github prints GitHub Actions annotations.")
+def validate(files: tuple[Path, ...], fmt: str) -> None:
+    """Check YAML declarations offline: schema, models and references."""
+    from .gitops import DeclarationError, load
+
+    failed = 0
+    for path in files:
+        try:
+            doc = load(path)
+        except DeclarationError as exc:
+            failed += 1
+            for problem in exc.problems:
+                click.echo(problem.github() if fmt == "github" else str(problem))
+            continue
+        if fmt == "text":
+            click.echo(f"{path}: ok ({len(doc.entries)} declarations)", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the YAML declarations."""
+    from .gitops import render
+
+    click.echo(render(), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,0 +1,237 @@
+"""Load YAML declarations with positions, and report every problem as ``file:line:col: field: message``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ..resources._validate import describe
+from ._entries import SECTIONS
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 16
+MAX_ENTRIES = 1000
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, at a place."""
+
+    file: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
+
+    def github(self) -> str:
+        text = f"{self.field}: {self.message}".replace("%", "%25").replace("\n", "%0A")
+        return f"::error file={self.file},line={self.line},col={self.col}::{text}"
+
+
+class DeclarationError(ValueError):
+    """A declaration file has problems; nothing was sent to the API."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Entry:
+    section: str
+    name: str
+    props: dict[str, Any]
+    line: int
+    channel_ref: str | None = None
+
+
+@dataclass
+class Document:
+    path: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, dt.datetime):
+        value = node if node.tzinfo else node.replace(tzinfo=dt.UTC)
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(node, dt.date):
+        return node.isoformat()
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _pos(node: Any, key: Any = None) -> tuple[int, int]:
+    """1-based line and column of ``node`` or of its ``key``."""
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return (1, 1)
+    try:
+        if key is not None and isinstance(node, CommentedMap) and key in node:
+            line, col = lc.key(key)
+        elif key is not None and isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line, col = lc.item(key)
+        else:
+            line, col = lc.line, lc.col
+    except (KeyError, TypeError, AttributeError):
+        line, col = lc.line, lc.col
+    return (int(line) + 1, int(col) + 1)
+
+
+def _locate(node: Any, loc: tuple[Any, ...]) -> tuple[int, int]:
+    """The position of the deepest node along ``loc`` that exists in the file."""
+    where = _pos(node)
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            where = _pos(node, part)
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            where = _pos(node, part)
+            node = node[part]
+        else:
+            break
+    return where
+
+
+def _depth(node: Any, limit: int, level: int = 0) -> Any:
+    """The first node nested deeper than ``limit``, if any."""
+    if level > limit:
+        return node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    for child in children:
+        found = _depth(child, limit, level + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def parse(text: bytes | str, path: str) -> Document:
+    """Check a whole file; raise :class:`DeclarationError` with every problem found."""
+    problems: list[Problem] = []
+
+    def add(line: int, col: int, where: str, message: str) -> None:
+        problems.append(Problem(path, line, col, where, message))
+
+    if isinstance(text, bytes):
+        if len(text) > MAX_BYTES:
+            raise DeclarationError([Problem(path, 1, 1, "(file)", f"is {len(text)} bytes; the limit is {MAX_BYTES}")])
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = text[: exc.start].count(b"\n") + 1
+            col = exc.start - (text.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise DeclarationError(
+                [Problem(path, line, col, "(file)", f"is not UTF-8: byte 0x{text[exc.start]:02x} cannot be decoded")]
+            ) from None
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        root = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(x) for x in (exc.context, exc.problem) if x) or str(exc)
+        raise DeclarationError([Problem(path, line, col, "(yaml)", message.replace("\n", " "))]) from None
+    except (YAMLError, RecursionError) as exc:
+        raise DeclarationError([Problem(path, 1, 1, "(yaml)", f"cannot be parsed: {exc}")]) from None
+
+    doc = Document(path)
+    if root is None:
+        return doc
+    if not isinstance(root, CommentedMap):
+        raise DeclarationError(
+            [Problem(path, 1, 1, "(file)", f"must be a mapping of sections ({', '.join(SECTIONS)})")]
+        )
+    deep = _depth(root, MAX_DEPTH)
+    if deep is not None:
+        line, col = _pos(deep)
+        raise DeclarationError([Problem(path, line, col, "(file)", f"nests deeper than {MAX_DEPTH} levels")])
+
+    seen_names: dict[str, str] = {}
+    count = 0
+    for section, body in root.items():
+        line, col = _pos(root, section)
+        if section not in SECTIONS:
+            add(line, col, str(section), f"is not a section (allowed: {', '.join(SECTIONS)})")
+            continue
+        if body is None:
+            continue
+        if not isinstance(body, CommentedMap):
+            add(line, col, str(section), "must map resource names to declarations")
+            continue
+        model = SECTIONS[section]
+        for name, decl in body.items():
+            count += 1
+            line, col = _pos(body, name)
+            where = f"{section}.{name}"
+            if count > MAX_ENTRIES:
+                add(line, col, where, f"more than {MAX_ENTRIES} declarations in one file")
+                raise DeclarationError(problems)
+            if not isinstance(name, str) or not NAME_RE.match(name):
+                add(line, col, where, "a resource name must start with a letter or digit and use only "
+                    "letters, digits, '.', '_' and '-' (at most 100)")
+                continue
+            if name in seen_names:
+                add(line, col, where, f"duplicates the name already used in {seen_names[name]}")
+                continue
+            seen_names[name] = section
+            if not isinstance(decl, CommentedMap):
+                add(line, col, where, "must be a mapping of fields")
+                continue
+            plain = _plain(decl)
+            try:
+                model.model_validate(plain)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    loc = tuple(err["loc"])
+                    at = _locate(decl, loc) if loc else (line, col)
+                    field_path = ".".join([where, *(str(p) for p in loc)])
+                    add(at[0], at[1], field_path, describe(err))
+                continue
+            ref = plain.pop("channel", None)
+            doc.entries.append(Entry(section, name, plain, line, ref))
+
+    declared_channels = root.get("channels")
+    channels = {str(k) for k in declared_channels} if isinstance(declared_channels, CommentedMap) else set()
+    for entry in doc.entries:
+        if entry.channel_ref is not None and entry.channel_ref not in channels:
+            node = root["events"][entry.name]
+            line, col = _pos(node, "channel")
+            add(line, col, f"events.{entry.name}.channel",
+                f"names no channel of this file (channels: {', '.join(sorted(channels)) or 'none'})")
+    if problems:
+        raise DeclarationError(sorted(problems, key=lambda p: (p.line, p.col)))
+    return doc
+
+
+def load(path: str | Path) -> Document:
+    """Read and check one file."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise DeclarationError([Problem(str(path), 1, 1, "(file)", f"cannot be read: {exc.strerror}")]) from None
+    return parse(data, str(path))

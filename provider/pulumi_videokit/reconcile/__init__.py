@@ -1,0 +1,1 @@
+"""Observe → diff → act.  Plain data in and out: no Pulumi, no HTTP."""

@@ -1,0 +1,62 @@
+"""Compare declared inputs with the last applied ones and decide what must happen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from ..specs import CONTROL_FIELDS, ResourceSpec
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""The value Pulumi puts in place of an input that is not known yet during preview."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a diff decided."""
+
+    changed: list[str] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changed)
+
+
+def comparable(spec: ResourceSpec, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as they compare: controls dropped, unset dropped, values normalized."""
+    kept = {
+        k: v for k, v in inputs.items() if k not in CONTROL_FIELDS and not k.startswith("__") and v is not None
+    }
+    return spec.normalize(kept)
+
+
+def changed_fields(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    old, new = comparable(spec, olds), comparable(spec, news)
+    unknown = {k for k, v in new.items() if v == UNKNOWN}
+    settled_old = {k: v for k, v in old.items() if k not in unknown}
+    settled_new = {k: v for k, v in new.items() if k not in unknown}
+    roots: set[str] = set()
+    for path in DeepDiff(settled_old, settled_new, verbose_level=0).affected_root_keys:
+        roots.add(str(path))
+    return sorted(roots | unknown)
+
+
+def plan(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
+    """Decide update-in-place vs replace; makes no API call."""
+    changed = changed_fields(spec, olds, news)
+    replaces = [f for f in changed if f in spec.create_only]
+    return Plan(
+        changed=changed,
+        replaces=replaces,
+        delete_before_replace=bool(replaces) and spec.delete_before_replace,
+    )
+
+
+def patch_body(changed: list[str], news: Mapping[str, Any], patchable: frozenset[str]) -> dict[str, Any]:
+    """The fields of ``news`` to send in a PATCH: the changed, patchable ones."""
+    return {k: news[k] for k in changed if k in patchable and news.get(k) is not None}

@@ -1,0 +1,87 @@
+"""The contract every managed kind fulfils: a spec plus the API calls behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..client import VideoKitClient
+from ..reconcile.diff import Plan
+from ..specs import CONTROL_FIELDS, ResourceSpec
+
+
+@dataclass
+class Settings:
+    """Knobs of the provider that are not credentials."""
+
+    wait_timeout_seconds: float = 600.0
+    poll_seconds: float = 1.0
+
+
+@dataclass
+class Observed:
+    """What the API says about one object, in input names, plus computed outputs."""
+
+    inputs: dict[str, Any]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+class Kind:
+    """One kind of object: observe it, create it, change it, delete it.
+
+    Every method takes the declared inputs in the API's camelCase names and talks to
+    the API through ``client``; none of them knows anything of Pulumi.
+    """
+
+    spec: ClassVar[ResourceSpec]
+
+    def __init__(self, client: VideoKitClient, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+
+    @staticmethod
+    def body(inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Declared inputs less the provider's own controls."""
+        return {k: v for k, v in inputs.items() if k not in CONTROL_FIELDS and v is not None}
+
+    def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
+        """Read the live object; ``None`` when it is gone."""
+        raise NotImplementedError
+
+    def create(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Create the object; return its id and computed outputs."""
+        raise NotImplementedError
+
+    def update(
+        self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
+    ) -> dict[str, Any]:
+        """Apply an in-place change; return computed outputs."""
+        raise NotImplementedError
+
+    def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    def find(self, inputs: Mapping[str, Any]) -> list[str]:
+        """Ids of live objects that carry the natural key of ``inputs``."""
+        raise NotImplementedError
+
+    def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Bring an existing object to ``inputs``; return computed outputs."""
+        seen = self.observe(object_id, inputs)
+        if seen is None:
+            raise LookupError(f"{self.spec.kind} {object_id} does not exist")
+        from ..reconcile.diff import plan
+
+        return self.update(object_id, seen.inputs, inputs, plan(self.spec, seen.inputs, inputs))
+
+    @classmethod
+    def interruptions(
+        cls, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
+    ) -> list[str]:
+        """What in ``plan`` would interrupt a running object, one phrase per property."""
+        return []
+
+    def live_state(self, object_id: str) -> str | None:
+        """The run state, for kinds that have one; asked only when a plan would interrupt."""
+        return None

@@ -1,0 +1,174 @@
+"""One generic dynamic provider, bound to a kind; configured from stack config or the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from ..client import ClientConfig, VideoKitClient
+from ..reconcile import apply
+from ..reconcile.diff import UNKNOWN, plan
+from ._kind import Kind, Settings
+from ._validate import problems
+
+CONFIG_KEYS = {
+    "tenant_name": ("videokit:tenantName", "VIDEOKIT_TENANT_NAME"),
+    "tenant_id": ("videokit:tenantId", "VIDEOKIT_TENANT_ID"),
+    "api_key": ("videokit:apiKey", "VIDEOKIT_API_KEY"),
+    "endpoint": ("videokit:endpoint", "VIDEOKIT_ENDPOINT"),
+    "retry_total_seconds": ("videokit:retryTotalSeconds", "VIDEOKIT_RETRY_TOTAL_SECONDS"),
+    "timeout_seconds": ("videokit:timeoutSeconds", "VIDEOKIT_TIMEOUT_SECONDS"),
+    "wait_timeout_seconds": ("videokit:waitTimeoutSeconds", "VIDEOKIT_WAIT_TIMEOUT_SECONDS"),
+    "poll_seconds": ("videokit:pollSeconds", "VIDEOKIT_POLL_SECONDS"),
+}
+
+
+class ConfigurationError(Exception):
+    """A required provider setting is missing."""
+
+
+class InterruptRefused(Exception):
+    """A change would stop or replace something on air, and the user did not allow it."""
+
+
+def read_config(lookup: Mapping[str, Any]) -> dict[str, str]:
+    """Pulumi config first, then the environment."""
+    values: dict[str, str] = {}
+    for name, (key, env) in CONFIG_KEYS.items():
+        value = lookup.get(key)
+        if value in (None, ""):
+            value = os.environ.get(env)
+        if value not in (None, ""):
+            values[name] = str(value)
+    return values
+
+
+def strip(props: Mapping[str, Any], outputs: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Inputs without the serialized provider and without computed outputs."""
+    return {k: v for k, v in props.items() if not k.startswith("__") and k not in outputs}
+
+
+class VideoKitProvider(ResourceProvider):
+    """Check, diff, create, read, update and delete one kind through the client.
+
+    Instances hold nothing until ``configure``: the pickled form in state is a
+    reference to this class, never a credential.
+    """
+
+    kind: ClassVar[type[Kind]]
+    serialize_as_secret_always = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._config = read_config({k: req.config.get(k) for k, _ in CONFIG_KEYS.values()})
+
+    def _kind(self) -> Kind:
+        cached: Kind | None = self.__dict__.get("_live_kind")
+        if cached is not None:
+            return cached
+        cfg = self.__dict__.get("_config") or read_config({})
+        missing = [CONFIG_KEYS[k][0] for k in ("api_key", "tenant_id") if k not in cfg]
+        if "tenant_name" not in cfg and "endpoint" not in cfg:
+            missing.append("videokit:tenantName (or videokit:endpoint)")
+        if missing:
+            raise ConfigurationError(
+                "missing provider configuration: " + ", ".join(missing)
+                + " (set them with `pulumi config set`, --secret for the API key, "
+                "or the VIDEOKIT_* environment variables)"
+            )
+        client = VideoKitClient(
+            ClientConfig(
+                api_key=cfg["api_key"],
+                tenant_id=cfg["tenant_id"],
+                tenant_name=cfg.get("tenant_name", ""),
+                endpoint=cfg.get("endpoint", ""),
+                retry_total_seconds=float(cfg.get("retry_total_seconds", 60)),
+                timeout_seconds=float(cfg.get("timeout_seconds", 30)),
+            )
+        )
+        settings = Settings(
+            wait_timeout_seconds=float(cfg.get("wait_timeout_seconds", 600)),
+            poll_seconds=float(cfg.get("poll_seconds", 1)),
+        )
+        kind = self.kind(client, settings)
+        self.__dict__["_live_kind"] = kind
+        return kind
+
+    # ---- the dynamic provider protocol ----
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        spec = self.kind.spec
+        inputs = strip(news, spec.outputs)
+        failures = [CheckFailure(prop, reason) for prop, reason in problems(spec, inputs)]
+        return CheckResult({k: v for k, v in inputs.items() if v is not None}, failures)
+
+    def diff(self, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        spec = self.kind.spec
+        old_inputs = {k: olds[k] for k in spec.input_names() if k in olds}
+        new_inputs = strip(news, spec.outputs)
+        decided = plan(spec, old_inputs, new_inputs)
+        reasons = self.kind.interruptions(old_inputs, new_inputs, decided)
+        if reasons and not new_inputs.get("allowInterrupt"):
+            kind = self._maybe_kind()
+            state = kind.live_state(object_id) if kind is not None else None
+            state = state or olds.get("status")
+            if state in ("On", "Starting"):
+                raise InterruptRefused(
+                    f"{spec.kind} {olds.get('name') or object_id} is {state}: "
+                    + "; ".join(reasons)
+                    + ". Set allowInterrupt: true (allow_interrupt=True) to let this happen."
+                )
+        return DiffResult(
+            changes=decided.has_changes,
+            replaces=decided.replaces,
+            stables=[],
+            delete_before_replace=decided.delete_before_replace,
+        )
+
+    def _maybe_kind(self) -> Kind | None:
+        try:
+            return self._kind()
+        except ConfigurationError:
+            return None
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = strip(props, self.kind.spec.outputs)
+        object_id, outputs = apply.create(self._kind(), inputs)
+        return CreateResult(object_id, {**inputs, **outputs})
+
+    def read(self, object_id: str, props: dict[str, Any]) -> ReadResult:
+        found, outputs, inputs = apply.read(self._kind(), object_id, strip(props))
+        if found is None:
+            return ReadResult(None, {})
+        return ReadResult(found, outputs, inputs)
+
+    def update(self, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        spec = self.kind.spec
+        old_inputs = {k: olds[k] for k in spec.input_names() if k in olds}
+        new_inputs = strip(news, spec.outputs)
+        outputs = apply.update(self._kind(), object_id, olds, new_inputs, plan(spec, old_inputs, new_inputs))
+        kept = {k: olds[k] for k in spec.secret_outputs if k in olds and k not in outputs}
+        return UpdateResult({**new_inputs, **kept, **outputs})
+
+    def delete(self, object_id: str, props: dict[str, Any]) -> None:
+        apply.delete(self._kind(), object_id, strip(props))
+
+
+__all__ = ["UNKNOWN", "ConfigurationError", "InterruptRefused", "VideoKitProvider", "read_config"]

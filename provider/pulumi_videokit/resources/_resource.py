@@ -1,0 +1,108 @@
+"""The thin Pulumi face of each kind: typed keyword arguments in, typed outputs out."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pulumi
+import pulumi.dynamic
+from pydantic import BaseModel
+
+from ._provider import VideoKitProvider
+from ._validate import problems
+
+_SKIP = frozenset({"self", "resource_name", "opts", "__class__"})
+
+
+class InvalidDeclarationError(ValueError):
+    """A declaration failed validation before anything was sent."""
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def camelize(model: type[BaseModel] | None, value: Any) -> Any:
+    """Rename snake_case keys to the API's names, guided by the models; user data stays as is."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, (list, tuple)):
+        return [camelize(model, v) for v in value]
+    if model is None or not isinstance(value, Mapping):
+        return value
+    fields = model.model_fields
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        field = fields.get(key) or next((f for f in fields.values() if f.alias == key), None)
+        if field is None:
+            out[key] = item
+            continue
+        out[field.alias or key] = camelize(_model_in(field.annotation), item)
+    return out
+
+
+class VideoKitResource(pulumi.dynamic.Resource):
+    """Base of the public resources; subclasses name their provider class."""
+
+    _provider_cls: ClassVar[type[VideoKitProvider]]
+    _output_names: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, provider: type[VideoKitProvider] | None = None, **kwargs: Any) -> None:
+        if provider is None:
+            super().__init_subclass__(**kwargs)
+            return
+        spec = provider.kind.spec
+        super().__init_subclass__(module="videokit", name=spec.kind, **kwargs)
+        cls._provider_cls = provider
+        cls._output_names = {name: _snake(name) for name in spec.outputs}
+
+    def __init__(
+        self, resource_name: str, props: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        spec = self._provider_cls.kind.spec
+        found = problems(spec, props)
+        if found:
+            raise InvalidDeclarationError(
+                f"{spec.kind} {resource_name!r}: "
+                + "; ".join(f"{path}: {reason}" for path, reason in found)
+            )
+        full: dict[str, Any] = {name: None for name in spec.outputs}
+        full.update({k: v for k, v in props.items() if v is not None})
+        secret = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
+        super().__init__(
+            self._provider_cls(), resource_name, full, pulumi.ResourceOptions.merge(opts, secret)
+        )
+
+    def translate_output_property(self, prop: str) -> str:
+        return self._output_names.get(prop, prop)
+
+    @classmethod
+    def props_from_kwargs(cls, args: Mapping[str, Any]) -> dict[str, Any]:
+        """Keyword arguments (snake_case) to API-named props."""
+        model = cls._provider_cls.kind.spec.model
+        values = {k: v for k, v in args.items() if k not in _SKIP and v is not None}
+        return dict(camelize(model, values))
+
+    @classmethod
+    def from_props(
+        cls, resource_name: str, props: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> VideoKitResource:
+        """Declare from API-named props, as the YAML loader does."""
+        resource = cls.__new__(cls)
+        VideoKitResource.__init__(resource, resource_name, props, opts)
+        return resource
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+__all__ = ["InvalidDeclarationError", "VideoKitResource", "camelize"]

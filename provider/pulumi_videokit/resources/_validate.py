@@ -1,0 +1,51 @@
+"""Turn pydantic's verdict on a declaration into one actionable line per bad property."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..reconcile.diff import UNKNOWN
+from ..specs import ResourceSpec
+
+
+def _unknown(value: Any) -> bool:
+    return value == UNKNOWN or type(value).__name__ == "Output"
+
+
+def describe(error: Mapping[str, Any]) -> str:
+    """A person-readable reason, with the allowed values where pydantic knows them."""
+    message = str(error["msg"])
+    ctx = error.get("ctx") or {}
+    if error["type"] == "literal_error" and "expected" in ctx:
+        allowed = ctx["expected"].replace(" or ", ", ")
+        return f"{error.get('input')!r} is not allowed (allowed: {allowed})"
+    if error["type"] == "extra_forbidden":
+        return "is not a known field"
+    if error["type"] == "missing":
+        return "is required"
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return message.replace("Input should be", "must be")
+
+
+def problems(spec: ResourceSpec, inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(property path, reason)`` for every problem; values not known yet are assumed fine."""
+    unknown = {k for k, v in inputs.items() if _unknown(v)}
+    known = {k: v for k, v in inputs.items() if k not in unknown}
+    try:
+        spec.model.model_validate(known)
+    except ValidationError as exc:
+        out = []
+        for error in exc.errors():
+            loc = [str(p) for p in error["loc"]]
+            if loc and loc[0] in unknown:
+                continue
+            if error["type"] == "missing" and loc and loc[0] in unknown:
+                continue
+            path = ".".join(loc) if loc else "(declaration)"
+            out.append((path, describe(error)))
+        return out
+    return []

@@ -1,0 +1,121 @@
+"""Event: a scheduled event on a live channel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import pulumi
+
+from ..client import NotFoundError
+from ..models import parse_time
+from ..models._base import format_time
+from ..models.desired import EventSpec
+from ..reconcile.diff import Plan, patch_body
+from ..specs import ResourceSpec
+from ._kind import Kind, Observed
+from ._provider import VideoKitProvider
+from ._resource import VideoKitResource
+
+PATCHABLE = frozenset({"start", "end", "title", "ensureChannel", "metadata", "tags", "attributes"})
+
+
+def _instants(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(inputs)
+    for key in ("start", "end"):
+        value = parse_time(out.get(key))
+        if isinstance(value, datetime):
+            out[key] = format_time(value)
+    return out
+
+
+def _finished(inputs: Mapping[str, Any]) -> bool:
+    end = parse_time(inputs.get("end"))
+    return isinstance(end, datetime) and end <= datetime.now(UTC)
+
+
+class EventKind(Kind):
+    spec = ResourceSpec(
+        kind="Event",
+        section="events",
+        model=EventSpec,
+        create_only=frozenset({"channelId"}),
+        # Get Event Details has no tags or attributes.
+        never_returned=frozenset({"tags", "attributes"}),
+        outputs=("status",),
+        natural_key="channelId, start and title",
+        normalize=_instants,
+        doc="A scheduled live event.",
+    )
+
+    def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
+        try:
+            event = self.client.live.events.get(object_id)
+        except NotFoundError:
+            if _finished(last):
+                # The platform may clear finished events; that is not drift.
+                return Observed(dict(last), {"status": "Finished"})
+            return None
+        if _finished(last):
+            return Observed(dict(last), {"status": "Finished"})
+        seen: dict[str, Any] = {
+            "channelId": event.channel_id,
+            "start": format_time(event.start) if event.start else None,
+            "end": format_time(event.end) if event.end else None,
+            "title": event.title,
+            "ensureChannel": event.ensure_channel,
+            "metadata": event.metadata,
+        }
+        return Observed({k: v for k, v in seen.items() if v is not None}, {"status": event.status or "Scheduled"})
+
+    def find(self, inputs: Mapping[str, Any]) -> list[str]:
+        want = _instants(inputs)
+        return [
+            e.id
+            for e in self.client.live.events.list(channelId=inputs["channelId"])
+            if e.start and format_time(e.start) == want["start"] and (e.title or None) == inputs.get("title")
+        ]
+
+    def create(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        object_id = self.client.live.events.create(self.body(inputs))
+        return object_id, {"status": "Scheduled"}
+
+    def update(
+        self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
+    ) -> dict[str, Any]:
+        body = patch_body(plan.changed, news, PATCHABLE)
+        if not body:
+            return {}
+        event = self.client.live.events.update(object_id, body)
+        return {"status": (event.status if event else None) or "Scheduled"}
+
+    def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
+        self.client.live.events.delete(object_id)
+
+
+class EventProvider(VideoKitProvider):
+    kind = EventKind
+
+
+class Event(VideoKitResource, provider=EventProvider):
+    """A scheduled event on a channel (``/live/v1/events``)."""
+
+    status: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        channel_id: pulumi.Input[str],
+        start: pulumi.Input[str],
+        end: pulumi.Input[str],
+        title: pulumi.Input[str] | None = None,
+        ensure_channel: pulumi.Input[bool] | None = None,
+        metadata: pulumi.Input[Mapping[str, str]] | None = None,
+        tags: pulumi.Input[list[str]] | None = None,
+        attributes: pulumi.Input[list[str]] | None = None,
+        adopt: bool | str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, self.props_from_kwargs(locals()), opts)
