@@ -27,6 +27,11 @@ class Plan:
         return bool(self.changed)
 
 
+def is_unknown(value: Any) -> bool:
+    """Pulumi's placeholder for a value not known until apply (a sentinel string or ``Unknown``)."""
+    return (isinstance(value, str) and value == UNKNOWN) or type(value).__name__ == "Unknown"
+
+
 def comparable(spec: ResourceSpec, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs as they compare: controls dropped, unset dropped, values normalized."""
     kept = {
@@ -36,8 +41,9 @@ def comparable(spec: ResourceSpec, inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def changed_fields(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-    old, new = comparable(spec, olds), comparable(spec, news)
-    unknown = {k for k, v in new.items() if v == UNKNOWN}
+    unknown = {k for k, v in news.items() if is_unknown(v)}
+    old = comparable(spec, olds)
+    new = comparable(spec, {k: v for k, v in news.items() if k not in unknown})
     settled_old = {k: v for k, v in old.items() if k not in unknown}
     settled_new = {k: v for k, v in new.items() if k not in unknown}
     roots: set[str] = set()

@@ -12,7 +12,8 @@ from ..specs import ResourceSpec
 
 
 def _unknown(value: Any) -> bool:
-    return value == UNKNOWN or type(value).__name__ == "Output"
+    """A value Pulumi does not know yet: the wire sentinel, an ``Unknown`` or an ``Output``."""
+    return (isinstance(value, str) and value == UNKNOWN) or type(value).__name__ in ("Unknown", "Output")
 
 
 def describe(error: Mapping[str, Any]) -> str:

@@ -120,6 +120,11 @@ class ChannelKind(Kind):
             return
         channels = self.client.live.channels
         status = channels.status(object_id).status
+        if status == "Error":
+            raise ChannelError(
+                f"channel {object_id} went to Error; it cannot be {'started' if running else 'stopped'} "
+                "until it is fixed in the Cloud Video Kit console"
+            )
         if running and status not in ("On", "Starting"):
             if status == "Stopping":
                 self._wait(object_id, {"Off"})
