@@ -101,9 +101,9 @@ def _pos(node: Any, key: Any = None) -> tuple[int, int]:
     return (int(line) + 1, int(col) + 1)
 
 
-def _locate(node: Any, loc: tuple[Any, ...]) -> tuple[int, int]:
+def _locate(node: Any, loc: tuple[Any, ...], default: tuple[int, int]) -> tuple[int, int]:
     """The position of the deepest node along ``loc`` that exists in the file."""
-    where = _pos(node)
+    where = default
     for part in loc:
         if isinstance(node, CommentedMap) and part in node:
             where = _pos(node, part)
@@ -126,6 +126,20 @@ def _depth(node: Any, limit: int, level: int = 0) -> Any:
         if found is not None:
             return found
     return None
+
+
+_TYPE_TAG = re.compile(r"^(bool|str|int|float|list|dict|none)$|\[")
+
+
+def merged_errors(exc: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
+    """One message per place: union-member tags dropped, alternatives joined with 'or'."""
+    merged: dict[tuple[Any, ...], list[str]] = {}
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _TYPE_TAG.search(str(p)))
+        text = describe(err)
+        if text not in merged.setdefault(loc, []):
+            merged[loc].append(text)
+    return [(loc, " or ".join(texts)) for loc, texts in merged.items()]
 
 
 def parse(text: bytes | str, path: str) -> Document:
@@ -205,11 +219,9 @@ def parse(text: bytes | str, path: str) -> Document:
             try:
                 model.model_validate(plain)
             except ValidationError as exc:
-                for err in exc.errors():
-                    loc = tuple(err["loc"])
-                    at = _locate(decl, loc) if loc else (line, col)
-                    field_path = ".".join([where, *(str(p) for p in loc)])
-                    add(at[0], at[1], field_path, describe(err))
+                for loc, message in merged_errors(exc):
+                    at = _locate(decl, loc, (line, col))
+                    add(at[0], at[1], ".".join([where, *(str(p) for p in loc)]), message)
                 continue
             ref = plain.pop("channel", None)
             doc.entries.append(Entry(section, name, plain, line, ref))
