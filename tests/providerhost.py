@@ -80,14 +80,26 @@ class ProviderHost:
         except grpc.RpcError as err:
             raise HostError(err) from None
 
-    def check(self, kind: str, news: dict[str, Any], olds: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        r = self._call("Check", pb.CheckRequest(urn=self._urn(kind), olds=self._props(kind, olds or {}), news=self._props(kind, news)))
+    def check(
+        self, kind: str, news: dict[str, Any], olds: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        r = self._call(
+            "Check",
+            pb.CheckRequest(
+                urn=self._urn(kind), olds=self._props(kind, olds or {}), news=self._props(kind, news)
+            ),
+        )
         inputs = _plain(r.inputs)
         inputs.pop("__provider", None)
         return inputs, [(f.property, f.reason) for f in r.failures]
 
     def diff(self, kind: str, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
-        return self._call("Diff", pb.DiffRequest(id=object_id, urn=self._urn(kind), olds=self._props(kind, olds), news=self._props(kind, news)))
+        return self._call(
+            "Diff",
+            pb.DiffRequest(
+                id=object_id, urn=self._urn(kind), olds=self._props(kind, olds), news=self._props(kind, news)
+            ),
+        )
 
     def create(self, kind: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         r = self._call("Create", pb.CreateRequest(urn=self._urn(kind), properties=self._props(kind, props)))
@@ -95,18 +107,29 @@ class ProviderHost:
         outs.pop("__provider", None)
         return r.id, outs
 
-    def read(self, kind: str, object_id: str, state: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
-        r = self._call("Read", pb.ReadRequest(id=object_id, urn=self._urn(kind), properties=self._props(kind, state)))
+    def read(
+        self, kind: str, object_id: str, state: dict[str, Any]
+    ) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        r = self._call(
+            "Read", pb.ReadRequest(id=object_id, urn=self._urn(kind), properties=self._props(kind, state))
+        )
         outs, inputs = _plain(r.properties), _plain(r.inputs)
         outs.pop("__provider", None)
         inputs.pop("__provider", None)
         return r.id, outs, inputs
 
     def update(self, kind: str, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
-        r = self._call("Update", pb.UpdateRequest(id=object_id, urn=self._urn(kind), olds=self._props(kind, olds), news=self._props(kind, news)))
+        r = self._call(
+            "Update",
+            pb.UpdateRequest(
+                id=object_id, urn=self._urn(kind), olds=self._props(kind, olds), news=self._props(kind, news)
+            ),
+        )
         outs = _plain(r.properties)
         outs.pop("__provider", None)
         return outs
 
     def delete(self, kind: str, object_id: str, state: dict[str, Any]) -> None:
-        self._call("Delete", pb.DeleteRequest(id=object_id, urn=self._urn(kind), properties=self._props(kind, state)))
+        self._call(
+            "Delete", pb.DeleteRequest(id=object_id, urn=self._urn(kind), properties=self._props(kind, state))
+        )

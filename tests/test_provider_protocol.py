@@ -15,16 +15,29 @@ from pulumi_videokit.emulator import RunningEmulator
 from .conftest import API_KEY, TENANT_ID, admin
 from .providerhost import UNKNOWN, HostError, ProviderHost
 
-CH = {"name": "proto-ch", "input": {"type": "RTMP_PUSH", "whitelistCidr": "0.0.0.0/0",
-                                    "inputLoss": {"type": "COLOR", "color": "000000"}},
-      "redundancy": "SingleInput", "qualities": [{"resolution": "720p", "frameRate": 30}]}
+CH = {
+    "name": "proto-ch",
+    "input": {
+        "type": "RTMP_PUSH",
+        "whitelistCidr": "0.0.0.0/0",
+        "inputLoss": {"type": "COLOR", "color": "000000"},
+    },
+    "redundancy": "SingleInput",
+    "qualities": [{"resolution": "720p", "frameRate": 30}],
+}
 
 
 @pytest.fixture()
 def host(emulator: RunningEmulator) -> Iterator[ProviderHost]:
-    h = ProviderHost({"videokit:apiKey": API_KEY, "videokit:tenantId": TENANT_ID,
-                      "videokit:endpoint": emulator.url, "videokit:pollSeconds": "0.05",
-                      "videokit:waitTimeoutSeconds": "20"})
+    h = ProviderHost(
+        {
+            "videokit:apiKey": API_KEY,
+            "videokit:tenantId": TENANT_ID,
+            "videokit:endpoint": emulator.url,
+            "videokit:pollSeconds": "0.05",
+            "videokit:waitTimeoutSeconds": "20",
+        }
+    )
     yield h
     h.close()
 
@@ -106,8 +119,13 @@ def test_channel_error_status_is_reported(host: ProviderHost, emulator: RunningE
 
 def test_event_lifecycle(host: ProviderHost, client: VideoKitClient, emulator: RunningEmulator) -> None:
     cid = client.live.channels.create(CH)
-    ev = {"channelId": cid, "start": "2030-05-01T10:00:00Z", "end": "2030-05-01T11:00:00Z",
-          "title": "Keynote", "tags": ["a"]}
+    ev = {
+        "channelId": cid,
+        "start": "2030-05-01T10:00:00Z",
+        "end": "2030-05-01T11:00:00Z",
+        "title": "Keynote",
+        "tags": ["a"],
+    }
     eid, outs = host.create("Event", ev)
     assert outs["status"] == "Scheduled"
     _, outs2, inputs = host.read("Event", eid, outs)
@@ -116,7 +134,9 @@ def test_event_lifecycle(host: ProviderHost, client: VideoKitClient, emulator: R
     moved = {**ev, "end": "2030-05-01T12:00:00+00:00"}
     emulator.ctx.requests.clear()
     host.update("Event", eid, outs, moved)
-    assert [r["body"] for r in emulator.ctx.requests if r["method"] == "PATCH"] == [{"end": "2030-05-01T12:00:00+00:00"}]
+    assert [r["body"] for r in emulator.ctx.requests if r["method"] == "PATCH"] == [
+        {"end": "2030-05-01T12:00:00+00:00"}
+    ]
     assert list(host.diff("Event", eid, outs, {**ev, "channelId": UNKNOWN}).replaces) == ["channelId"]
     client.live.events.delete(eid)
     assert host.read("Event", eid, outs)[0] == ""
@@ -138,8 +158,13 @@ def test_domain_lifecycle(host: ProviderHost, client: VideoKitClient) -> None:
     assert outs["playerDomainId"] == did and outs["analyticsDomainId"]
     _, _, inputs = host.read("AllowedDomain", did, outs)
     assert inputs == {"url": "https://Proto.Example.com/"}
-    assert host.diff("AllowedDomain", did, outs, {"url": "https://proto.example.com"}).changes == pb.DiffResponse.DIFF_NONE
-    assert list(host.diff("AllowedDomain", did, outs, {"url": "https://other.example.com"}).replaces) == ["url"]
+    assert (
+        host.diff("AllowedDomain", did, outs, {"url": "https://proto.example.com"}).changes
+        == pb.DiffResponse.DIFF_NONE
+    )
+    assert list(host.diff("AllowedDomain", did, outs, {"url": "https://other.example.com"}).replaces) == [
+        "url"
+    ]
     host.delete("AllowedDomain", did, outs)
     assert "https://Proto.Example.com/" not in {d.url for d in client.streaming.domains.list()}
     host.delete("AllowedDomain", did, outs)  # already gone counts as deleted
@@ -162,7 +187,9 @@ def test_api_key_lifecycle_keeps_key_material(host: ProviderHost, client: VideoK
 
 def test_asset_settings_restore_on_delete(host: ProviderHost, client: VideoKitClient) -> None:
     cid = client.live.channels.create(CH)
-    asset = client.live.events.create({"channelId": cid, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"})
+    asset = client.live.events.create(
+        {"channelId": cid, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
+    )
     before = client.streaming.assets.get(asset).settings
     props = {"assetId": asset, "analytics": "Disabled", "devToolsAccess": "Enabled"}
     aid, outs = host.create("AssetSettings", props)
@@ -179,7 +206,9 @@ def test_asset_settings_restore_on_delete(host: ProviderHost, client: VideoKitCl
     assert after == before
 
 
-def test_adoption_by_natural_key_and_by_id(host: ProviderHost, client: VideoKitClient, emulator: RunningEmulator) -> None:
+def test_adoption_by_natural_key_and_by_id(
+    host: ProviderHost, client: VideoKitClient, emulator: RunningEmulator
+) -> None:
     existing = client.live.channels.create({**CH, "name": "pre-existing"})
     emulator.ctx.requests.clear()
     cid, _ = host.create("Channel", {**CH, "name": "pre-existing", "adopt": True})
@@ -199,18 +228,35 @@ def test_adoption_by_natural_key_and_by_id(host: ProviderHost, client: VideoKitC
     ("kind", "props", "prop", "reason"),
     [
         ("Channel", {**CH, "redundancy": "Triple"}, "redundancy", "allowed: 'SingleInput', 'DoubleInput'"),
-        ("Channel", {**CH, "input": {"type": "RTMP_PUSH", "whitelistCidr": "300.0.0.0/99", "inputLoss": {"type": "COLOR"}}},
-         "input.whitelistCidr", "not a CIDR"),
+        (
+            "Channel",
+            {
+                **CH,
+                "input": {
+                    "type": "RTMP_PUSH",
+                    "whitelistCidr": "300.0.0.0/99",
+                    "inputLoss": {"type": "COLOR"},
+                },
+            },
+            "input.whitelistCidr",
+            "not a CIDR",
+        ),
         ("Channel", {"input": CH["input"]}, "name", "is required"),
         ("Channel", {**CH, "colour": "red"}, "colour", "is not a known field"),
-        ("Event", {"channelId": "c", "start": "2030-01-01T11:00:00Z", "end": "2030-01-01T10:00:00Z"}, "(declaration)", "start must be before end"),
+        (
+            "Event",
+            {"channelId": "c", "start": "2030-01-01T11:00:00Z", "end": "2030-01-01T10:00:00Z"},
+            "(declaration)",
+            "start must be before end",
+        ),
         ("AllowedDomain", {"url": "ftp://x"}, "url", "http(s) URL"),
         ("ApiKey", {"name": ""}, "name", "at least 1 character"),
         ("AssetSettings", {"assetId": "a", "cap": "On"}, "cap", "allowed: 'Enabled', 'Disabled'"),
     ],
 )
-def test_check_failures_name_the_property(host: ProviderHost, emulator: RunningEmulator, kind: str,
-                                          props: dict[str, Any], prop: str, reason: str) -> None:
+def test_check_failures_name_the_property(
+    host: ProviderHost, emulator: RunningEmulator, kind: str, props: dict[str, Any], prop: str, reason: str
+) -> None:
     emulator.ctx.requests.clear()
     _, failures = host.check(kind, props)
     assert any(p == prop and reason in r for p, r in failures), failures
@@ -218,22 +264,28 @@ def test_check_failures_name_the_property(host: ProviderHost, emulator: RunningE
 
 
 def test_check_tolerates_values_not_known_yet(host: ProviderHost) -> None:
-    _, failures = host.check("Event", {"channelId": UNKNOWN, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"})
+    _, failures = host.check(
+        "Event", {"channelId": UNKNOWN, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
+    )
     assert failures == []
 
 
 def test_missing_configuration_is_named(emulator: RunningEmulator) -> None:
-    h = ProviderHost({"videokit:endpoint": emulator.url}, env={"VIDEOKIT_API_KEY": "", "VIDEOKIT_TENANT_ID": ""})
+    h = ProviderHost(
+        {"videokit:endpoint": emulator.url}, env={"VIDEOKIT_API_KEY": "", "VIDEOKIT_TENANT_ID": ""}
+    )
     try:
-        with pytest.raises(HostError, match="videokit:apiKey.*videokit:tenantId"):
+        with pytest.raises(HostError, match=r"videokit:apiKey.*videokit:tenantId"):
             h.create("AllowedDomain", {"url": "https://cfg.example.com"})
     finally:
         h.close()
 
 
 def test_environment_fallback(emulator: RunningEmulator) -> None:
-    h = ProviderHost({}, env={"VIDEOKIT_API_KEY": API_KEY, "VIDEOKIT_TENANT_ID": TENANT_ID,
-                              "VIDEOKIT_ENDPOINT": emulator.url})
+    h = ProviderHost(
+        {},
+        env={"VIDEOKIT_API_KEY": API_KEY, "VIDEOKIT_TENANT_ID": TENANT_ID, "VIDEOKIT_ENDPOINT": emulator.url},
+    )
     try:
         did, _ = h.create("AllowedDomain", {"url": "https://env.example.com"})
         assert did

@@ -27,68 +27,213 @@ CORPUS: dict[str, tuple[str, str, str]] = {
     "unknown section": ("chanels:\n  main: {}\n", "1:1: chanels", "allowed: channels, events"),
     "section is a list": ("channels:\n  - name: a\n", "1:1: channels", "must map resource names"),
     "entry is a scalar": ("channels:\n  main: 5\n", "2:3: channels.main", "mapping of fields"),
-    "bad resource name": ("domains:\n  'bad name': {url: 'https://a.com'}\n", "2:3: domains.bad name", "resource name"),
-    "same name two sections": (GOOD_CH + "domains:\n  main: {url: 'https://a.com'}\n", "6:3: domains.main", "already used in channels"),
-    "missing name": ("channels:\n  main:\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n", "2:3: channels.main.name", "is required"),
+    "bad resource name": (
+        "domains:\n  'bad name': {url: 'https://a.com'}\n",
+        "2:3: domains.bad name",
+        "resource name",
+    ),
+    "same name two sections": (
+        GOOD_CH + "domains:\n  main: {url: 'https://a.com'}\n",
+        "6:3: domains.main",
+        "already used in channels",
+    ),
+    "missing name": (
+        "channels:\n  main:\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n",
+        "2:3: channels.main.name",
+        "is required",
+    ),
     "missing input": ("channels:\n  main:\n    name: a\n", "2:3: channels.main.input", "is required"),
-    "name wrong type": ("channels:\n  main:\n    name: [a]\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n", "3:5: channels.main.name", "valid string"),
-    "name too long": ("channels:\n  main:\n    name: " + "x" * 129 + "\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n", "3:5: channels.main.name", "at most 128"),
-    "bad redundancy": (GOOD_CH + "    redundancy: Triple\n", "5:5: channels.main.redundancy", "allowed: 'SingleInput', 'DoubleInput'"),
-    "bad latency": (GOOD_CH + "    latency: Fast\n", "5:5: channels.main.latency", "allowed: 'NormalLatency', 'ReducedLatency'"),
-    "bad activation": (GOOD_CH + "    activationMode: Auto\n", "5:5: channels.main.activationMode", "'EventBased', 'Manual'"),
-    "bad transmission": (GOOD_CH + "    transmissionType: Radio\n", "5:5: channels.main.transmissionType", "'Video', 'Audio'"),
-    "bad environment": (GOOD_CH + "    environment: Cloud\n", "5:5: channels.main.environment", "'MediaLive', 'MediaLiveAnywhere'"),
-    "bad package version": (GOOD_CH + "    mediaPackageVersion: V3\n", "5:5: channels.main.mediaPackageVersion", "'V1', 'V2'"),
-    "bad input loss": ("channels:\n  main:\n    name: a\n    input:\n      type: RTMP_PUSH\n      inputLoss:\n        type: BLUE\n",
-                       "7:9: channels.main.input.inputLoss.type", "allowed: 'COLOR', 'SLATE'"),
-    "bad colour": ("channels:\n  main:\n    name: a\n    input:\n      type: RTMP_PUSH\n      inputLoss: {type: COLOR, color: red}\n",
-                   "6:32: channels.main.input.inputLoss.color", "pattern"),
-    "bad cidr": ("channels:\n  main:\n    name: a\n    input:\n      type: RTMP_PUSH\n      whitelistCidr: 10.0.0.0/33\n      inputLoss: {type: COLOR}\n",
-                 "6:7: channels.main.input.whitelistCidr", "CIDR"),
-    "cidr not an address": ("channels:\n  main:\n    name: a\n    input:\n      type: RTMP_PUSH\n      whitelistCidr: anywhere\n      inputLoss: {type: COLOR}\n",
-                            "6:7: channels.main.input.whitelistCidr", "CIDR"),
-    "lowercase input type": ("channels:\n  main:\n    name: a\n    input:\n      type: rtmp_push\n      inputLoss: {type: COLOR}\n",
-                             "5:7: channels.main.input.type", "pattern"),
-    "unknown channel field": (GOOD_CH + "    colour: red\n", "5:5: channels.main.colour", "not a known field"),
-    "unknown nested field": ("channels:\n  main:\n    name: a\n    input:\n      type: RTMP_PUSH\n      inputLoss: {type: COLOR}\n      port: 1935\n",
-                             "7:7: channels.main.input.port", "not a known field"),
-    "quality resolution": (GOOD_CH + "    qualities:\n      - resolution: HD\n", "6:9: channels.main.qualities.0.resolution", "pattern"),
-    "quality second item": (GOOD_CH + "    qualities:\n      - resolution: 720p\n      - resolution: 1080p\n        frameRate: 500\n",
-                            "8:9: channels.main.qualities.1.frameRate", "less than or equal to 120"),
-    "frame rate not int": (GOOD_CH + "    qualities: [{resolution: 720p, frameRate: fast}]\n", "5:36: channels.main.qualities.0.frameRate", "valid integer"),
+    "name wrong type": (
+        "channels:\n  main:\n    name: [a]\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n",
+        "3:5: channels.main.name",
+        "valid string",
+    ),
+    "name too long": (
+        "channels:\n  main:\n    name: "
+        + "x" * 129
+        + "\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n",
+        "3:5: channels.main.name",
+        "at most 128",
+    ),
+    "bad redundancy": (
+        GOOD_CH + "    redundancy: Triple\n",
+        "5:5: channels.main.redundancy",
+        "allowed: 'SingleInput', 'DoubleInput'",
+    ),
+    "bad latency": (
+        GOOD_CH + "    latency: Fast\n",
+        "5:5: channels.main.latency",
+        "allowed: 'NormalLatency', 'ReducedLatency'",
+    ),
+    "bad activation": (
+        GOOD_CH + "    activationMode: Auto\n",
+        "5:5: channels.main.activationMode",
+        "'EventBased', 'Manual'",
+    ),
+    "bad transmission": (
+        GOOD_CH + "    transmissionType: Radio\n",
+        "5:5: channels.main.transmissionType",
+        "'Video', 'Audio'",
+    ),
+    "bad environment": (
+        GOOD_CH + "    environment: Cloud\n",
+        "5:5: channels.main.environment",
+        "'MediaLive', 'MediaLiveAnywhere'",
+    ),
+    "bad package version": (
+        GOOD_CH + "    mediaPackageVersion: V3\n",
+        "5:5: channels.main.mediaPackageVersion",
+        "'V1', 'V2'",
+    ),
+    "bad input loss": (
+        "channels:\n  main:\n    name: a\n    input:\n      type: RTMP_PUSH\n      inputLoss:\n        type: BLUE\n",
+        "7:9: channels.main.input.inputLoss.type",
+        "allowed: 'COLOR', 'SLATE'",
+    ),
+    "bad colour": (
+        "channels:\n  main:\n    name: a\n    input:\n      type: RTMP_PUSH\n      inputLoss: {type: COLOR, color: red}\n",
+        "6:32: channels.main.input.inputLoss.color",
+        "pattern",
+    ),
+    "bad cidr": (
+        "channels:\n  main:\n    name: a\n    input:\n      type: RTMP_PUSH\n      whitelistCidr: 10.0.0.0/33\n      inputLoss: {type: COLOR}\n",
+        "6:7: channels.main.input.whitelistCidr",
+        "CIDR",
+    ),
+    "cidr not an address": (
+        "channels:\n  main:\n    name: a\n    input:\n      type: RTMP_PUSH\n      whitelistCidr: anywhere\n      inputLoss: {type: COLOR}\n",
+        "6:7: channels.main.input.whitelistCidr",
+        "CIDR",
+    ),
+    "lowercase input type": (
+        "channels:\n  main:\n    name: a\n    input:\n      type: rtmp_push\n      inputLoss: {type: COLOR}\n",
+        "5:7: channels.main.input.type",
+        "pattern",
+    ),
+    "unknown channel field": (
+        GOOD_CH + "    colour: red\n",
+        "5:5: channels.main.colour",
+        "not a known field",
+    ),
+    "unknown nested field": (
+        "channels:\n  main:\n    name: a\n    input:\n      type: RTMP_PUSH\n      inputLoss: {type: COLOR}\n      port: 1935\n",
+        "7:7: channels.main.input.port",
+        "not a known field",
+    ),
+    "quality resolution": (
+        GOOD_CH + "    qualities:\n      - resolution: HD\n",
+        "6:9: channels.main.qualities.0.resolution",
+        "pattern",
+    ),
+    "quality second item": (
+        GOOD_CH
+        + "    qualities:\n      - resolution: 720p\n      - resolution: 1080p\n        frameRate: 500\n",
+        "8:9: channels.main.qualities.1.frameRate",
+        "less than or equal to 120",
+    ),
+    "frame rate not int": (
+        GOOD_CH + "    qualities: [{resolution: 720p, frameRate: fast}]\n",
+        "5:36: channels.main.qualities.0.frameRate",
+        "valid integer",
+    ),
     "endpoints not list": (GOOD_CH + "    endpoints: HlsDrm\n", "5:5: channels.main.endpoints", "valid list"),
-    "restream bad url": (GOOD_CH + "    restreams:\n      - rtmpDestinations:\n          - url: http://x\n",
-                         "7:13: channels.main.restreams.0.rtmpDestinations.0.url", "pattern"),
-    "too many restreams": (GOOD_CH + "    restreams: [" + ", ".join(["{}"] * 11) + "]\n", "5:5: channels.main.restreams", "at most 10"),
+    "restream bad url": (
+        GOOD_CH + "    restreams:\n      - rtmpDestinations:\n          - url: http://x\n",
+        "7:13: channels.main.restreams.0.rtmpDestinations.0.url",
+        "pattern",
+    ),
+    "too many restreams": (
+        GOOD_CH + "    restreams: [" + ", ".join(["{}"] * 11) + "]\n",
+        "5:5: channels.main.restreams",
+        "at most 10",
+    ),
     "running not bool": (GOOD_CH + "    running: maybe\n", "5:5: channels.main.running", "valid boolean"),
-    "adopt wrong type": (GOOD_CH + "    adopt: [1]\n", "5:5: channels.main.adopt", "valid boolean or must be a valid string"),
-    "event start after end": (GOOD_CH + "events:\n  e:\n    channel: main\n    start: '2030-01-01T11:00:00Z'\n    end: '2030-01-01T10:00:00Z'\n",
-                              "6:3: events.e", "start must be before end"),
-    "event start equals end": (GOOD_CH + "events:\n  e:\n    channel: main\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T10:00:00Z'\n",
-                               "6:3: events.e", "start must be before end"),
-    "event bad time": (GOOD_CH + "events:\n  e:\n    channel: main\n    start: tomorrow\n    end: '2030-01-01T10:00:00Z'\n",
-                       "8:5: events.e.start", "datetime"),
-    "event dangling channel": (GOOD_CH + "events:\n  e:\n    channel: mian\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n",
-                               "7:5: events.e.channel", "names no channel of this file (channels: main)"),
-    "event both channel refs": (GOOD_CH + "events:\n  e:\n    channel: main\n    channelId: abc\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n",
-                                "6:3: events.e", "exactly one of channel"),
-    "event no channel": ("events:\n  e:\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n", "2:3: events.e", "exactly one of channel"),
-    "event bad channel id": ("events:\n  e:\n    channelId: 'a b'\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n",
-                             "3:5: events.e.channelId", "pattern"),
-    "event attribute form": (GOOD_CH + "events:\n  e:\n    channel: main\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n    attributes: [genre]\n",
-                             "10:5: events.e.attributes", "key=value"),
-    "event metadata not map": (GOOD_CH + "events:\n  e:\n    channel: main\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n    metadata: [a]\n",
-                               "10:5: events.e.metadata", "valid dictionary"),
+    "adopt wrong type": (
+        GOOD_CH + "    adopt: [1]\n",
+        "5:5: channels.main.adopt",
+        "valid boolean or must be a valid string",
+    ),
+    "event start after end": (
+        GOOD_CH
+        + "events:\n  e:\n    channel: main\n    start: '2030-01-01T11:00:00Z'\n    end: '2030-01-01T10:00:00Z'\n",
+        "6:3: events.e",
+        "start must be before end",
+    ),
+    "event start equals end": (
+        GOOD_CH
+        + "events:\n  e:\n    channel: main\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T10:00:00Z'\n",
+        "6:3: events.e",
+        "start must be before end",
+    ),
+    "event bad time": (
+        GOOD_CH + "events:\n  e:\n    channel: main\n    start: tomorrow\n    end: '2030-01-01T10:00:00Z'\n",
+        "8:5: events.e.start",
+        "datetime",
+    ),
+    "event dangling channel": (
+        GOOD_CH
+        + "events:\n  e:\n    channel: mian\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n",
+        "7:5: events.e.channel",
+        "names no channel of this file (channels: main)",
+    ),
+    "event both channel refs": (
+        GOOD_CH
+        + "events:\n  e:\n    channel: main\n    channelId: abc\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n",
+        "6:3: events.e",
+        "exactly one of channel",
+    ),
+    "event no channel": (
+        "events:\n  e:\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n",
+        "2:3: events.e",
+        "exactly one of channel",
+    ),
+    "event bad channel id": (
+        "events:\n  e:\n    channelId: 'a b'\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n",
+        "3:5: events.e.channelId",
+        "pattern",
+    ),
+    "event attribute form": (
+        GOOD_CH
+        + "events:\n  e:\n    channel: main\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n    attributes: [genre]\n",
+        "10:5: events.e.attributes",
+        "key=value",
+    ),
+    "event metadata not map": (
+        GOOD_CH
+        + "events:\n  e:\n    channel: main\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n    metadata: [a]\n",
+        "10:5: events.e.metadata",
+        "valid dictionary",
+    ),
     "domain bad scheme": ("domains:\n  d: {url: 'ftp://a.com'}\n", "2:7: domains.d.url", "http(s) URL"),
     "domain no host": ("domains:\n  d: {url: 'https://'}\n", "2:7: domains.d.url", "http(s) URL"),
     "domain missing url": ("domains:\n  d: {}\n", "2:3: domains.d.url", "is required"),
     "domain url number": ("domains:\n  d: {url: 42}\n", "2:7: domains.d.url", "valid string"),
     "api key missing role": ("apiKeys:\n  k: {name: ci}\n", "2:3: apiKeys.k.roleId", "is required"),
-    "api key empty name": ("apiKeys:\n  k: {name: '', roleId: r}\n", "2:7: apiKeys.k.name", "at least 1 character"),
-    "settings bad value": ("assetSettings:\n  s: {assetId: a1, cap: On}\n", "2:20: assetSettings.s.cap", "allowed: 'Enabled', 'Disabled'"),
-    "settings nothing declared": ("assetSettings:\n  s: {assetId: a1}\n", "2:3: assetSettings.s", "declare at least one"),
-    "settings bad asset id": ("assetSettings:\n  s: {assetId: 'a/b', cap: Enabled}\n", "2:7: assetSettings.s.assetId", "pattern"),
-    "settings unknown setting": ("assetSettings:\n  s: {assetId: a, drm: Enabled}\n", "2:19: assetSettings.s.drm", "not a known field"),
+    "api key empty name": (
+        "apiKeys:\n  k: {name: '', roleId: r}\n",
+        "2:7: apiKeys.k.name",
+        "at least 1 character",
+    ),
+    "settings bad value": (
+        "assetSettings:\n  s: {assetId: a1, cap: On}\n",
+        "2:20: assetSettings.s.cap",
+        "allowed: 'Enabled', 'Disabled'",
+    ),
+    "settings nothing declared": (
+        "assetSettings:\n  s: {assetId: a1}\n",
+        "2:3: assetSettings.s",
+        "declare at least one",
+    ),
+    "settings bad asset id": (
+        "assetSettings:\n  s: {assetId: 'a/b', cap: Enabled}\n",
+        "2:7: assetSettings.s.assetId",
+        "pattern",
+    ),
+    "settings unknown setting": (
+        "assetSettings:\n  s: {assetId: a, drm: Enabled}\n",
+        "2:19: assetSettings.s.drm",
+        "not a known field",
+    ),
 }
 
 
@@ -107,16 +252,22 @@ def test_malformed_yaml_names_its_place(tmp_path: Path, case: str) -> None:
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
     path = tmp_path / "v.yaml"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(
+        textwrap.dedent("""\
         channels:
           a: {name: a, redundancy: X, input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}}
           b: {name: b, latency: Y, input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}}
         domains:
           d: {url: nope}
-        """))
+        """)
+    )
     with pytest.raises(DeclarationError) as err:
         load(path)
-    assert [p.field for p in err.value.problems] == ["channels.a.redundancy", "channels.b.latency", "domains.d.url"]
+    assert [p.field for p in err.value.problems] == [
+        "channels.a.redundancy",
+        "channels.b.latency",
+        "domains.d.url",
+    ]
 
 
 def test_non_utf8_file(tmp_path: Path) -> None:
@@ -128,7 +279,9 @@ def test_non_utf8_file(tmp_path: Path) -> None:
 
 def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
-    path.write_text("domains:\n" + "".join(f"  d{n}: {{url: 'https://d{n}.example.com'}}\n" for n in range(40000)))
+    path.write_text(
+        "domains:\n" + "".join(f"  d{n}: {{url: 'https://d{n}.example.com'}}\n" for n in range(40000))
+    )
     with pytest.raises(DeclarationError, match="limit is 1048576"):
         load(path)
 
@@ -147,7 +300,10 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_unquoted_timestamps_become_iso_strings(tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    path.write_text(GOOD_CH + "events:\n  e:\n    channel: main\n    start: 2030-01-01T10:00:00Z\n    end: 2030-01-01 11:00:00\n")
+    path.write_text(
+        GOOD_CH
+        + "events:\n  e:\n    channel: main\n    start: 2030-01-01T10:00:00Z\n    end: 2030-01-01 11:00:00\n"
+    )
     doc = load(path)
     event = next(e for e in doc.entries if e.section == "events")
     assert event.props == {"start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}

@@ -81,8 +81,14 @@ def emulator(
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
-              help="github prints GitHub Actions annotations.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="github prints GitHub Actions annotations.",
+)
 def validate(files: tuple[Path, ...], fmt: str) -> None:
     """Check YAML declarations offline: schema, models and references."""
     from .gitops import DeclarationError, load

@@ -34,4 +34,14 @@ def from_yaml(path: str | Path, opts: pulumi.ResourceOptions | None = None) -> d
     return declare(load(path), opts)
 
 
-__all__ = ["DeclarationError", "Document", "Problem", "declare", "from_yaml", "load", "parse", "render", "schema"]
+__all__ = [
+    "DeclarationError",
+    "Document",
+    "Problem",
+    "declare",
+    "from_yaml",
+    "load",
+    "parse",
+    "render",
+    "schema",
+]

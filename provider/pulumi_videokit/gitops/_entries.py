@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..models.desired import AllowedDomainSpec, ApiKeySpec, AssetSettingsSpec, ChannelSpec, EventSpec
 from ..models._base import RequestModel
+from ..models.desired import AllowedDomainSpec, ApiKeySpec, AssetSettingsSpec, ChannelSpec, EventSpec
 
 
 class EventEntry(EventSpec):

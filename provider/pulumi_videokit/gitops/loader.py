@@ -105,10 +105,9 @@ def _locate(node: Any, loc: tuple[Any, ...], default: tuple[int, int]) -> tuple[
     """The position of the deepest node along ``loc`` that exists in the file."""
     where = default
     for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            where = _pos(node, part)
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+        in_map = isinstance(node, CommentedMap) and part in node
+        in_seq = isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node)
+        if in_map or in_seq:
             where = _pos(node, part)
             node = node[part]
         else:
@@ -142,6 +141,20 @@ def merged_errors(exc: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
     return [(loc, " or ".join(texts)) for loc, texts in merged.items()]
 
 
+def _decode(raw: bytes, path: str) -> str:
+    if len(raw) > MAX_BYTES:
+        raise DeclarationError(
+            [Problem(path, 1, 1, "(file)", f"is {len(raw)} bytes; the limit is {MAX_BYTES}")]
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
+        raise DeclarationError([Problem(path, line, col, "(file)", message)]) from None
+
+
 def parse(text: bytes | str, path: str) -> Document:
     """Check a whole file; raise :class:`DeclarationError` with every problem found."""
     problems: list[Problem] = []
@@ -150,16 +163,7 @@ def parse(text: bytes | str, path: str) -> Document:
         problems.append(Problem(path, line, col, where, message))
 
     if isinstance(text, bytes):
-        if len(text) > MAX_BYTES:
-            raise DeclarationError([Problem(path, 1, 1, "(file)", f"is {len(text)} bytes; the limit is {MAX_BYTES}")])
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = text[: exc.start].count(b"\n") + 1
-            col = exc.start - (text.rfind(b"\n", 0, exc.start) + 1) + 1
-            raise DeclarationError(
-                [Problem(path, line, col, "(file)", f"is not UTF-8: byte 0x{text[exc.start]:02x} cannot be decoded")]
-            ) from None
+        text = _decode(text, path)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -205,8 +209,13 @@ def parse(text: bytes | str, path: str) -> Document:
                 add(line, col, where, f"more than {MAX_ENTRIES} declarations in one file")
                 raise DeclarationError(problems)
             if not isinstance(name, str) or not NAME_RE.match(name):
-                add(line, col, where, "a resource name must start with a letter or digit and use only "
-                    "letters, digits, '.', '_' and '-' (at most 100)")
+                add(
+                    line,
+                    col,
+                    where,
+                    "a resource name must start with a letter or digit and use only "
+                    "letters, digits, '.', '_' and '-' (at most 100)",
+                )
                 continue
             if name in seen_names:
                 add(line, col, where, f"duplicates the name already used in {seen_names[name]}")
@@ -232,8 +241,12 @@ def parse(text: bytes | str, path: str) -> Document:
         if entry.channel_ref is not None and entry.channel_ref not in channels:
             node = root["events"][entry.name]
             line, col = _pos(node, "channel")
-            add(line, col, f"events.{entry.name}.channel",
-                f"names no channel of this file (channels: {', '.join(sorted(channels)) or 'none'})")
+            add(
+                line,
+                col,
+                f"events.{entry.name}.channel",
+                f"names no channel of this file (channels: {', '.join(sorted(channels)) or 'none'})",
+            )
     if problems:
         raise DeclarationError(sorted(problems, key=lambda p: (p.line, p.col)))
     return doc
@@ -245,5 +258,7 @@ def load(path: str | Path) -> Document:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise DeclarationError([Problem(str(path), 1, 1, "(file)", f"cannot be read: {exc.strerror}")]) from None
+        raise DeclarationError(
+            [Problem(str(path), 1, 1, "(file)", f"cannot be read: {exc.strerror}")]
+        ) from None
     return parse(data, str(path))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from ._entries import SECTIONS
@@ -14,7 +15,9 @@ SCHEMA_ID = "https://pulumi-videokit.dev/schemas/videokit.schema.json"
 
 def schema() -> dict[str, Any]:
     """The schema of a declaration file."""
-    pairs = [(model, "validation") for model in SECTIONS.values()]
+    pairs: list[tuple[type[BaseModel], Literal["validation"]]] = [
+        (model, "validation") for model in SECTIONS.values()
+    ]
     refs, top = models_json_schema(pairs, by_alias=True, ref_template="#/$defs/{model}")
     properties = {
         section: {

@@ -35,7 +35,9 @@ def is_unknown(value: Any) -> bool:
 def comparable(spec: ResourceSpec, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs as they compare: controls dropped, unset dropped, values normalized."""
     kept = {
-        k: v for k, v in inputs.items() if k not in CONTROL_FIELDS and not k.startswith("__") and v is not None
+        k: v
+        for k, v in inputs.items()
+        if k not in CONTROL_FIELDS and not k.startswith("__") and v is not None
     }
     return spec.normalize(kept)
 

@@ -30,4 +30,5 @@ __all__ = [
     "InterruptRefused",
     "InvalidDeclarationError",
     "VideoKitProvider",
+    "VideoKitResource",
 ]

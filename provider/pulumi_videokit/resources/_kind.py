@@ -76,9 +76,7 @@ class Kind:
         return self.update(object_id, seen.inputs, inputs, plan(self.spec, seen.inputs, inputs))
 
     @classmethod
-    def interruptions(
-        cls, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
-    ) -> list[str]:
+    def interruptions(cls, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan) -> list[str]:
         """What in ``plan`` would interrupt a running object, one phrase per property."""
         return []
 

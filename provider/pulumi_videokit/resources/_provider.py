@@ -89,7 +89,8 @@ class VideoKitProvider(ResourceProvider):
             missing.append("videokit:tenantName (or videokit:endpoint)")
         if missing:
             raise ConfigurationError(
-                "missing provider configuration: " + ", ".join(missing)
+                "missing provider configuration: "
+                + ", ".join(missing)
                 + " (set them with `pulumi config set`, --secret for the API key, "
                 "or the VIDEOKIT_* environment variables)"
             )

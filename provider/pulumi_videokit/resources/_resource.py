@@ -54,6 +54,7 @@ class VideoKitResource(pulumi.dynamic.Resource):
 
     _provider_cls: ClassVar[type[VideoKitProvider]]
     _output_names: ClassVar[dict[str, str]] = {}
+    _input_names: ClassVar[dict[str, str]] = {}
 
     def __init_subclass__(cls, provider: type[VideoKitProvider] | None = None, **kwargs: Any) -> None:
         if provider is None:
@@ -63,6 +64,7 @@ class VideoKitResource(pulumi.dynamic.Resource):
         super().__init_subclass__(module="videokit", name=spec.kind, **kwargs)
         cls._provider_cls = provider
         cls._output_names = {name: _snake(name) for name in spec.outputs}
+        cls._input_names = {python: name for name, python in cls._output_names.items()}
 
     def __init__(
         self, resource_name: str, props: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
@@ -71,10 +73,10 @@ class VideoKitResource(pulumi.dynamic.Resource):
         found = problems(spec, props)
         if found:
             raise InvalidDeclarationError(
-                f"{spec.kind} {resource_name!r}: "
-                + "; ".join(f"{path}: {reason}" for path, reason in found)
+                f"{spec.kind} {resource_name!r}: " + "; ".join(f"{path}: {reason}" for path, reason in found)
             )
-        full: dict[str, Any] = {name: None for name in spec.outputs}
+        # Output attributes are named in Python style; the engine sees the API's names.
+        full: dict[str, Any] = {python: None for python in self._output_names.values()}
         full.update({k: v for k, v in props.items() if v is not None})
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
         super().__init__(
@@ -83,6 +85,9 @@ class VideoKitResource(pulumi.dynamic.Resource):
 
     def translate_output_property(self, prop: str) -> str:
         return self._output_names.get(prop, prop)
+
+    def translate_input_property(self, prop: str) -> str:
+        return self._input_names.get(prop, prop)
 
     @classmethod
     def props_from_kwargs(cls, args: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from typing import Any
 import pulumi
 
 from ..models import normalize_url
+from ..models.desired import AllowedDomainSpec
 from ..reconcile.diff import Plan
 from ..specs import ResourceSpec
-from ..models.desired import AllowedDomainSpec
 from ._kind import Kind, Observed
 from ._provider import VideoKitProvider
 from ._resource import VideoKitResource
@@ -40,7 +40,10 @@ class AllowedDomainKind(Kind):
             if domain.player_domain_id == object_id:
                 return Observed(
                     {"url": domain.url},
-                    {"playerDomainId": domain.player_domain_id, "analyticsDomainId": domain.analytics_domain_id},
+                    {
+                        "playerDomainId": domain.player_domain_id,
+                        "analyticsDomainId": domain.analytics_domain_id,
+                    },
                 )
         return None
 

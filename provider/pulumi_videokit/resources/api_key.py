@@ -36,7 +36,9 @@ class ApiKeyKind(Kind):
         return Observed({"name": key.name, "roleId": key.role_id})
 
     def find(self, inputs: Mapping[str, Any]) -> list[str]:
-        return [k.id for k in self.client.core.api_keys.list(query=inputs["name"]) if k.name == inputs["name"]]
+        return [
+            k.id for k in self.client.core.api_keys.list(query=inputs["name"]) if k.name == inputs["name"]
+        ]
 
     def create(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         created = self.client.core.api_keys.create({"name": inputs["name"], "roleId": inputs["roleId"]})
@@ -52,7 +54,9 @@ class ApiKeyKind(Kind):
     def update(
         self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
     ) -> dict[str, Any]:
-        updated = self.client.core.api_keys.update(object_id, {"name": news["name"], "roleId": news["roleId"]})
+        updated = self.client.core.api_keys.update(
+            object_id, {"name": news["name"], "roleId": news["roleId"]}
+        )
         return {"roleName": updated.role_name if updated else None}
 
     def delete(self, object_id: str, state: Mapping[str, Any]) -> None:

@@ -68,9 +68,7 @@ class AssetSettingsKind(Kind):
             current = self._current(object_id)
             previous.update({k: current[k] for k in changed if k not in previous and current.get(k)})
         # A setting the user stopped declaring goes back to what it was before we managed it.
-        restore = {
-            k: previous.pop(k) for k in list(previous) if news.get(k) is None and k in SETTING_NAMES
-        }
+        restore = {k: previous.pop(k) for k in list(previous) if news.get(k) is None and k in SETTING_NAMES}
         body = {**restore, **changed}
         if body:
             self.client.streaming.assets.update_settings(object_id, body)

@@ -29,13 +29,29 @@ class ChannelKind(Kind):
         section="channels",
         model=ChannelSpec,
         create_only=frozenset(
-            {"redundancy", "latency", "activationMode", "transmissionType", "environment",
-             "mediaPackageVersion"}
+            {
+                "redundancy",
+                "latency",
+                "activationMode",
+                "transmissionType",
+                "environment",
+                "mediaPackageVersion",
+            }
         ),
         # Get Channel Details returns none of these, so they are kept from the last apply.
         never_returned=frozenset(
-            {"redundancy", "latency", "input", "endpoints", "qualities", "restreams", "activationMode",
-             "transmissionType", "environment", "mediaPackageVersion"}
+            {
+                "redundancy",
+                "latency",
+                "input",
+                "endpoints",
+                "qualities",
+                "restreams",
+                "activationMode",
+                "transmissionType",
+                "environment",
+                "mediaPackageVersion",
+            }
         ),
         outputs=("status", "ingestUrls", "playbackUrls"),
         natural_key="name",
@@ -72,7 +88,9 @@ class ChannelKind(Kind):
             return None
 
     def find(self, inputs: Mapping[str, Any]) -> list[str]:
-        return [c.id for c in self.client.live.channels.list(query=inputs["name"]) if c.name == inputs["name"]]
+        return [
+            c.id for c in self.client.live.channels.list(query=inputs["name"]) if c.name == inputs["name"]
+        ]
 
     # ---- act ----
 
@@ -148,9 +166,10 @@ class ChannelKind(Kind):
                     "check it in the Cloud Video Kit console, then run `pulumi up` again"
                 )
             if time.monotonic() >= deadline:
+                waited = self.settings.wait_timeout_seconds
                 raise ChannelError(
-                    f"channel {object_id} is still {status} after {self.settings.wait_timeout_seconds:g}s "
-                    f"waiting for {'/'.join(sorted(targets))} (raise videokit:waitTimeoutSeconds to wait longer)"
+                    f"channel {object_id} is still {status} after {waited:g}s waiting for "
+                    f"{'/'.join(sorted(targets))} (raise videokit:waitTimeoutSeconds to wait longer)"
                 )
             time.sleep(self.settings.poll_seconds)
 

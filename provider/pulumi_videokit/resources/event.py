@@ -67,7 +67,9 @@ class EventKind(Kind):
             "ensureChannel": event.ensure_channel,
             "metadata": event.metadata,
         }
-        return Observed({k: v for k, v in seen.items() if v is not None}, {"status": event.status or "Scheduled"})
+        return Observed(
+            {k: v for k, v in seen.items() if v is not None}, {"status": event.status or "Scheduled"}
+        )
 
     def find(self, inputs: Mapping[str, Any]) -> list[str]:
         want = _instants(inputs)

@@ -1,0 +1,134 @@
+"""Programs under pulumi.runtime.set_mocks: from_yaml and the classes declare what they should."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+class Recorder(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.resources: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.resources.append(args)
+        outs = dict(args.inputs)
+        if args.typ.endswith(":Channel"):
+            outs.update(status="Off", ingestUrls=["rtmp://ingest/x"], playbackUrls=["https://play/x"])
+        return f"{args.name}-id", outs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+@pytest.fixture()
+def mocks() -> Recorder:
+    recorder = Recorder()
+    pulumi.runtime.set_mocks(recorder, preview=False)
+    return recorder
+
+
+def by_name(mocks: Recorder) -> dict[str, pulumi.runtime.MockResourceArgs]:
+    return {r.name: r for r in mocks.resources}
+
+
+@pulumi.runtime.test
+def test_from_yaml_declares_every_entry_with_references(mocks: Recorder) -> Any:
+    from pulumi_videokit import from_yaml
+
+    cwd = os.getcwd()
+    os.chdir(EXAMPLES / "gitops")
+    try:
+        declared = from_yaml("videokit.yaml")
+    finally:
+        os.chdir(cwd)
+    assert set(declared) == {"main-stage", "keynote", "site", "ci"}
+
+    def check(_: Any) -> None:
+        seen = by_name(mocks)
+        assert seen["main-stage"].typ == "pulumi-python:dynamic/videokit:Channel"
+        assert seen["main-stage"].inputs["input"]["inputLoss"] == {"type": "COLOR", "color": "000000"}
+        assert seen["keynote"].inputs["channelId"] == "main-stage-id"
+        assert "channel" not in seen["keynote"].inputs
+        assert seen["site"].typ.endswith(":AllowedDomain") and seen["ci"].typ.endswith(":ApiKey")
+        assert all("__provider" in r.inputs for r in mocks.resources)
+
+    return pulumi.Output.all(declared["keynote"].id, declared["main-stage"].ingest_urls).apply(check)  # type: ignore[attr-defined]
+
+
+@pulumi.runtime.test
+def test_classes_take_snake_case_and_send_api_names(mocks: Recorder) -> Any:
+    from pulumi_videokit import AssetSettings, Channel, Event
+
+    ch = Channel(
+        "c",
+        name="c",
+        input={"type": "RTMP_PUSH", "whitelist_cidr": "0.0.0.0/0", "input_loss": {"type": "COLOR"}},
+        qualities=[{"resolution": "720p", "frame_rate": 25}],
+        running=True,
+        allow_interrupt=True,
+    )
+    ev = Event(
+        "e",
+        channel_id=ch.id,
+        start="2030-01-01T10:00:00Z",
+        end="2030-01-01T11:00:00Z",
+        metadata={"Title": "Keep My Case"},
+    )
+    AssetSettings("s", asset_id="a1", code_obfuscation="Disabled")
+
+    def check(_: Any) -> None:
+        seen = by_name(mocks)
+        assert seen["c"].inputs["input"] == {
+            "type": "RTMP_PUSH",
+            "whitelistCidr": "0.0.0.0/0",
+            "inputLoss": {"type": "COLOR"},
+        }
+        assert seen["c"].inputs["qualities"] == [{"resolution": "720p", "frameRate": 25}]
+        assert seen["c"].inputs["allowInterrupt"] is True and seen["c"].inputs["running"] is True
+        assert seen["e"].inputs["metadata"] == {"Title": "Keep My Case"}
+        assert seen["s"].inputs == {
+            **{k: v for k, v in seen["s"].inputs.items() if k == "__provider"},
+            "assetId": "a1",
+            "codeObfuscation": "Disabled",
+        }
+
+    return pulumi.Output.all(ch.status, ev.id).apply(check)  # type: ignore[attr-defined]
+
+
+def test_wrong_types_fail_at_declaration(mocks: Recorder) -> None:
+    from pulumi_videokit import Channel, InvalidDeclarationError
+
+    with pytest.raises(InvalidDeclarationError, match=r"Channel 'bad': qualities.0.frameRate: .*integer"):
+        Channel(
+            "bad",
+            name="bad",
+            input={"type": "RTMP_PUSH", "input_loss": {"type": "COLOR"}},
+            qualities=[{"resolution": "720p", "frame_rate": "fast"}],
+        )
+    with pytest.raises(InvalidDeclarationError, match="redundancy: 'Double' is not allowed"):
+        Channel(
+            "bad2",
+            name="bad",
+            redundancy="Double",
+            input={"type": "RTMP_PUSH", "input_loss": {"type": "COLOR"}},
+        )
+    with pytest.raises(TypeError):
+        Channel("bad3", name="x")  # type: ignore[call-arg]
+    assert mocks.resources == []
+
+
+def test_from_yaml_raises_before_declaring_anything(mocks: Recorder, tmp_path: Path) -> None:
+    from pulumi_videokit import DeclarationError, from_yaml
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("domains:\n  d: {url: 'https://ok.example.com'}\n  e: {url: nope}\n")
+    with pytest.raises(DeclarationError, match=r"bad.yaml:3:7: domains.e.url"):
+        from_yaml(bad)
+    assert mocks.resources == []

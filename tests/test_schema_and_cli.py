@@ -1,0 +1,60 @@
+"""The committed schema matches the models; `videokit validate` and `videokit schema` behave."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from pulumi_videokit.gitops import render
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def videokit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pulumi_videokit.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_committed_schema_matches_models() -> None:
+    committed = (ROOT / "schemas" / "videokit.schema.json").read_text()
+    assert committed == render(), (
+        "schemas/videokit.schema.json is stale: run `videokit schema > schemas/videokit.schema.json`"
+    )
+
+
+def test_schema_command_prints_it() -> None:
+    out = videokit("schema")
+    assert out.returncode == 0
+    schema = json.loads(out.stdout)
+    assert set(schema["properties"]) == {"channels", "events", "domains", "apiKeys", "assetSettings"}
+    channel = schema["$defs"]["ChannelSpec"]
+    assert channel["properties"]["redundancy"]["anyOf"][0]["enum"] == ["SingleInput", "DoubleInput"]
+    assert channel["additionalProperties"] is False
+
+
+def test_examples_validate() -> None:
+    out = videokit("validate", str(ROOT / "examples" / "gitops" / "videokit.yaml"))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "ok (4 declarations)" in out.stderr
+
+
+def test_validate_reports_file_line_col_and_exit_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "channels:\n  a:\n    name: a\n    redundancy: Quad\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n"
+    )
+    out = videokit("validate", str(bad))
+    assert out.returncode == 1
+    assert out.stdout.strip() == (
+        f"{bad}:4:5: channels.a.redundancy: 'Quad' is not allowed (allowed: 'SingleInput', 'DoubleInput')"
+    )
+    gh = videokit("validate", "--format", "github", str(bad))
+    assert gh.returncode == 1
+    assert gh.stdout.startswith(f"::error file={bad},line=4,col=5::channels.a.redundancy:")
