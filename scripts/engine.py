@@ -75,8 +75,8 @@ class Stack:
     def preview(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.run("preview", *extra, check=check, label="preview")
 
-    def refresh(self) -> subprocess.CompletedProcess[str]:
-        return self.run("refresh", "--yes", "--skip-preview", label="refresh")
+    def refresh(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        return self.run("refresh", "--yes", "--skip-preview", *extra, label="refresh")
 
     def outputs(self, secrets: bool = False) -> dict[str, Any]:
         args = ["stack", "output", "--json"] + (["--show-secrets"] if secrets else [])

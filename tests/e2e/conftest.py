@@ -1,0 +1,79 @@
+"""The real Pulumi CLI, a file backend, and an emulator holding objects the stack must not touch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pulumi_videokit.client import VideoKitClient
+from pulumi_videokit.emulator import RunningEmulator, running
+
+from ..conftest import API_KEY, TENANT_ID, emulator_config, make_client
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from engine import Stack, cli_bin  # noqa: E402
+
+PHASES: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def pulumi_bin() -> str:
+    started = time.monotonic()
+    found = cli_bin()
+    PHASES.append(f"install-pulumi: {time.monotonic() - started:.1f}s")
+    return found
+
+
+@pytest.fixture()
+def seeded(tmp_path: Path) -> Iterator[RunningEmulator]:
+    data = tmp_path / "emulator.json"
+    shutil.copy(ROOT / "examples" / "emulator-seed.json", data)
+    with running(emulator_config(), data=data) as emu:
+        yield emu
+
+
+@pytest.fixture()
+def api(seeded: RunningEmulator) -> VideoKitClient:
+    return make_client(seeded.url)
+
+
+def stack_for(example: str, tmp_path: Path, emu: RunningEmulator, bin_dir: str) -> Stack:
+    project = tmp_path / example
+    shutil.copytree(ROOT / "examples" / example, project)
+    stack = Stack(project=project, state=tmp_path / "state", name="e2e", bin_dir=bin_dir)
+    stack.init(
+        {"videokit:endpoint": emu.url, "videokit:tenantId": TENANT_ID, "videokit:pollSeconds": "0.1",
+         "videokit:waitTimeoutSeconds": "30"},
+        {"videokit:apiKey": API_KEY},
+    )
+    return stack
+
+
+def writes(emu: RunningEmulator) -> list[tuple[str, str, object]]:
+    return [(r["method"], r["path"], r["body"]) for r in emu.ctx.requests if r["method"] != "GET"]
+
+
+def record(stack: Stack, title: str) -> None:
+    PHASES.append(f"{title}: " + ", ".join(f"{label} {secs:.1f}s" for label, secs in stack.timings))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if PHASES:
+        terminalreporter.section("engine phase timings (information only)")
+        for line in PHASES:
+            terminalreporter.write_line(line)
+
+
+def state_objects(emu: RunningEmulator) -> dict[str, set[str]]:
+    data = emu.ctx.store.snapshot()
+    return {name: set(data[name]) for name in ("channels", "events", "domains", "apiKeys")}
+
+
+__all__ = ["json", "record", "stack_for", "state_objects", "writes"]
