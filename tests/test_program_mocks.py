@@ -48,7 +48,7 @@ def test_from_yaml_declares_every_entry_with_references(mocks: Recorder) -> Any:
         declared = from_yaml("videokit.yaml")
     finally:
         os.chdir(cwd)
-    assert set(declared) == {"main-stage", "keynote", "site", "ci"}
+    assert set(declared) == {"main-stage", "keynote", "site", "ci", "promo"}
 
     def check(_: Any) -> None:
         seen = by_name(mocks)

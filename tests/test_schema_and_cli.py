@@ -42,7 +42,7 @@ def test_schema_command_prints_it() -> None:
 def test_examples_validate() -> None:
     out = videokit("validate", str(ROOT / "examples" / "gitops" / "videokit.yaml"))
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "ok (4 declarations)" in out.stderr
+    assert "ok (5 declarations)" in out.stderr
 
 
 def test_validate_reports_file_line_col_and_exit_1(tmp_path: Path) -> None:
