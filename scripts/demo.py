@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -14,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine import ROOT, Stack, cli_bin  # noqa: E402
+from engine import ROOT, Stack, cli_bin
 
 DEMO = ROOT / ".demo"
 PROJECT = ROOT / "examples" / "gitops"
@@ -44,9 +45,25 @@ def start_emulator() -> str:
     port = free_port()
     log = open(DEMO / "emulator.log", "ab")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pulumi_videokit.cli", "emulator", "--port", str(port), "--data", str(data),
-         "--api-key", API_KEY, "--tenant-id", TENANT_ID, "--transition-seconds", "1"],
-        stdout=log, stderr=log, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "pulumi_videokit.cli",
+            "emulator",
+            "--port",
+            str(port),
+            "--data",
+            str(data),
+            "--api-key",
+            API_KEY,
+            "--tenant-id",
+            TENANT_ID,
+            "--transition-seconds",
+            "1",
+        ],
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -74,8 +91,10 @@ def up() -> None:
     print(f"    serving {url} with data in {DEMO / 'emulator-data.json'}")
     s = stack(bin_dir)
     if s.run("stack", "select", "demo", check=False, label="stack select").returncode != 0:
-        s.init({"videokit:endpoint": url, "videokit:tenantId": TENANT_ID, "videokit:pollSeconds": "0.2"},
-               {"videokit:apiKey": API_KEY})
+        s.init(
+            {"videokit:endpoint": url, "videokit:tenantId": TENANT_ID, "videokit:pollSeconds": "0.2"},
+            {"videokit:apiKey": API_KEY},
+        )
     else:
         s.run("config", "set", "videokit:endpoint", url)
     print("==> pulumi up", flush=True)
@@ -88,9 +107,11 @@ def up() -> None:
     print(again.stdout.strip().splitlines()[-1] if again.stdout.strip() else "no changes")
     print()
     print("The emulator and the stack are still running. To look around:")
-    print(f"  export PATH={bin_dir}:$PATH PULUMI_BACKEND_URL=file://{DEMO / 'state'} "
-          f"PULUMI_CONFIG_PASSPHRASE={s.passphrase} PULUMI_HOME={DEMO / 'state' / 'home'} "
-          f"PULUMI_PYTHON_CMD={sys.executable}")
+    print(
+        f"  export PATH={bin_dir}:$PATH PULUMI_BACKEND_URL=file://{DEMO / 'state'} "
+        f"PULUMI_CONFIG_PASSPHRASE={s.passphrase} PULUMI_HOME={DEMO / 'state' / 'home'} "
+        f"PULUMI_PYTHON_CMD={sys.executable}"
+    )
     print(f"  cd {PROJECT} && pulumi stack --stack demo")
     print("Stop everything with: make demo-down")
 
@@ -103,10 +124,8 @@ def down() -> None:
             s.run("destroy", "--yes", "--skip-preview", label="destroy")
             s.run("stack", "rm", "--yes", label="stack rm")
     if info.exists():
-        try:
+        with contextlib.suppress(OSError):
             os.killpg(json.loads(info.read_text())["pid"], signal.SIGTERM)
-        except OSError:
-            pass
     shutil.rmtree(DEMO, ignore_errors=True)
     print("demo stopped and cleaned up")
 

@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def cli_bin() -> str:
     """The directory holding pulumi and its plugins (built or found by scripts/install-pulumi)."""
-    out = subprocess.run([str(ROOT / "scripts" / "install-pulumi")], check=True, stdout=subprocess.PIPE, text=True)
+    out = subprocess.run(
+        [str(ROOT / "scripts" / "install-pulumi")], check=True, stdout=subprocess.PIPE, text=True
+    )
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -55,11 +57,19 @@ class Stack:
         if args[:2] != ("stack", "init"):
             command += ["--stack", self.name]
         done = subprocess.run(
-            command, cwd=self.project, env=self.env(), capture_output=True, text=True, timeout=900, check=False
+            command,
+            cwd=self.project,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
         )
         self.timings.append((label or " ".join(args[:2]), time.monotonic() - started))
         if check and done.returncode != 0:
-            raise RuntimeError(f"pulumi {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+            raise RuntimeError(
+                f"pulumi {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+            )
         return done
 
     def init(self, config: dict[str, str], secrets: dict[str, str]) -> None:

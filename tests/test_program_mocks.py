@@ -93,11 +93,11 @@ def test_classes_take_snake_case_and_send_api_names(mocks: Recorder) -> Any:
         assert seen["c"].inputs["qualities"] == [{"resolution": "720p", "frameRate": 25}]
         assert seen["c"].inputs["allowInterrupt"] is True and seen["c"].inputs["running"] is True
         assert seen["e"].inputs["metadata"] == {"Title": "Keep My Case"}
-        assert seen["s"].inputs == {
-            **{k: v for k, v in seen["s"].inputs.items() if k == "__provider"},
+        assert {k: v for k, v in seen["s"].inputs.items() if not k.startswith("__")} == {
             "assetId": "a1",
             "codeObfuscation": "Disabled",
         }
+        assert seen["s"].inputs["__owner"].endswith("/project/stack/AssetSettings/s")
 
     return pulumi.Output.all(ch.status, ev.id).apply(check)  # type: ignore[attr-defined]
 

@@ -49,8 +49,12 @@ def stack_for(example: str, tmp_path: Path, emu: RunningEmulator, bin_dir: str) 
     shutil.copytree(ROOT / "examples" / example, project)
     stack = Stack(project=project, state=tmp_path / "state", name="e2e", bin_dir=bin_dir)
     stack.init(
-        {"videokit:endpoint": emu.url, "videokit:tenantId": TENANT_ID, "videokit:pollSeconds": "0.1",
-         "videokit:waitTimeoutSeconds": "30"},
+        {
+            "videokit:endpoint": emu.url,
+            "videokit:tenantId": TENANT_ID,
+            "videokit:pollSeconds": "0.1",
+            "videokit:waitTimeoutSeconds": "30",
+        },
         {"videokit:apiKey": API_KEY},
     )
     return stack

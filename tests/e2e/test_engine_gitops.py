@@ -28,7 +28,9 @@ def ids(stack_export: dict, kind: str) -> dict[str, str]:  # type: ignore[type-a
     }
 
 
-def test_gitops_lifecycle(pulumi_bin: str, seeded: RunningEmulator, api: VideoKitClient, tmp_path: Path) -> None:
+def test_gitops_lifecycle(
+    pulumi_bin: str, seeded: RunningEmulator, api: VideoKitClient, tmp_path: Path
+) -> None:
     before = state_objects(seeded)
     seeded_settings = api.streaming.assets.get("12345678-1234-1234-1234-123456789abc").settings
     stack = stack_for("gitops", tmp_path, seeded, pulumi_bin)
@@ -66,7 +68,9 @@ def test_gitops_lifecycle(pulumi_bin: str, seeded: RunningEmulator, api: VideoKi
 
     # 6. an out-of-band delete: refresh drops it, up recreates it.
     domain = next(d for d in api.streaming.domains.list() if d.url == "https://www.example.com")
-    api.streaming.domains.delete(player_domain_id=domain.player_domain_id, analytics_domain_id=domain.analytics_domain_id)
+    api.streaming.domains.delete(
+        player_domain_id=domain.player_domain_id, analytics_domain_id=domain.analytics_domain_id
+    )
     stack.refresh()
     stack.up()
     urls = [d.url for d in api.streaming.domains.list()]
@@ -82,7 +86,9 @@ def test_gitops_lifecycle(pulumi_bin: str, seeded: RunningEmulator, api: VideoKi
     log = [(m, p) for m, p, _ in writes(seeded)]
     assert ("DELETE", f"/live/v1/channels/{channel_id}") in log
     assert log.index(("DELETE", f"/live/v1/channels/{channel_id}")) < log.index(("POST", "/live/v1/channels"))
-    assert log.index(("DELETE", f"/live/v1/events/{event_id}")) < log.index(("DELETE", f"/live/v1/channels/{channel_id}"))
+    assert log.index(("DELETE", f"/live/v1/events/{event_id}")) < log.index(
+        ("DELETE", f"/live/v1/channels/{channel_id}")
+    )
     channel_id = ids(stack.export(), "Channel")["main-stage"]
     stack.preview("--expect-no-changes")
 
@@ -96,7 +102,9 @@ def test_gitops_lifecycle(pulumi_bin: str, seeded: RunningEmulator, api: VideoKi
     edit(yaml_file, "latency: ReducedLatency", "latency: NormalLatency")
     refused = stack.preview(check=False)
     assert refused.returncode != 0
-    assert re.search(r"is On: changing latency replaces the channel.*allowInterrupt", refused.stdout + refused.stderr)
+    assert re.search(
+        r"is On: changing latency replaces the channel.*allowInterrupt", refused.stdout + refused.stderr
+    )
     edit(yaml_file, "running: true", "running: true\n    allowInterrupt: true")
     stack.up()
     channel_id = ids(stack.export(), "Channel")["main-stage"]

@@ -12,7 +12,9 @@ from ..conftest import API_KEY
 from .conftest import record, stack_for, state_objects, writes
 
 
-def test_python_program_lifecycle(pulumi_bin: str, seeded: RunningEmulator, api: VideoKitClient, tmp_path: Path) -> None:
+def test_python_program_lifecycle(
+    pulumi_bin: str, seeded: RunningEmulator, api: VideoKitClient, tmp_path: Path
+) -> None:
     before = state_objects(seeded)
     stack = stack_for("python", tmp_path, seeded, pulumi_bin)
     program = stack.project / "__main__.py"
@@ -20,7 +22,9 @@ def test_python_program_lifecycle(pulumi_bin: str, seeded: RunningEmulator, api:
     stack.up()
     stack.preview("--expect-no-changes")
     studio = next(c for c in api.live.channels.list() if c.name == "studio")
-    assert stack.outputs()["studioIngest"] == [d.url for i in studio.inputs or [] for d in i.destinations or []]
+    assert stack.outputs()["studioIngest"] == [
+        d.url for i in studio.inputs or [] for d in i.destinations or []
+    ]
 
     stack.refresh()
     stack.preview("--expect-no-changes")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar
 
 from ..client import VideoKitClient
 from ..reconcile.diff import Plan
 from ..specs import CONTROL_FIELDS, ResourceSpec
+
+OnCreated = Callable[[str], None]
+
+
+def after(created: datetime | None, since: datetime | None) -> bool:
+    """Whether an object dated ``created`` may be one made after ``since``."""
+    return since is None or created is None or created >= since
 
 
 @dataclass
@@ -35,6 +43,9 @@ class Kind:
     """
 
     spec: ClassVar[ResourceSpec]
+    #: Declared fields that a create converges after the object exists (e.g. a run state); when
+    #: a create stops half way they are left out of state, so the next run converges them again.
+    converged_after_create: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, client: VideoKitClient, settings: Settings) -> None:
         self.client = client
@@ -43,14 +54,19 @@ class Kind:
     @staticmethod
     def body(inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Declared inputs less the provider's own controls."""
-        return {k: v for k, v in inputs.items() if k not in CONTROL_FIELDS and v is not None}
+        return {
+            k: v
+            for k, v in inputs.items()
+            if k not in CONTROL_FIELDS and not k.startswith("__") and v is not None
+        }
 
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
         """Read the live object; ``None`` when it is gone."""
         raise NotImplementedError
 
-    def create(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        """Create the object; return its id and computed outputs."""
+    def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
+        """Create the object, call ``created(id)`` as soon as the API names it, and return the id
+        and computed outputs."""
         raise NotImplementedError
 
     def update(
@@ -62,8 +78,9 @@ class Kind:
     def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
         raise NotImplementedError
 
-    def find(self, inputs: Mapping[str, Any]) -> list[str]:
-        """Ids of live objects that carry the natural key of ``inputs``."""
+    def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
+        """Ids of live objects that carry the natural key of ``inputs`` (created after ``since``,
+        where the API dates its objects)."""
         raise NotImplementedError
 
     def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -74,6 +91,12 @@ class Kind:
         from ..reconcile.diff import plan
 
         return self.update(object_id, seen.inputs, inputs, plan(self.spec, seen.inputs, inputs))
+
+    def recovered(
+        self, object_id: str, inputs: Mapping[str, Any], created: OnCreated
+    ) -> tuple[str, dict[str, Any]]:
+        """Take over an object made by a create whose answer never arrived."""
+        return object_id, self.adopted(object_id, inputs)
 
     @classmethod
     def interruptions(cls, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan) -> list[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar, cast
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -17,9 +19,11 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client import ClientConfig, VideoKitClient
+from ..client import ClientConfig, VideoKitClient, VideoKitError
 from ..reconcile import apply
 from ..reconcile.diff import UNKNOWN, plan
+from ..reconcile.journal import Journal
+from . import _grpc
 from ._kind import Kind, Settings
 from ._validate import problems
 
@@ -32,6 +36,7 @@ CONFIG_KEYS = {
     "timeout_seconds": ("videokit:timeoutSeconds", "VIDEOKIT_TIMEOUT_SECONDS"),
     "wait_timeout_seconds": ("videokit:waitTimeoutSeconds", "VIDEOKIT_WAIT_TIMEOUT_SECONDS"),
     "poll_seconds": ("videokit:pollSeconds", "VIDEOKIT_POLL_SECONDS"),
+    "journal_dir": ("videokit:journalDir", "VIDEOKIT_JOURNAL_DIR"),
 }
 
 
@@ -55,9 +60,39 @@ def read_config(lookup: Mapping[str, Any]) -> dict[str, str]:
     return values
 
 
+OWNER = "__owner"
+
+
 def strip(props: Mapping[str, Any], outputs: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Inputs without the serialized provider and without computed outputs."""
-    return {k: v for k, v in props.items() if not k.startswith("__") and k not in outputs}
+    """Inputs without the serialized provider and without computed outputs (the owner stays)."""
+    return {k: v for k, v in props.items() if k != "__provider" and k not in outputs}
+
+
+EXPECTED: tuple[type[BaseException], ...] = (
+    VideoKitError,
+    ConfigurationError,
+    InterruptRefused,
+    apply.AdoptionError,
+    LookupError,
+    RuntimeError,
+    ValueError,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def clean_errors(method: F) -> F:
+    """Let an expected failure reach the engine as one sentence rather than a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except EXPECTED as exc:
+            _grpc.fail(str(exc))
+            raise
+
+    return cast(F, wrapper)
 
 
 class VideoKitProvider(ResourceProvider):
@@ -120,6 +155,7 @@ class VideoKitProvider(ResourceProvider):
         failures = [CheckFailure(prop, reason) for prop, reason in problems(spec, inputs)]
         return CheckResult({k: v for k, v in inputs.items() if v is not None}, failures)
 
+    @clean_errors
     def diff(self, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         spec = self.kind.spec
         old_inputs = {k: olds[k] for k in spec.input_names() if k in olds}
@@ -149,17 +185,48 @@ class VideoKitProvider(ResourceProvider):
         except ConfigurationError:
             return None
 
+    def _journal(self) -> Journal:
+        directory = (self.__dict__.get("_config") or {}).get("journal_dir")
+        return Journal(Path(directory) if directory else None)
+
+    @clean_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = strip(props, self.kind.spec.outputs)
-        object_id, outputs = apply.create(self._kind(), inputs)
+        kind = self._kind()
+        try:
+            object_id, outputs = apply.create(kind, inputs, journal=self._journal(), owner=props.get(OWNER))
+        except apply.PartialCreateError as exc:
+            self._report_partial(kind, exc, props, inputs)
+            raise
         return CreateResult(object_id, {**inputs, **outputs})
 
+    def _report_partial(
+        self, kind: Kind, exc: apply.PartialCreateError, props: Mapping[str, Any], inputs: dict[str, Any]
+    ) -> None:
+        try:
+            seen = kind.observe(exc.object_id, inputs)
+        except Exception:
+            seen = None
+        actual = dict(inputs)
+        if seen is not None:
+            actual.update({k: v for k, v in seen.inputs.items() if k in inputs})
+        outputs = {**actual, **(seen.outputs if seen else {}), "__provider": props["__provider"]}
+        for name in kind.converged_after_create:
+            outputs.pop(name, None)
+        reason = (
+            f"{self.kind.spec.kind} {exc.object_id} was created, but then: {exc.cause}. "
+            "It is kept in the stack; the next `pulumi up` finishes the job."
+        )
+        _grpc.report(exc.object_id, outputs, {**inputs, "__provider": props["__provider"]}, reason)
+
+    @clean_errors
     def read(self, object_id: str, props: dict[str, Any]) -> ReadResult:
         found, outputs, inputs = apply.read(self._kind(), object_id, strip(props))
         if found is None:
             return ReadResult(None, {})
         return ReadResult(found, outputs, inputs)
 
+    @clean_errors
     def update(self, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         spec = self.kind.spec
         old_inputs = {k: olds[k] for k in spec.input_names() if k in olds}
@@ -168,8 +235,9 @@ class VideoKitProvider(ResourceProvider):
         kept = {k: olds[k] for k in spec.secret_outputs if k in olds and k not in outputs}
         return UpdateResult({**new_inputs, **kept, **outputs})
 
+    @clean_errors
     def delete(self, object_id: str, props: dict[str, Any]) -> None:
-        apply.delete(self._kind(), object_id, strip(props))
+        apply.delete(self._kind(), object_id, strip(props), journal=self._journal(), owner=props.get(OWNER))
 
 
 __all__ = ["UNKNOWN", "ConfigurationError", "InterruptRefused", "VideoKitProvider", "read_config"]

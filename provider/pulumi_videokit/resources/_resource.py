@@ -78,6 +78,7 @@ class VideoKitResource(pulumi.dynamic.Resource):
         # Output attributes are named in Python style; the engine sees the API's names.
         full: dict[str, Any] = {python: None for python in self._output_names.values()}
         full.update({k: v for k, v in props.items() if v is not None})
+        full["__owner"] = _owner(spec.kind, resource_name)
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
         super().__init__(
             self._provider_cls(), resource_name, full, pulumi.ResourceOptions.merge(opts, secret)
@@ -104,6 +105,15 @@ class VideoKitResource(pulumi.dynamic.Resource):
         resource = cls.__new__(cls)
         VideoKitResource.__init__(resource, resource_name, props, opts)
         return resource
+
+
+def _owner(kind: str, resource_name: str) -> str:
+    """Who a create belongs to, for the journal: organization, project, stack, kind and name."""
+    try:
+        org = pulumi.get_organization()
+    except Exception:
+        org = "organization"
+    return f"{org}/{pulumi.get_project()}/{pulumi.get_stack()}/{kind}/{resource_name}"
 
 
 def _snake(name: str) -> str:

@@ -35,7 +35,7 @@ def describe(error: Mapping[str, Any]) -> str:
 def problems(spec: ResourceSpec, inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(property path, reason)`` for every problem; values not known yet are assumed fine."""
     unknown = {k for k, v in inputs.items() if _unknown(v)}
-    known = {k: v for k, v in inputs.items() if k not in unknown}
+    known = {k: v for k, v in inputs.items() if k not in unknown and not k.startswith("__")}
     try:
         spec.model.model_validate(known)
     except ValidationError as exc:

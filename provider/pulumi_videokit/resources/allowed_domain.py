@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import pulumi
@@ -11,7 +12,7 @@ from ..models import normalize_url
 from ..models.desired import AllowedDomainSpec
 from ..reconcile.diff import Plan
 from ..specs import ResourceSpec
-from ._kind import Kind, Observed
+from ._kind import Kind, Observed, OnCreated
 from ._provider import VideoKitProvider
 from ._resource import VideoKitResource
 
@@ -47,7 +48,7 @@ class AllowedDomainKind(Kind):
                 )
         return None
 
-    def find(self, inputs: Mapping[str, Any]) -> list[str]:
+    def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
         want = normalize_url(inputs["url"])
         return [
             d.player_domain_id
@@ -55,10 +56,11 @@ class AllowedDomainKind(Kind):
             if d.url and d.player_domain_id and normalize_url(d.url) == want
         ]
 
-    def create(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
         domain = self.client.streaming.domains.create(inputs["url"])
         if not domain.player_domain_id:
             raise RuntimeError(f"the API created {inputs['url']} but returned no playerDomainId")
+        created(domain.player_domain_id)
         return domain.player_domain_id, {
             "playerDomainId": domain.player_domain_id,
             "analyticsDomainId": domain.analytics_domain_id,

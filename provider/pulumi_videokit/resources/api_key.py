@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import pulumi
@@ -11,7 +12,7 @@ from ..client import NotFoundError
 from ..models.desired import ApiKeySpec
 from ..reconcile.diff import Plan
 from ..specs import ResourceSpec
-from ._kind import Kind, Observed
+from ._kind import Kind, Observed, OnCreated, after
 from ._provider import VideoKitProvider
 from ._resource import VideoKitResource
 
@@ -35,17 +36,28 @@ class ApiKeyKind(Kind):
             return None
         return Observed({"name": key.name, "roleId": key.role_id})
 
-    def find(self, inputs: Mapping[str, Any]) -> list[str]:
+    def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
         return [
-            k.id for k in self.client.core.api_keys.list(query=inputs["name"]) if k.name == inputs["name"]
+            k.id
+            for k in self.client.core.api_keys.list(query=inputs["name"])
+            if k.name == inputs["name"] and after(k.created_at, since)
         ]
 
-    def create(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        created = self.client.core.api_keys.create({"name": inputs["name"], "roleId": inputs["roleId"]})
-        outputs: dict[str, Any] = {"roleName": created.role_name}
-        if created.key is not None:
-            outputs["key"] = created.key.get_secret_value()
-        return created.id, outputs
+    def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
+        key = self.client.core.api_keys.create({"name": inputs["name"], "roleId": inputs["roleId"]})
+        created(key.id)
+        outputs: dict[str, Any] = {"roleName": key.role_name}
+        if key.key is not None:
+            outputs["key"] = key.key.get_secret_value()
+        return key.id, outputs
+
+    def recovered(
+        self, object_id: str, inputs: Mapping[str, Any], created: OnCreated
+    ) -> tuple[str, dict[str, Any]]:
+        # Key material is shown only in the answer to the create; that answer was lost, so a key
+        # nobody can use is replaced by a fresh one.
+        self.client.core.api_keys.delete(object_id)
+        return self.create(inputs, created)
 
     def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
         self.client.core.api_keys.update(object_id, {"name": inputs["name"], "roleId": inputs["roleId"]})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import pulumi
@@ -12,7 +13,7 @@ from ..models.desired import AssetSettingsSpec
 from ..models.streaming import SETTING_NAMES
 from ..reconcile.diff import Plan
 from ..specs import ResourceSpec
-from ._kind import Kind, Observed
+from ._kind import Kind, Observed, OnCreated
 from ._provider import VideoKitProvider
 from ._resource import VideoKitResource
 
@@ -40,10 +41,11 @@ class AssetSettingsKind(Kind):
             return None
         return Observed({"assetId": object_id, **{k: v for k, v in current.items() if v is not None}})
 
-    def find(self, inputs: Mapping[str, Any]) -> list[str]:
-        return [inputs["assetId"]]
+    def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
+        # Settings are set with an idempotent PATCH: there is never a duplicate to recover.
+        return []
 
-    def create(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
         asset_id = inputs["assetId"]
         try:
             current = self._current(asset_id)
@@ -53,11 +55,12 @@ class AssetSettingsKind(Kind):
             ) from None
         declared = {k: inputs[k] for k in SETTING_NAMES if inputs.get(k) is not None}
         previous = {k: current.get(k) for k in declared if current.get(k) is not None}
+        created(asset_id)
         self.client.streaming.assets.update_settings(asset_id, declared)
         return asset_id, {"previous": previous}
 
     def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        return self.create(inputs)[1]
+        return self.create(inputs, lambda _: None)[1]
 
     def update(
         self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import pulumi
@@ -12,18 +13,19 @@ from ..client import ConflictError, NotFoundError
 from ..models.desired import ChannelSpec
 from ..reconcile.diff import Plan, patch_body
 from ..specs import ResourceSpec
-from ._kind import Kind, Observed
+from ._kind import Kind, Observed, OnCreated, after
 from ._provider import VideoKitProvider
 from ._resource import VideoKitResource
 
 PATCHABLE = frozenset({"name", "input", "endpoints", "qualities", "restreams", "automationDisabled"})
 
 
-class ChannelError(Exception):
+class ChannelError(RuntimeError):
     """A channel did not reach the state it was asked to."""
 
 
 class ChannelKind(Kind):
+    converged_after_create = ("running",)
     spec = ResourceSpec(
         kind="Channel",
         section="channels",
@@ -87,16 +89,19 @@ class ChannelKind(Kind):
         except NotFoundError:
             return None
 
-    def find(self, inputs: Mapping[str, Any]) -> list[str]:
+    def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
         return [
-            c.id for c in self.client.live.channels.list(query=inputs["name"]) if c.name == inputs["name"]
+            c.id
+            for c in self.client.live.channels.list(query=inputs["name"])
+            if c.name == inputs["name"] and after(c.create_date, since)
         ]
 
     # ---- act ----
 
-    def create(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
         body = {k: v for k, v in self.body(inputs).items() if k not in ("running", "automationDisabled")}
         object_id = self.client.live.channels.create(body)
+        created(object_id)
         if inputs.get("automationDisabled") is not None:
             self.client.live.channels.update(object_id, {"automationDisabled": inputs["automationDisabled"]})
         self._converge_running(object_id, inputs.get("running"))

@@ -14,7 +14,7 @@ from ..models._base import format_time
 from ..models.desired import EventSpec
 from ..reconcile.diff import Plan, patch_body
 from ..specs import ResourceSpec
-from ._kind import Kind, Observed
+from ._kind import Kind, Observed, OnCreated, after
 from ._provider import VideoKitProvider
 from ._resource import VideoKitResource
 
@@ -71,16 +71,20 @@ class EventKind(Kind):
             {k: v for k, v in seen.items() if v is not None}, {"status": event.status or "Scheduled"}
         )
 
-    def find(self, inputs: Mapping[str, Any]) -> list[str]:
+    def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
         want = _instants(inputs)
         return [
             e.id
             for e in self.client.live.events.list(channelId=inputs["channelId"])
-            if e.start and format_time(e.start) == want["start"] and (e.title or None) == inputs.get("title")
+            if e.start
+            and format_time(e.start) == want["start"]
+            and (e.title or None) == inputs.get("title")
+            and after(e.create_date, since)
         ]
 
-    def create(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
         object_id = self.client.live.events.create(self.body(inputs))
+        created(object_id)
         return object_id, {"status": "Scheduled"}
 
     def update(

@@ -1,0 +1,80 @@
+"""Answer the engine with a clean error, or with a create that half succeeded.
+
+The Python dynamic-provider host turns every exception into an error whose text is a Python
+traceback, and it has no way to send the engine's partial-failure answer (a gRPC status carrying
+``ErrorResourceInitFailed`` with the new id and its properties).  This module finds the gRPC
+call context of the host's handler on the call stack and aborts the call with a rich status
+itself; the engine reads that status, so users see one clear sentence, and a half-created
+object stays in state.  Where no such context exists (a provider called directly), the
+exception is raised as it is, and for creates the journal lets the next run adopt the object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import status_pb2
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import provider_pb2
+
+
+class PartialCreate(Exception):
+    """A create made the object but a later step failed."""
+
+
+class _Status(NamedTuple):
+    code: grpc.StatusCode
+    details: str
+    trailing_metadata: tuple[tuple[str, bytes], ...]
+
+
+def _context() -> grpc.ServicerContext | None:
+    frame = inspect.currentframe()
+    while frame is not None:
+        candidate = frame.f_locals.get("context")
+        if isinstance(candidate, grpc.ServicerContext):
+            return candidate
+        frame = frame.f_back
+    return None
+
+
+def _struct(values: Mapping[str, Any]) -> Any:
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(dict(values), {}))
+    finally:
+        loop.close()
+
+
+def _abort(context: grpc.ServicerContext, message: str, detail: Any = None) -> None:
+    status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=message)
+    if detail is not None:
+        packed = any_pb2.Any()
+        packed.Pack(detail)
+        status.details.append(packed)
+    context.abort_with_status(
+        _Status(grpc.StatusCode.UNKNOWN, message, (("grpc-status-details-bin", status.SerializeToString()),))
+    )
+
+
+def fail(message: str) -> None:
+    """Fail the current call with ``message`` alone; returns when there is no call to fail."""
+    context = _context()
+    if context is not None:
+        _abort(context, message)
+
+
+def report(object_id: str, outputs: Mapping[str, Any], inputs: Mapping[str, Any], reason: str) -> None:
+    """Fail the current Create, telling the engine that ``object_id`` exists with ``outputs``."""
+    context = _context()
+    if context is None:
+        raise PartialCreate(reason)
+    detail = provider_pb2.ErrorResourceInitFailed(
+        id=object_id, properties=_struct(outputs), inputs=_struct(inputs), reasons=[reason]
+    )
+    _abort(context, reason, detail)

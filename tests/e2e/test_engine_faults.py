@@ -1,0 +1,176 @@
+"""Faults through the real engine: lost create answers, throttling, killed runs, half-done creates."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from pulumi_videokit.client import VideoKitClient
+from pulumi_videokit.emulator import FaultRule, RunningEmulator, parse_spec
+
+from .conftest import record, stack_for, state_objects
+
+STACK_KINDS = ("Channel", "Event", "AllowedDomain", "ApiKey", "AssetSettings")
+
+
+def ids_in_state(stack_export: dict) -> dict[str, str]:  # type: ignore[type-arg]
+    return {
+        r["urn"].rsplit("::", 1)[1]: r["id"]
+        for r in stack_export["deployment"]["resources"]
+        if r["type"].split(":")[-1] in STACK_KINDS
+    }
+
+
+def assert_exactly_one_each(api: VideoKitClient, stack_export: dict, before: dict[str, set[str]]) -> None:  # type: ignore[type-arg]
+    state = ids_in_state(stack_export)
+    assert set(state) == {"main-stage", "keynote", "site", "ci", "promo"}
+    channels = [c for c in api.live.channels.list() if c.name == "main-stage"]
+    assert [c.id for c in channels] == [state["main-stage"]]
+    events = [e for e in api.live.events.list() if e.title == "Keynote"]
+    assert [e.id for e in events] == [state["keynote"]]
+    domains = [d for d in api.streaming.domains.list() if d.url == "https://www.example.com"]
+    assert [d.player_domain_id for d in domains] == [state["site"]]
+    keys = [k for k in api.core.api_keys.list() if k.name == "ci-bot"]
+    assert [k.id for k in keys] == [state["ci"]]
+    assert len(list(api.core.api_keys.list())) == len(before["apiKeys"]) + 1
+
+
+def test_every_third_create_answer_lost(
+    pulumi_bin: str, seeded: RunningEmulator, api: VideoKitClient, tmp_path: Path
+) -> None:
+    before = state_objects(seeded)
+    stack = stack_for("gitops", tmp_path, seeded, pulumi_bin)
+    seeded.ctx.faults.replace([FaultRule(kind="drop", every=3)])
+    stack.up()
+    dropped = seeded.ctx.faults.injected["drop"]
+    assert dropped >= 1
+    seeded.ctx.faults.replace([])
+    assert_exactly_one_each(api, stack.export(), before)
+    assert stack.outputs(secrets=True)["ciKey"].startswith("vk_")  # a key whose answer was lost is replaced
+    stack.preview("--expect-no-changes")
+    stack.run("destroy", "--yes", "--skip-preview", label="destroy")
+    assert state_objects(seeded) == before
+    record(stack, f"lost answers ({dropped} dropped)")
+
+
+def test_converges_under_throttling_and_5xx(
+    pulumi_bin: str, seeded: RunningEmulator, api: VideoKitClient, tmp_path: Path
+) -> None:
+    before = state_objects(seeded)
+    stack = stack_for("gitops", tmp_path, seeded, pulumi_bin)
+    stack.run("config", "set", "videokit:retryTotalSeconds", "120")
+    rules = parse_spec("429:0.2,503:0.1")
+    for rule in rules:
+        rule.retry_after = 0.2 if rule.kind == "429" else None
+    seeded.ctx.faults.replace(rules)
+    stack.up()
+    stack.preview("--expect-no-changes")
+    stack.refresh()
+    stack.preview("--expect-no-changes")
+    assert_exactly_one_each(api, stack.export(), before)
+    stack.run("destroy", "--yes", "--skip-preview", label="destroy")
+    seeded.ctx.faults.replace([])
+    injected = dict(seeded.ctx.faults.injected)
+    assert injected.get("429", 0) >= 1 and injected.get("503", 0) >= 1, injected
+    assert state_objects(seeded) == before
+    record(stack, f"throttled ({injected})")
+
+
+def _up_killed_after(stack, emu: RunningEmulator, creates: int) -> None:  # type: ignore[no-untyped-def]
+    emu.ctx.requests.clear()
+    emu.ctx.faults.replace([FaultRule(kind="latency", rate=1.0, method="POST", seconds=0.7)])
+    proc = subprocess.Popen(
+        ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack.name],
+        cwd=stack.project,
+        env=stack.env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while sum(1 for r in emu.ctx.requests if r["method"] == "POST" and r["status"] == 200) < creates:
+        assert proc.poll() is None, "pulumi up finished before the kill point"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    emu.ctx.faults.replace([])
+
+
+def test_killed_runs_converge_without_orphans(
+    pulumi_bin: str, seeded: RunningEmulator, api: VideoKitClient, tmp_path: Path
+) -> None:
+    before = state_objects(seeded)
+    for kill_after in (1, 3, 4):
+        work = tmp_path / f"kill-{kill_after}"
+        work.mkdir()
+        stack = stack_for("gitops", work, seeded, pulumi_bin)
+        stack.extra_env["VIDEOKIT_JOURNAL_DIR"] = str(work / "journal")
+        _up_killed_after(stack, seeded, kill_after)
+        stack.run("cancel", "--yes", label="cancel")
+        stack.run("refresh", "--yes", "--skip-preview", "--clear-pending-creates", label="refresh")
+        stack.up()
+        stack.preview("--expect-no-changes")
+        assert_exactly_one_each(api, stack.export(), before)
+        stack.run("destroy", "--yes", "--skip-preview", label="destroy")
+        assert state_objects(seeded) == before, f"orphans after a kill at create {kill_after}"
+        record(stack, f"killed after {kill_after} creates")
+
+
+def test_channel_created_but_start_failed_stays_in_state(
+    pulumi_bin: str, seeded: RunningEmulator, api: VideoKitClient, tmp_path: Path
+) -> None:
+    before = state_objects(seeded)
+    stack = stack_for("gitops", tmp_path, seeded, pulumi_bin)
+    yaml_file = stack.project / "videokit.yaml"
+    yaml_file.write_text(yaml_file.read_text().replace("running: false", "running: true"))
+    seeded.ctx.faults.replace([FaultRule(kind="500", rate=1.0, method="POST", path=r"/start$")])
+    failed = stack.up(check=False)
+    assert failed.returncode != 0
+    assert "was created, but then" in failed.stdout and "next `pulumi up` finishes the job" in failed.stdout
+    state = ids_in_state(stack.export())
+    channels = [c for c in api.live.channels.list() if c.name == "main-stage"]
+    assert [c.id for c in channels] == [state["main-stage"]]
+    assert api.live.channels.status(state["main-stage"]).status == "Off"
+
+    seeded.ctx.faults.replace([])
+    seeded.ctx.requests.clear()
+    second = stack.up()
+    assert api.live.channels.status(state["main-stage"]).status == "On", (
+        second.stdout,
+        [(r["method"], r["path"], r["status"]) for r in seeded.ctx.requests],
+    )
+    assert [c.id for c in api.live.channels.list() if c.name == "main-stage"] == [state["main-stage"]]
+    stack.preview("--expect-no-changes")
+
+    # Waiting for On can time out too: the new channel is kept, and the next up waits again.
+    yaml_file.write_text(
+        yaml_file.read_text().replace(
+            "events:",
+            """  backup:
+    name: backup
+    input: {type: RTMP_PUSH, inputLoss: {type: SLATE}}
+    running: true
+events:""",
+            1,
+        )
+    )
+    stack.run("config", "set", "videokit:waitTimeoutSeconds", "0.3")
+    seeded.ctx.config.transition_seconds = 3
+    slow = stack.up(check=False)
+    assert slow.returncode != 0 and "still Starting" in slow.stdout, slow.stdout[-3000:]
+    assert "Traceback" not in slow.stdout
+    backup = ids_in_state(stack.export())["backup"]
+    assert [c.id for c in api.live.channels.list() if c.name == "backup"] == [backup]
+    stack.run("config", "set", "videokit:waitTimeoutSeconds", "30")
+    seeded.ctx.config.transition_seconds = 0.3
+    stack.up()
+    assert api.live.channels.status(backup).status == "On"
+    assert [c.id for c in api.live.channels.list() if c.name == "backup"] == [backup]
+    stack.run("config", "set", "videokit:waitTimeoutSeconds", "30")
+    stack.run("destroy", "--yes", "--skip-preview", label="destroy")
+    assert state_objects(seeded) == before
+    record(stack, "partial failures")
