@@ -187,8 +187,16 @@ def test_debug_log_redacts_credentials_and_key_material(
             "restreams": [{"rtmpDestinations": [{"url": "rtmp://x/y", "streamKey": "sk-123456789"}]}],
         }
     )
+    settings = client.streaming.settings()
+    assert settings.model_extra and "contentAcquisitionInfo" in settings.model_extra
+    client.live.channels.configuration(
+        client.live.channels.create(
+            {"name": "cfg", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
+        )
+    )
     text = caplog.text
-    assert "request POST /core/v1/api-key" in text
+    assert "request POST /core/v1/api-key" in text and "signingKey" in text
+    assert emulator.ctx.config.signing_key not in text
     material = created.key.get_secret_value()  # type: ignore[union-attr]
     for secret in (API_KEY, TENANT_ID, material, "sk-123456789"):
         assert secret not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -28,6 +29,8 @@ class EmulatorConfig:
     transition_seconds: float = 2.0
     latency_ms: int = 0
     public_url: str = "http://127.0.0.1:8080"
+    #: The tenant's own key material (player signing key); served where the reference shows it.
+    signing_key: str = field(default_factory=lambda: "sk_" + secrets.token_urlsafe(24))
 
 
 @dataclass

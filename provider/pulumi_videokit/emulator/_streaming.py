@@ -326,7 +326,16 @@ def router(ctx: Context) -> APIRouter:
             "contentAcquisitionInfo": {
                 "acquireContentUrl": f"{ctx.config.public_url}/player/v1/acquirecontent",
                 "sourceConfigUrl": f"{ctx.config.public_url}/v1/sourceconfig",
-                "authorization": {"tokenRequiredPolicy": True, "signingAlgorithm": "HS256"},
+                "authorization": {
+                    "tokenRequiredPolicy": True,
+                    "signingKey": ctx.config.signing_key,
+                    "signingAlgorithm": "HS256",
+                },
+            },
+            "capInfo": {
+                "enabled": True,
+                "capUrl": f"{ctx.config.public_url}/heartbeat",
+                "signingKey": ctx.config.signing_key,
             },
             "allowedDomains": [
                 pick(d, ("playerDomainId", "analyticsDomainId", "url")) for d in data["domains"].values()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar, cast
@@ -37,6 +39,7 @@ CONFIG_KEYS = {
     "wait_timeout_seconds": ("videokit:waitTimeoutSeconds", "VIDEOKIT_WAIT_TIMEOUT_SECONDS"),
     "poll_seconds": ("videokit:pollSeconds", "VIDEOKIT_POLL_SECONDS"),
     "journal_dir": ("videokit:journalDir", "VIDEOKIT_JOURNAL_DIR"),
+    "log_level": ("videokit:logLevel", "VIDEOKIT_LOG_LEVEL"),
 }
 
 
@@ -113,6 +116,15 @@ class VideoKitProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._config = read_config({k: req.config.get(k) for k, _ in CONFIG_KEYS.values()})
+        level = self._config.get("log_level", "").upper()
+        if level:
+            # The host's stderr reaches the engine's log (`pulumi up -v=9 --logflow`); the
+            # client redacts credentials and key material before anything is written.
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("videokit %(levelname)s %(message)s"))
+            logger = logging.getLogger("pulumi_videokit")
+            logger.handlers[:] = [handler]
+            logger.setLevel(level)
 
     def _kind(self) -> Kind:
         cached: Kind | None = self.__dict__.get("_live_kind")
