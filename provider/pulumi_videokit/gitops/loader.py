@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pulumi import RunError
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -40,8 +41,11 @@ class Problem:
         return f"::error file={self.file},line={self.line},col={self.col}::{text}"
 
 
-class DeclarationError(ValueError):
-    """A declaration file has problems; nothing was sent to the API."""
+class DeclarationError(RunError, ValueError):
+    """A declaration file has problems; nothing was sent to the API.
+
+    A ``pulumi.RunError``, so the engine shows the problems without a Python traceback.
+    """
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems

@@ -14,6 +14,8 @@ _FRACTION = re.compile(r"(\.\d{6})\d+")
 
 def parse_time(value: Any) -> Any:
     """Accept ``Z``, ``+00:00`` and 7-digit fractions; naive times are UTC."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("must be an ISO 8601 date-time such as 2030-01-10T10:00:00Z, not a number")
     if isinstance(value, str):
         text = _FRACTION.sub(r"\1", value.strip())
         if text.endswith(("Z", "z")):

@@ -16,8 +16,8 @@ from ._validate import problems
 _SKIP = frozenset({"self", "resource_name", "opts", "__class__"})
 
 
-class InvalidDeclarationError(ValueError):
-    """A declaration failed validation before anything was sent."""
+class InvalidDeclarationError(pulumi.RunError, ValueError):
+    """A declaration failed validation before anything was sent (shown without a traceback)."""
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -29,7 +29,9 @@ def describe(error: Mapping[str, Any]) -> str:
         return "is required"
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    return message.replace("Input should be", "must be")
+    for prefix in ("Input should", "String should", "List should", "Value should"):
+        message = message.replace(prefix, "must")
+    return message
 
 
 def problems(spec: ResourceSpec, inputs: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -21,17 +21,24 @@ from ._resource import VideoKitResource
 PATCHABLE = frozenset({"start", "end", "title", "ensureChannel", "metadata", "tags", "attributes"})
 
 
+def _instant(value: Any) -> Any:
+    try:
+        return parse_time(value)
+    except ValueError:
+        return value
+
+
 def _instants(inputs: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(inputs)
     for key in ("start", "end"):
-        value = parse_time(out.get(key))
+        value = _instant(out.get(key))
         if isinstance(value, datetime):
             out[key] = format_time(value)
     return out
 
 
 def _finished(inputs: Mapping[str, Any]) -> bool:
-    end = parse_time(inputs.get("end"))
+    end = _instant(inputs.get("end"))
     return isinstance(end, datetime) and end <= datetime.now(UTC)
 
 

