@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test unit lint demo demo-down schema clean
+.PHONY: setup test lint demo demo-down reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check provider tests scripts
 	$(VENV)/bin/mypy
+
+reliability: setup
+	$(PY) scripts/reliability_report.py
 
 demo: setup
 	$(PY) scripts/demo.py

@@ -15,6 +15,7 @@ import pytest
 
 from pulumi_videokit.emulator import EmulatorConfig, RunningEmulator, free_port, running
 
+from . import figures
 from .conftest import API_KEY, TENANT_ID
 
 H = {"X-Api-Key": API_KEY, "X-Tenant-Id": TENANT_ID}
@@ -111,6 +112,8 @@ def test_cli_emulator_killed_mid_write_keeps_acknowledged_writes(tmp_path: Path)
         proc.kill()
         proc.wait()
     state = json.loads(data.read_text())
+    figures.add("faults injected: emulator kill -9 mid-write")
+    figures.add("acknowledged emulator writes lost", len(set(acked) - set(state["domains"])))
     assert set(acked) <= set(state["domains"])
     assert not list(tmp_path.glob(".videokit-*"))
 

@@ -9,6 +9,8 @@ import pytest
 
 from pulumi_videokit.gitops import DeclarationError, load
 
+from . import figures
+
 GOOD_CH = """\
 channels:
   main:
@@ -239,6 +241,7 @@ CORPUS: dict[str, tuple[str, str, str]] = {
 
 @pytest.mark.parametrize("case", list(CORPUS), ids=list(CORPUS))
 def test_malformed_yaml_names_its_place(tmp_path: Path, case: str) -> None:
+    figures.add("bad inputs tried")
     text, where, message = CORPUS[case]
     path = tmp_path / "videokit.yaml"
     path.write_text(text, encoding="utf-8")
@@ -248,6 +251,7 @@ def test_malformed_yaml_names_its_place(tmp_path: Path, case: str) -> None:
     assert f"{first.line}:{first.col}: {first.field}" == where, str(err.value)
     assert message in first.message, str(err.value)
     assert str(first).startswith(f"{path}:{where}")
+    figures.add("bad inputs rejected cleanly")
 
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:

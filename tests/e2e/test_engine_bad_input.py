@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pulumi_videokit.emulator import RunningEmulator
 
+from .. import figures
 from .conftest import record, stack_for
 
 
@@ -40,4 +41,6 @@ def test_bad_yaml_and_bad_python_fail_preview_with_no_request(
     assert "Channel 'studio': qualities.0.frameRate: must be a valid integer" in text
     assert "Traceback" not in text
     assert seeded.ctx.requests == []
+    figures.add("bad inputs tried", 2)
+    figures.add("bad inputs rejected cleanly", 2)
     record(stack, "bad input through the engine")
