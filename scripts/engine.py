@@ -47,6 +47,7 @@ class Stack:
             PULUMI_PYTHON_CMD=sys.executable,
             PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="true",
             NO_COLOR="1",
+            VIDEOKIT_JOURNAL_DIR=str(self.state / "journal"),
         )
         env.update(self.extra_env)
         return env
