@@ -13,7 +13,7 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from ._faults import FaultPlan
-from ._store import Store
+from ._store import Data, Store, new_id
 
 ID_RE = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
 M = TypeVar("M", bound=BaseModel)
@@ -63,6 +63,59 @@ def service_response(status: int, message: str, code: str = "") -> dict[str, Any
         },
         "success": ok,
     }
+
+
+def get_or_404(data: Data, collection: str, object_id: str, what: str) -> dict[str, Any]:
+    """The object ``object_id`` of ``collection``, after checking the id's pattern."""
+    check_id(object_id)
+    found = data[collection].get(object_id)
+    if found is None:
+        raise ApiError(404, f"{what} {object_id} not found")
+    return found
+
+
+async def delete_many(
+    ctx: Context, request: Request, remove: Callable[[Data, str], bool], noun: str
+) -> dict[str, Any]:
+    """Answer a ``deletemany``: a ServiceResponse per id, in one durable write."""
+    ids = await read_json(request)
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise ApiError(400, f"body must be an array of {noun} ids")
+    out = {}
+    with ctx.store.write() as data:
+        for object_id in ids:
+            if remove(data, object_id):
+                out[object_id] = service_response(200, f"{noun.capitalize()} deleted successfully")
+            else:
+                out[object_id] = service_response(404, f"{noun.capitalize()} not found")
+    return out
+
+
+def remover(collection: str, *, with_asset: bool = False) -> Callable[[Data, str], bool]:
+    """Remove an object by id (and the streaming asset the platform made for it)."""
+
+    def remove(data: Data, object_id: str) -> bool:
+        if with_asset:
+            data["assets"].pop(object_id, None)
+        return data[collection].pop(object_id, None) is not None
+
+    return remove
+
+
+def add_output(outputs: list[dict[str, Any]], spec: dict[str, Any], status: str) -> str:
+    """Append an output to an asset's or recording's outputs; 409 when its id is taken."""
+    output_id = str(spec.get("id") or new_id())
+    if any(o.get("id") == output_id for o in outputs):
+        raise ApiError(409, f"output {output_id} exists")
+    outputs.append({**spec, "id": output_id, "status": status, "endpoints": []})
+    return output_id
+
+
+def remove_output(outputs: list[dict[str, Any]], output_id: str) -> list[dict[str, Any]]:
+    kept = [o for o in outputs if o.get("id") != output_id]
+    if len(kept) == len(outputs):
+        raise ApiError(404, f"output {output_id} not found")
+    return kept
 
 
 def check_id(value: str, what: str = "id") -> str:

@@ -11,11 +11,13 @@ from ..models import ChannelCreate, ChannelUpdate, EventCreate, EventUpdate, par
 from ._http import (
     ApiError,
     Context,
-    check_id,
+    delete_many,
+    get_or_404,
     page,
     pick,
     query_list,
     read_json,
+    remover,
     service_response,
     validate,
 )
@@ -137,11 +139,7 @@ def router(ctx: Context) -> APIRouter:
     store = ctx.store
 
     def channel_or_404(data: Data, channel_id: str) -> dict[str, Any]:
-        check_id(channel_id)
-        channel = data["channels"].get(channel_id)
-        if channel is None:
-            raise ApiError(404, f"channel {channel_id} not found")
-        return channel
+        return get_or_404(data, "channels", channel_id, "channel")
 
     @r.get("/live/v1/channels", summary="List Channels")
     async def list_channels(request: Request) -> Any:
@@ -294,11 +292,7 @@ def router(ctx: Context) -> APIRouter:
     # ---- events ----
 
     def event_or_404(data: Data, event_id: str) -> dict[str, Any]:
-        check_id(event_id)
-        event = data["events"].get(event_id)
-        if event is None:
-            raise ApiError(404, f"event {event_id} not found")
-        return event
+        return get_or_404(data, "events", event_id, "event")
 
     @r.post("/live/v1/events", summary="Create Event")
     async def create_event(request: Request) -> Any:
@@ -386,17 +380,6 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/live/v1/events/deletemany", summary="Delete Multiple Events")
     async def delete_events(request: Request) -> Any:
-        ids = await read_json(request)
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise ApiError(400, "body must be an array of event ids")
-        out = {}
-        with store.write() as data:
-            for event_id in ids:
-                if data["events"].pop(event_id, None) is None:
-                    out[event_id] = service_response(404, "Event not found")
-                else:
-                    data["assets"].pop(event_id, None)
-                    out[event_id] = service_response(200, "Event deleted successfully")
-        return out
+        return await delete_many(ctx, request, remover("events", with_asset=True), "event")
 
     return r

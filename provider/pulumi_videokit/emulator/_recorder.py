@@ -11,12 +11,15 @@ from ..models.vod import OutputCreate
 from ._http import (
     ApiError,
     Context,
-    check_id,
+    add_output,
+    delete_many,
+    get_or_404,
     page,
     pick,
     query_list,
     read_json,
-    service_response,
+    remove_output,
+    remover,
     validate,
 )
 from ._store import Data, iso, new_id
@@ -52,11 +55,7 @@ def router(ctx: Context) -> APIRouter:
     store = ctx.store
 
     def rec_or_404(data: Data, rec_id: str) -> dict[str, Any]:
-        check_id(rec_id)
-        rec = data["recordings"].get(rec_id)
-        if rec is None:
-            raise ApiError(404, f"recording {rec_id} not found")
-        return rec
+        return get_or_404(data, "recordings", rec_id, "recording")
 
     @r.post("/cvr/v1/recordings", summary="Create Recording")
     async def create(request: Request) -> Any:
@@ -136,30 +135,14 @@ def router(ctx: Context) -> APIRouter:
         return None
 
     @r.post("/cvr/v1/recordings/deletemany", summary="Delete Multiple Recordings")
-    async def delete_many(request: Request) -> Any:
-        ids = await read_json(request)
-        if not isinstance(ids, list):
-            raise ApiError(400, "body must be an array of recording ids")
-        out = {}
-        with store.write() as data:
-            for rec_id in ids:
-                found = data["recordings"].pop(rec_id, None) is not None
-                data["assets"].pop(rec_id, None)
-                out[rec_id] = service_response(
-                    200 if found else 404,
-                    "Recording deleted successfully" if found else "Recording not found",
-                )
-        return out
+    async def delete_recordings(request: Request) -> Any:
+        return await delete_many(ctx, request, remover("recordings", with_asset=True), "recording")
 
     @r.post("/cvr/v1/recordings/{id}/outputs", summary="Add Output to Recording")
-    async def add_output(id: str, request: Request) -> Any:
+    async def add_recording_output(id: str, request: Request) -> Any:
         spec = validate(OutputCreate, await read_json(request)).wire()
-        output_id = spec.get("id") or new_id()
         with store.write() as data:
-            rec = rec_or_404(data, id)
-            if any(o.get("id") == output_id for o in rec["outputs"]):
-                raise ApiError(409, f"output {output_id} exists")
-            rec["outputs"].append({**spec, "id": output_id, "status": "Pending", "endpoints": []})
+            output_id = add_output(rec_or_404(data, id)["outputs"], spec, "Pending")
         return {
             "items": [{"id": output_id}],
             "pageCount": 1,
@@ -170,13 +153,10 @@ def router(ctx: Context) -> APIRouter:
         }
 
     @r.delete("/cvr/v1/recordings/{recordingId}/outputs/{id}", summary="Remove Output from Recording")
-    async def remove_output(recordingId: str, id: str) -> Any:
+    async def remove_recording_output(recordingId: str, id: str) -> Any:
         with store.write() as data:
             rec = rec_or_404(data, recordingId)
-            kept = [o for o in rec["outputs"] if o.get("id") != id]
-            if len(kept) == len(rec["outputs"]):
-                raise ApiError(404, f"output {id} not found")
-            rec["outputs"] = kept
+            rec["outputs"] = remove_output(rec["outputs"], id)
         return None
 
     return r

@@ -13,11 +13,12 @@ from ._http import (
     ApiError,
     Context,
     check_id,
+    delete_many,
+    get_or_404,
     page,
     pick,
     query_list,
     read_json,
-    service_response,
     validate,
 )
 from ._store import Data, iso, new_id
@@ -81,11 +82,7 @@ def router(ctx: Context) -> APIRouter:
     store = ctx.store
 
     def asset_or_404(data: Data, asset_id: str) -> dict[str, Any]:
-        check_id(asset_id, "assetId")
-        asset = data["assets"].get(asset_id)
-        if asset is None:
-            raise ApiError(404, f"asset {asset_id} not found")
-        return asset
+        return get_or_404(data, "assets", asset_id, "asset")
 
     @r.get("/streaming/v1/assets", summary="List Assets")
     async def list_assets(request: Request) -> Any:
@@ -254,19 +251,13 @@ def router(ctx: Context) -> APIRouter:
         summary="Delete Multiple Images",
     )
     async def delete_uploaded_many(assetId: str, request: Request) -> Any:
-        ids = await read_json(request)
-        if not isinstance(ids, list):
-            raise ApiError(400, "body must be an array of file ids")
-        out = {}
-        with store.write() as data:
-            for file_id in ids:
-                image = data["images"].get(file_id)
-                if image is None or image.get("assetId") != assetId:
-                    out[file_id] = service_response(404, "File not found")
-                else:
-                    del data["images"][file_id]
-                    out[file_id] = service_response(200, "File deleted successfully")
-        return out
+        def remove(data: Data, file_id: str) -> bool:
+            if (data["images"].get(file_id) or {}).get("assetId") != assetId:
+                return False
+            del data["images"][file_id]
+            return True
+
+        return await delete_many(ctx, request, remove, "file")
 
     @r.get("/streaming/v1/assets/{assetId}/images/frames", summary="Get Image Frames")
     async def frames(assetId: str) -> Any:

@@ -9,7 +9,19 @@ from fastapi import APIRouter, Request, Response
 
 from ..models import FileUpdate, FileUploadStart, VodAssetCreate, VodAssetUpdate
 from ..models.vod import OutputCreate
-from ._http import ApiError, Context, check_id, page, pick, read_json, service_response, validate
+from ._http import (
+    ApiError,
+    Context,
+    add_output,
+    delete_many,
+    get_or_404,
+    page,
+    pick,
+    read_json,
+    remove_output,
+    remover,
+    validate,
+)
 from ._store import Data, iso, new_id
 
 PART_SIZE = 5 * 1024 * 1024
@@ -202,11 +214,7 @@ def router(ctx: Context) -> APIRouter:
         return Response(status_code=200, headers={"ETag": f'"{etag}"'})
 
     def file_or_404(data: Data, file_id: str) -> dict[str, Any]:
-        check_id(file_id)
-        record = data["files"].get(file_id)
-        if record is None:
-            raise ApiError(404, f"file {file_id} not found")
-        return record
+        return get_or_404(data, "files", file_id, "file")
 
     @r.post("/vod/v1/files/start", summary="Start File Upload")
     async def start_upload(request: Request) -> Any:
@@ -270,18 +278,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/vod/v1/files/deletemany", summary="Delete Multiple Files")
     async def delete_files(request: Request) -> Any:
-        ids = await read_json(request)
-        if not isinstance(ids, list):
-            raise ApiError(400, "body must be an array of file ids")
-        out = {}
-        with store.write() as data:
-            for file_id in ids:
-                found = data["files"].pop(file_id, None) is not None
-                out[file_id] = service_response(
-                    200 if found else 404,
-                    "File deleted successfully" if found else "File not found",
-                )
-        return out
+        return await delete_many(ctx, request, remover("files"), "file")
 
     @r.get("/vod/v1/filetypes", summary="Get File Types")
     async def file_types() -> Any:
@@ -294,11 +291,7 @@ def router(ctx: Context) -> APIRouter:
     # ---- VOD assets ----
 
     def vod_or_404(data: Data, asset_id: str) -> dict[str, Any]:
-        check_id(asset_id)
-        asset = data["vodAssets"].get(asset_id)
-        if asset is None:
-            raise ApiError(404, f"VOD asset {asset_id} not found")
-        return asset
+        return get_or_404(data, "vodAssets", asset_id, "VOD asset")
 
     @r.post("/vod/v1/assets", summary="Create VOD Asset")
     async def create_vod(request: Request) -> Any:
@@ -393,39 +386,20 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/vod/v1/assets/deletemany", summary="Delete Multiple VOD Assets")
     async def delete_vods(request: Request) -> Any:
-        ids = await read_json(request)
-        if not isinstance(ids, list):
-            raise ApiError(400, "body must be an array of asset ids")
-        out = {}
-        with store.write() as data:
-            for asset_id in ids:
-                found = data["vodAssets"].pop(asset_id, None) is not None
-                data["assets"].pop(asset_id, None)
-                out[asset_id] = service_response(
-                    200 if found else 404,
-                    "Asset deleted successfully" if found else "Asset not found",
-                )
-        return out
+        return await delete_many(ctx, request, remover("vodAssets", with_asset=True), "asset")
 
     @r.post("/vod/v1/assets/{id}/outputs", summary="Add Output to VOD")
     async def add_vod_output(id: str, request: Request) -> Any:
         spec = validate(OutputCreate, await read_json(request)).wire()
-        output_id = spec.get("id") or new_id()
         with store.write() as data:
-            asset = vod_or_404(data, id)
-            if any(o["id"] == output_id for o in asset["outputs"]):
-                raise ApiError(409, f"output {output_id} exists")
-            asset["outputs"].append({"id": output_id, "status": "Processing", **spec})
+            output_id = add_output(vod_or_404(data, id)["outputs"], spec, "Processing")
         return {"outputId": output_id}
 
     @r.delete("/vod/v1/assets/{id}/outputs/{outputId}", summary="Remove Output from VOD")
     async def remove_vod_output(id: str, outputId: str) -> Any:
         with store.write() as data:
             asset = vod_or_404(data, id)
-            kept = [o for o in asset["outputs"] if o["id"] != outputId]
-            if len(kept) == len(asset["outputs"]):
-                raise ApiError(404, f"output {outputId} not found")
-            asset["outputs"] = kept
+            asset["outputs"] = remove_output(asset["outputs"], outputId)
         return None
 
     @r.get("/transcoder/v1/presets", summary="List Available Presets")
