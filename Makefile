@@ -15,11 +15,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-test: setup
+test: setup lint
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: setup
-	$(VENV)/bin/ruff check provider tests scripts
+	$(VENV)/bin/ruff check provider tests scripts examples
 	$(VENV)/bin/mypy
 
 reliability: setup

@@ -22,15 +22,18 @@ TESTS = [
     "tests/e2e/test_secrets_scan.py",
 ]
 ROWS = [
-    ("runs converged", "stack runs that ended with exactly the declared objects (engine runs + stateful applies)"),
+    ("runs converged", "runs that ended with exactly the declared objects (engine runs, stateful applies)"),
     ("duplicates", "objects found twice on the emulator after a faulty run"),
     ("lost objects", "declared objects missing from the emulator or from state"),
     ("acknowledged emulator writes lost", "writes the emulator answered but did not keep after kill -9"),
     ("bad inputs tried", "malformed declarations fed to the loader, the checks and the engine"),
-    ("bad inputs rejected cleanly", "... rejected with file:line:col or property path, and no API request"),
-    ("secret-scan hits (ours)", "API key, generated key or tenant signing key in our logs, errors, state, request log"),
-    ("secret-scan hits (engine -v=9 RPC trace)", "the same, in the engine's own -v=9 property trace (see below)"),
-    ("stateful: applies failed under faults", "stateful applies that failed while faults were on (retried later)"),
+    ("bad inputs rejected cleanly", "... rejected with a file:line:col or property path, no API call"),
+    ("secret-scan hits (ours)", "API key, generated key or signing key in our logs, errors, state, requests"),
+    ("secret-scan hits (engine -v=9 RPC trace)", "the same, in the engine's own -v=9 property trace"),
+    (
+        "stateful: applies failed under faults",
+        "stateful applies that failed while faults were on (retried later)",
+    ),
 ]
 
 
@@ -38,8 +41,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         figures_file = Path(tmp) / "figures.json"
         env = {**os.environ, "VIDEOKIT_FIGURES": str(figures_file)}
-        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS],
-                             cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS]
+        run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
         summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "no output"
         figures = json.loads(figures_file.read_text()) if figures_file.exists() else {}
     faults = {k.split(": ", 1)[1]: v for k, v in figures.items() if k.startswith("faults injected: ")}
@@ -72,9 +75,10 @@ def main() -> int:
         "- **Lost answers**: the emulator carries out every third create and drops the connection; the",
         "  provider looks the object up by its natural key and adopts it (an API key whose material was",
         "  in the lost answer is replaced). One object per resource, all ids in state.",
-        "- **Throttling and 5xx**: 20% 429 (with `Retry-After`) and 15% 503 on every request, through a",
+        "- **Throttling and 5xx**: 20% 429 (with `Retry-After`) and 10% 503 on every request, through a",
         "  whole `up`, `refresh` and `destroy`.",
-        "- **Killed runs**: `kill -9` of `pulumi up` after the 1st, 3rd and 4th create; then `pulumi cancel`,",
+        "- **Killed runs**: `kill -9` of `pulumi up` after its 1st, 2nd and 3rd create; then",
+        "  `pulumi cancel`,",
         "  `pulumi refresh --clear-pending-creates`, `pulumi up`. The journal of creates in flight lets",
         "  the second run adopt what the first one made; `destroy` leaves no orphan.",
         "- **Half-done creates**: a channel is created but its start fails (500), or waiting for On times",
@@ -87,7 +91,7 @@ def main() -> int:
         "  log on, a 401 error path, `pulumi stack export` and the emulator's request log are scanned.",
         "",
         "The engine itself traces every property it sends to or receives from a provider at `-v=9`",
-        "(\"Marshaling property for RPC\"), secrets included: the Python dynamic-provider host tells the",
+        '("Marshaling property for RPC"), secrets included: the Python dynamic-provider host tells the',
         "engine it cannot take secrets, so stack config reaches it in plaintext, and a generated key is",
         "plaintext in the create response before the engine marks it secret. Those lines are counted",
         "separately above; at `-v=8` and below there are none, and nothing of ours ever carries a secret.",

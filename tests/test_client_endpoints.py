@@ -231,3 +231,18 @@ def test_recordings(client: VideoKitClient) -> None:
     recordings.delete(other)
     with pytest.raises(NotFoundError):
         recordings.get(other)
+
+
+def test_one_client_from_many_threads(client: VideoKitClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(n: int) -> str:
+        created = client.streaming.domains.create(f"https://thread-{n}.example.com")
+        assert any(d.player_domain_id == created.player_domain_id for d in client.streaming.domains.list())
+        return created.player_domain_id or ""
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(work, range(24)))
+    assert len(set(ids)) == 24
+    urls = [d.url for d in client.streaming.domains.list() if (d.url or "").startswith("https://thread-")]
+    assert len(urls) == 24

@@ -132,3 +132,18 @@ def test_from_yaml_raises_before_declaring_anything(mocks: Recorder, tmp_path: P
     with pytest.raises(DeclarationError, match=r"bad.yaml:3:7: domains.e.url"):
         from_yaml(bad)
     assert mocks.resources == []
+
+
+def test_python_example_program_declares_its_resources(mocks: Recorder) -> None:
+    import runpy
+
+    @pulumi.runtime.test
+    def run() -> None:
+        runpy.run_path(str(EXAMPLES / "python" / "__main__.py"))
+
+    run()
+    seen = by_name(mocks)
+    assert set(seen) == {"studio", "launch", "player", "deployer"}
+    assert seen["studio"].inputs["input"]["inputLoss"] == {"type": "SLATE"}
+    assert seen["launch"].inputs["channelId"] == "studio-id"
+    assert seen["deployer"].inputs["roleId"] == "role-456"
