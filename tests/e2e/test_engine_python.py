@@ -34,6 +34,23 @@ def test_python_program_lifecycle(
     stack.up()
     assert [(m, b) for m, _, b in writes(seeded)] == [("PATCH", {"title": "Launch day"})]
 
+    event = next(e for e in api.live.events.list() if e.title == "Launch day")
+    api.live.events.update(event.id, {"title": "edited in the console"})
+    drift = stack.refresh("--diff")
+    assert "edited in the console" in drift.stdout
+    stack.up()
+    assert api.live.events.get(event.id).title == "Launch day"
+    stack.preview("--expect-no-changes")
+
+    program.write_text(program.read_text().replace('redundancy="SingleInput"', 'redundancy="DoubleInput"'))
+    replace = stack.preview()
+    assert "redundancy" in replace.stdout and "replace" in replace.stdout
+    seeded.ctx.requests.clear()
+    stack.up()
+    log = [(m, p) for m, p, _ in writes(seeded)]
+    assert log.index(("DELETE", f"/live/v1/channels/{studio.id}")) < log.index(("POST", "/live/v1/channels"))
+    stack.preview("--expect-no-changes")
+
     api.core.api_keys.delete(next(k.id for k in api.core.api_keys.list() if k.name == "deployer"))
     stack.refresh()
     stack.up()
