@@ -68,16 +68,19 @@ def create(
     """
     made: list[str] = []
 
-    def record(object_id: str) -> None:
+    def record(object_id: str, memo: Mapping[str, Any] | None = None) -> None:
         made.append(object_id)
         if journal is not None and owner:
-            journal.created(owner, kind.spec.kind, object_id)
+            journal.created(owner, kind.spec.kind, object_id, memo)
 
-    def take_over(object_id: str, lost: bool = False) -> tuple[str, dict[str, Any]]:
-        record(object_id)
+    def take_over(
+        object_id: str, lost: bool = False, memo: Mapping[str, Any] | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        if memo is None:
+            record(object_id)
         try:
             if lost:
-                return kind.recovered(object_id, inputs, record)
+                return kind.recovered(object_id, inputs, record, memo)
             return object_id, kind.adopted(object_id, inputs)
         except Exception as exc:
             raise PartialCreateError(made[-1], exc) from exc
@@ -96,7 +99,7 @@ def create(
     if journal is not None and owner:
         prior = journal.get(owner)
         if prior is not None and prior.object_id and kind.observe(prior.object_id, inputs) is not None:
-            return take_over(prior.object_id, lost=True)
+            return take_over(prior.object_id, lost=True, memo=prior.memo)
         if prior is not None and not prior.object_id:
             found = _one(kind, inputs, kind.find(inputs, since=_since(prior.started)))
             if found:

@@ -16,8 +16,10 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Entry:
     kind: str
     started: float
     object_id: str | None = None
+    memo: dict[str, Any] | None = None
 
 
 def default_dir() -> Path:
@@ -64,13 +67,10 @@ class Journal:
         self._write(entry)
         return entry
 
-    def created(self, owner: str, kind: str, object_id: str) -> None:
+    def created(self, owner: str, kind: str, object_id: str, memo: Mapping[str, Any] | None = None) -> None:
         prior = self.get(owner)
-        self._write(
-            Entry(
-                owner=owner, kind=kind, started=prior.started if prior else time.time(), object_id=object_id
-            )
-        )
+        started = prior.started if prior else time.time()
+        self._write(Entry(owner, kind, started, object_id, dict(memo) if memo is not None else None))
 
     def forget(self, owner: str) -> None:
         self._path(owner).unlink(missing_ok=True)

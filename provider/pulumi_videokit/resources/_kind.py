@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from ..client import VideoKitClient
 from ..reconcile.diff import Plan
 from ..specs import CONTROL_FIELDS, ResourceSpec
 
-OnCreated = Callable[[str], None]
+
+class OnCreated(Protocol):
+    """Told the new object's id as soon as the API names it, with anything a recovery needs."""
+
+    def __call__(self, object_id: str, memo: Mapping[str, Any] | None = None) -> None: ...
 
 
 def after(created: datetime | None, since: datetime | None) -> bool:
@@ -93,9 +97,14 @@ class Kind:
         return self.update(object_id, seen.inputs, inputs, plan(self.spec, seen.inputs, inputs))
 
     def recovered(
-        self, object_id: str, inputs: Mapping[str, Any], created: OnCreated
+        self,
+        object_id: str,
+        inputs: Mapping[str, Any],
+        created: OnCreated,
+        memo: Mapping[str, Any] | None = None,
     ) -> tuple[str, dict[str, Any]]:
-        """Take over an object made by a create whose answer never arrived."""
+        """Take over an object made by a create whose answer never arrived (``memo`` is what
+        that create recorded, when it was journaled)."""
         return object_id, self.adopted(object_id, inputs)
 
     @classmethod

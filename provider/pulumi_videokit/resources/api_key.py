@@ -52,7 +52,11 @@ class ApiKeyKind(Kind):
         return key.id, outputs
 
     def recovered(
-        self, object_id: str, inputs: Mapping[str, Any], created: OnCreated
+        self,
+        object_id: str,
+        inputs: Mapping[str, Any],
+        created: OnCreated,
+        memo: Mapping[str, Any] | None = None,
     ) -> tuple[str, dict[str, Any]]:
         # Key material is shown only in the answer to the create; that answer was lost, so a key
         # nobody can use is replaced by a fresh one.

@@ -55,12 +55,26 @@ class AssetSettingsKind(Kind):
             ) from None
         declared = {k: inputs[k] for k in SETTING_NAMES if inputs.get(k) is not None}
         previous = {k: current.get(k) for k in declared if current.get(k) is not None}
-        created(asset_id)
+        # Journaled before the PATCH, so a run killed after it still restores the original values.
+        created(asset_id, {"previous": previous})
         self.client.streaming.assets.update_settings(asset_id, declared)
         return asset_id, {"previous": previous}
 
     def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        return self.create(inputs, lambda _: None)[1]
+        return self.create(inputs, lambda *_: None)[1]
+
+    def recovered(
+        self,
+        object_id: str,
+        inputs: Mapping[str, Any],
+        created: OnCreated,
+        memo: Mapping[str, Any] | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        if memo is None or "previous" not in memo:
+            return self.create(inputs, created)
+        declared = {k: inputs[k] for k in SETTING_NAMES if inputs.get(k) is not None}
+        self.client.streaming.assets.update_settings(object_id, declared)
+        return object_id, {"previous": dict(memo["previous"])}
 
     def update(
         self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
