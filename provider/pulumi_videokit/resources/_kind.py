@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
 from ..client import VideoKitClient
-from ..reconcile.diff import Plan
+from ..reconcile.diff import Plan, plan
 from ..specs import CONTROL_FIELDS, ResourceSpec
 
 
@@ -92,8 +92,6 @@ class Kind:
         seen = self.observe(object_id, inputs)
         if seen is None:
             raise LookupError(f"{self.spec.kind} {object_id} does not exist")
-        from ..reconcile.diff import plan
-
         return self.update(object_id, seen.inputs, inputs, plan(self.spec, seen.inputs, inputs))
 
     def recovered(
