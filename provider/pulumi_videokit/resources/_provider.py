@@ -175,9 +175,7 @@ class VideoKitProvider(ResourceProvider):
         decided = plan(spec, old_inputs, new_inputs)
         reasons = self.kind.interruptions(old_inputs, new_inputs, decided)
         if reasons and not new_inputs.get("allowInterrupt"):
-            kind = self._maybe_kind()
-            state = kind.live_state(object_id) if kind is not None else None
-            state = state or olds.get("status")
+            state = self._live_state(object_id) or olds.get("status")
             if state in ("On", "Starting"):
                 raise InterruptRefused(
                     f"{spec.kind} {olds.get('name') or object_id} is {state}: "
@@ -191,10 +189,11 @@ class VideoKitProvider(ResourceProvider):
             delete_before_replace=decided.delete_before_replace,
         )
 
-    def _maybe_kind(self) -> Kind | None:
+    def _live_state(self, object_id: str) -> str | None:
+        """The object's run state now; when the API cannot say, the one in state is used."""
         try:
-            return self._kind()
-        except ConfigurationError:
+            return self._kind().live_state(object_id)
+        except (ConfigurationError, VideoKitError):
             return None
 
     def _journal(self) -> Journal:
