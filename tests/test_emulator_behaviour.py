@@ -53,14 +53,17 @@ def test_ids_filter(emulator: RunningEmulator) -> None:
     assert {c["id"] for c in r.json()["items"]} == set(ids[:2])
 
 
-def test_transitions_take_the_configured_time(emulator: RunningEmulator) -> None:
-    cid = httpx.post(emulator.url + "/live/v1/channels", headers=H, json=CH).json()["id"]
-    httpx.post(emulator.url + f"/live/v1/channels/{cid}/start", headers=H)
-    assert (
-        httpx.get(emulator.url + f"/live/v1/channels/{cid}/status", headers=H).json()["status"] == "Starting"
-    )
-    time.sleep(0.4)
-    assert httpx.get(emulator.url + f"/live/v1/channels/{cid}/status", headers=H).json()["status"] == "On"
+def test_transitions_take_the_configured_time() -> None:
+    with running(EmulatorConfig(api_key=API_KEY, tenant_id=TENANT_ID, transition_seconds=1.5)) as emu:
+        cid = httpx.post(emu.url + "/live/v1/channels", headers=H, json=CH).json()["id"]
+        started = time.monotonic()
+        httpx.post(emu.url + f"/live/v1/channels/{cid}/start", headers=H)
+        status = httpx.get(emu.url + f"/live/v1/channels/{cid}/status", headers=H).json()["status"]
+        if time.monotonic() - started < 1.4:  # a very slow machine may already be past it
+            assert status == "Starting"
+        time.sleep(max(0.0, 1.6 - (time.monotonic() - started)))
+        assert httpx.get(emu.url + f"/live/v1/channels/{cid}/status", headers=H).json()["status"] == "On"
+        assert httpx.delete(emu.url + f"/live/v1/channels/{cid}", headers=H).status_code == 409
 
 
 def test_data_file_survives_restart(tmp_path: Path) -> None:
