@@ -20,6 +20,7 @@ from ._errors import (
     APIStatusError,
     APITimeoutError,
     OutcomeUnknownError,
+    PaginationError,
     RetryBudgetExceededError,
     VideoKitError,
     status_error,
@@ -273,19 +274,38 @@ class Transport:
             self._sleep(delay)
 
     def paginate(
-        self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = 100
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        limit: int = 100,
+        names: tuple[str, str] = ("page", "limit"),
     ) -> Iterator[Any]:
-        """Yield every item of a list endpoint, walking ``page``/``limit``/``hasMore``.
+        """Yield every item of a list endpoint, walking its page and limit parameters (spelled
+        ``names``) until ``hasMore`` is false.
 
-        Bare-array answers are one page.
+        Bare-array answers are one page.  A page that repeats items already seen raises
+        :class:`PaginationError`: a server that ignores the page number would otherwise be
+        walked for ever, or its items counted twice.
         """
         page = 1
+        seen: set[str] = set()
         while True:
-            body = self.request("GET", path, params={**(params or {}), "page": page, "limit": limit})
+            query = {**(params or {}), names[0]: page, names[1]: limit}
+            body = self.request("GET", path, params=query)
             if isinstance(body, list):
                 yield from body
                 return
             items = (body or {}).get("items") or []
+            ids = {str(i["id"]) for i in items if isinstance(i, Mapping) and i.get("id") is not None}
+            if ids and ids <= seen:
+                raise PaginationError(
+                    f"GET {path} answered page {page} with items of an earlier page; "
+                    f"the server may not honour the {names[0]!r} parameter",
+                    method="GET",
+                    path=path,
+                )
+            seen |= ids
             yield from items
             if not _has_more(body, page, len(items), limit):
                 return
@@ -319,7 +339,7 @@ def _clean_params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
         if isinstance(value, bool):
             out[key] = "true" if value else "false"
         elif isinstance(value, (list, tuple)):
-            out[key] = ",".join(str(v) for v in value)
+            out[key] = [str(v) for v in value]  # one key per value: ids=a&ids=b
         else:
             out[key] = value
     return out

@@ -8,6 +8,7 @@ The whole tree::
     │   └── OutcomeUnknownError     a POST was sent but its answer was lost: the object
     │                               may or may not exist, so look it up before retrying
     ├── RetryBudgetExceededError    retries ran past the configured total time
+    ├── PaginationError             a listing answered a page it had already answered
     └── APIStatusError              the API answered with a 4xx/5xx status
         ├── BadRequestError         400 (also 415 and 422)
         ├── AuthenticationError     401
@@ -34,6 +35,7 @@ __all__ = [
     "ConflictError",
     "NotFoundError",
     "OutcomeUnknownError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "RetryBudgetExceededError",
@@ -85,6 +87,10 @@ class RetryBudgetExceededError(VideoKitError):
     def __init__(self, message: str, *, method: str, path: str, last: VideoKitError) -> None:
         super().__init__(message, method=method, path=path)
         self.last = last
+
+
+class PaginationError(VideoKitError):
+    """A list endpoint answered a page with items of an earlier page."""
 
 
 class APIStatusError(VideoKitError):

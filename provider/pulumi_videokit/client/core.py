@@ -13,21 +13,9 @@ class ApiKeys(APIResource):
     """``/core/v1/api-key``."""
 
     def list(self, query: str | None = None) -> Iterator[ApiKey]:
-        # This endpoint spells its paging parameters with capitals.
-        page = 1
-        while True:
-            raw = self._t.request(
-                "GET", "/core/v1/api-key", params={"Query": query, "Page": page, "Limit": 100}
-            )
-            items = raw if isinstance(raw, list) else (raw or {}).get("items") or []
-            for item in items:
-                yield ApiKey.model_validate(item)
-            if isinstance(raw, list) or not items:
-                return
-            more = raw.get("hasMore")
-            if more is False or (more is None and page >= int(raw.get("pageCount") or page)):
-                return
-            page += 1
+        # This endpoint spells its parameters with capitals.
+        for item in self._t.paginate("/core/v1/api-key", {"Query": query}, names=("Page", "Limit")):
+            yield ApiKey.model_validate(item)
 
     def get(self, key_id: str) -> ApiKey:
         return self._get(f"/core/v1/api-key/{seg(key_id)}", ApiKey)

@@ -68,7 +68,9 @@ class Channels(APIResource):
         return self._get(f"/live/v1/channels/{seg(channel_id)}/stats", ChannelStats, params)
 
     def statuses(self, ids: builtins.list[str] | None = None) -> builtins.list[ChannelStatus]:
-        raw = self._t.request("GET", "/live/v1/channelsstatus", params={"ids": ids})
+        # The one list parameter the reference documents as comma-separated.
+        joined = ",".join(ids) if ids else None
+        raw = self._t.request("GET", "/live/v1/channelsstatus", params={"ids": joined})
         return [ChannelStatus.model_validate(x) for x in raw or []]
 
     def configuration(self, channel_id: str) -> ChannelConfiguration:

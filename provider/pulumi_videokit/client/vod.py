@@ -71,7 +71,7 @@ class Files(APIResource):
         self._send(
             "POST",
             f"/vod/v1/files/{seg(file_id)}/cancel",
-            params={"delete": delete},
+            json=None if delete is None else {"delete": delete},
             idempotent=True,
         )
 

@@ -7,9 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from ..models import parse_time
 from ._http import ApiError, Context, read_json
-from ._store import iso, now
+from ._store import iso, now, parse_time
 
 QUERIES = {
     "/streaming/v1/analytics/ads/queries/count": ("Get Ads Count Analytics", "count", True),

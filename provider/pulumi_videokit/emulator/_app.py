@@ -6,16 +6,15 @@ import asyncio
 import json
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..client._base import redact
 from . import _admin, _analytics, _core, _live, _recorder, _streaming, _vod
 from ._faults import AFTER_COMMIT, FaultPlan
-from ._http import ApiError, Context, EmulatorConfig, service_response
+from ._http import ApiError, Context, EmulatorConfig, judge, service_response
 from ._store import Store
 
 UNGUARDED = ("/_emulator", "/_upload", "/openapi.json", "/docs", "/redoc")
@@ -111,11 +110,25 @@ class Gate:
         raise EmulatedDrop("connection dropped after commit")
 
 
+REDACTED = "[redacted]"
+SECRET_FIELDS = frozenset({"key", "apikey", "streamkey", "secret", "signingkey", "password", "token"})
+
+
+def _redact(value: Any, api_key: str) -> Any:
+    if isinstance(value, dict):
+        return {k: REDACTED if k.lower() in SECRET_FIELDS else _redact(v, api_key) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v, api_key) for v in value]
+    if isinstance(value, str) and api_key:
+        return value.replace(api_key, REDACTED)
+    return value
+
+
 def _redacted_body(raw: bytes, api_key: str) -> Any:
     if not raw:
         return None
     try:
-        return redact(json.loads(raw), (api_key,))
+        return _redact(json.loads(raw), api_key)
     except ValueError:
         return f"<{len(raw)} bytes>"
 
@@ -143,6 +156,7 @@ def create_app(
         title="Cloud Video Kit API (emulator)",
         version="1",
         description="A local stand-in for a Cloud Video Kit tenant.",
+        dependencies=[Depends(judge)],
     )
     app.state.ctx = ctx
 

@@ -7,16 +7,16 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import Request
-from pydantic import BaseModel, ValidationError
+from starlette.routing import Route
 
+from .. import contract
 from ._faults import FaultPlan
 from ._store import Data, Store, new_id
 
 ID_RE = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
-M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -31,6 +31,11 @@ class EmulatorConfig:
     public_url: str = "http://127.0.0.1:8080"
     #: The tenant's own key material (player signing key); served where the reference shows it.
     signing_key: str = field(default_factory=lambda: "sk_" + secrets.token_urlsafe(24))
+    #: Accept unknown body fields and query parameters, as a forgiving server would.
+    lenient: bool = False
+    #: Answer Create API Key with the key material in a ``key`` field, which the reference does
+    #: not document; off by default, so the emulator answers only what the reference shows.
+    return_key_material: bool = False
 
 
 @dataclass
@@ -124,14 +129,6 @@ def check_id(value: str, what: str = "id") -> str:
     return value
 
 
-def _format_errors(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "body"
-        parts.append(f"{loc}: {err['msg']}")
-    return "; ".join(parts)
-
-
 async def read_json(request: Request, *, required: bool = True) -> Any:
     raw = await request.body()
     if not raw:
@@ -147,18 +144,31 @@ async def read_json(request: Request, *, required: bool = True) -> Any:
         raise ApiError(400, f"request body is not valid JSON: {exc}") from None
 
 
-def validate(model: type[M], data: Any) -> M:
+async def judge(request: Request) -> None:
+    """Hold the request to the reference's contract: query parameters as spelled, the body's
+    fields, types, enums and required fields.  Runs before every documented route."""
+    route = request.scope.get("route")
+    if not isinstance(route, Route):
+        return
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ApiError(400, _format_errors(exc)) from None
+        entry = contract.endpoint(request.method, route.path)
+    except KeyError:
+        return
+    lenient = request.app.state.ctx.config.lenient
+    problems = contract.query_problems(entry, request.query_params.multi_items(), lenient=lenient)
+    if entry.get("body") is not None:
+        body = await read_json(request, required=False)
+        problems += contract.body_problems(entry, body, lenient=lenient)
+    elif await request.body():
+        problems.append(contract.Problem("", "this request takes no body"))
+    if problems:
+        raise ApiError(400, "; ".join(map(str, problems)), "validation")
 
 
-def query_list(request: Request, name: str) -> list[str]:
-    values: list[str] = []
-    for raw in request.query_params.getlist(name):
-        values.extend(v for v in raw.split(",") if v)
-    return values
+def query_list(request: Request, name: str, *, csv: bool = False) -> list[str]:
+    """An array query parameter: one key per value, or comma-separated where the reference says so."""
+    raw = request.query_params.getlist(name)
+    return [v for r in raw for v in r.split(",") if v] if csv else [v for v in raw if v]
 
 
 def query_bool(request: Request, name: str) -> bool | None:
@@ -168,11 +178,14 @@ def query_bool(request: Request, name: str) -> bool | None:
     return raw.lower() in ("1", "true", "yes")
 
 
-def page(request: Request, items: Iterable[dict[str, Any]], *, cap: str = "") -> dict[str, Any]:
-    """One page of ``items``, honouring ``page``, ``limit`` (≤ 100) and ``ids``."""
+def page(
+    request: Request, items: Iterable[dict[str, Any]], *, names: tuple[str, str] = ("page", "limit")
+) -> dict[str, Any]:
+    """One page of ``items``, honouring the page and limit parameters (as the endpoint spells
+    them; limit ≤ 100) and ``ids``."""
     params = request.query_params
-    limit_raw = params.get(f"{cap}Limit" if cap else "limit") or params.get("limit") or "100"
-    page_raw = params.get(f"{cap}Page" if cap else "page") or params.get("page") or "1"
+    limit_raw = params.get(names[1]) or "100"
+    page_raw = params.get(names[0]) or "1"
     try:
         limit, number = int(limit_raw), int(page_raw)
     except ValueError:
@@ -182,7 +195,7 @@ def page(request: Request, items: Iterable[dict[str, Any]], *, cap: str = "") ->
     if number < 1:
         raise ApiError(400, f"page must be 1 or more, got {number}")
     rows = list(items)
-    ids = set(query_list(request, "ids"))
+    ids = set(params.getlist("ids"))
     if ids:
         rows = [r for r in rows if str(r.get("id")) in ids]
     total = len(rows)

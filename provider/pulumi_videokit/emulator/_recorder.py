@@ -6,8 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from ..models import RecordingCreate, RecordingUpdate
-from ..models.vod import OutputCreate
 from ._http import (
     ApiError,
     Context,
@@ -20,7 +18,6 @@ from ._http import (
     read_json,
     remove_output,
     remover,
-    validate,
 )
 from ._store import Data, iso, new_id
 
@@ -59,7 +56,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/cvr/v1/recordings", summary="Create Recording")
     async def create(request: Request) -> Any:
-        spec = validate(RecordingCreate, await read_json(request)).wire()
+        spec = await read_json(request)
         details = spec["source"].get("liveChannelDetails") or {}
         rec_id, stamp = new_id(), iso()
         with store.write() as data:
@@ -114,7 +111,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.patch("/cvr/v1/recordings/{id}", summary="Update Recording")
     async def update(id: str, request: Request) -> Any:
-        patch = validate(RecordingUpdate, await read_json(request)).wire()
+        patch = await read_json(request)
         with store.write() as data:
             rec = rec_or_404(data, id)
             if "source" in patch and rec["status"] != "Pending":
@@ -140,7 +137,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/cvr/v1/recordings/{id}/outputs", summary="Add Output to Recording")
     async def add_recording_output(id: str, request: Request) -> Any:
-        spec = validate(OutputCreate, await read_json(request)).wire()
+        spec = await read_json(request)
         with store.write() as data:
             output_id = add_output(rec_or_404(data, id)["outputs"], spec, "Pending")
         return {

@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import secrets
 import tempfile
 import threading
@@ -42,6 +43,15 @@ DEFAULT_ROLES = {
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def parse_time(value: str) -> datetime:
+    """A documented date-time (``Z`` or an offset, up to 7 fraction digits) as an aware datetime."""
+    text = re.sub(r"(\.\d{6})\d+", r"\1", value.strip())
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def iso(value: datetime | None = None) -> str:

@@ -7,8 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from ..models import AllowedDomainCreate, AssetSettingsUpdate, AssetUpdate, normalize_url
-from ..models.streaming import SETTING_NAMES
 from ._http import (
     ApiError,
     Context,
@@ -19,9 +17,10 @@ from ._http import (
     pick,
     query_list,
     read_json,
-    validate,
 )
 from ._store import Data, iso, new_id
+
+SETTING_NAMES = ("tokenRequired", "devToolsAccess", "cap", "analytics", "codeObfuscation")
 
 TENANT_SETTINGS = {
     "tokenRequired": "Enabled",
@@ -61,7 +60,7 @@ def public_asset(asset: dict[str, Any]) -> dict[str, Any]:
     out = dict(asset)
     own = asset.get("_settings") or {}
     out["settings"] = {
-        name: {"asset": own.get(name, TENANT_SETTINGS[name]), "tenant": TENANT_SETTINGS[name]}
+        name: {"asset": own.get(name, "Inherit"), "tenant": TENANT_SETTINGS[name]}
         for name in SETTING_NAMES
     }
     out["tags"] = [
@@ -102,7 +101,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.patch("/streaming/v1/assets/{assetId}", summary="Update Asset")
     async def update_asset(assetId: str, request: Request) -> Any:
-        patch = validate(AssetUpdate, await read_json(request)).wire()
+        patch = await read_json(request)
         with store.write() as data:
             asset = asset_or_404(data, assetId)
             if "tokenRequiredPolicy" in patch:
@@ -116,17 +115,22 @@ def router(ctx: Context) -> APIRouter:
 
     @r.patch("/streaming/v1/assets/{assetId}/settings", summary="Update Asset Settings")
     async def update_settings(assetId: str, request: Request) -> Any:
-        patch = validate(AssetSettingsUpdate, await read_json(request)).wire()
+        patch = await read_json(request)
         with store.write() as data:
             asset = asset_or_404(data, assetId)
-            asset.setdefault("_settings", {}).update(patch)
+            own = asset.setdefault("_settings", {})
+            for name, value in patch.items():
+                if value == "Inherit":
+                    own.pop(name, None)
+                else:
+                    own[name] = value
             asset["lastModificationDate"] = iso()
             return public_asset(asset)
 
     @r.post("/streaming/v1/assets/{assetId}/chapters", summary="Create Asset Chapters")
     async def create_chapters(assetId: str, request: Request) -> Any:
         body = await read_json(request)
-        chapters = validate(AssetUpdate, {"chapters": (body or {}).get("chapters", [])}).wire()
+        chapters = body or {}
         with store.write() as data:
             asset = asset_or_404(data, assetId)
             for chapter in chapters.get("chapters", []):
@@ -283,12 +287,12 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/streaming/v1/domains", summary="Add Allow Domain")
     async def add_domain(request: Request) -> Any:
-        spec = validate(AllowedDomainCreate, await read_json(request))
+        url = (await read_json(request))["url"]
         with store.write() as data:
-            wanted = normalize_url(spec.url)
-            if any(normalize_url(d["url"]) == wanted for d in data["domains"].values()):
-                raise ApiError(409, f"domain {spec.url} is already allowed")
-            domain = {"playerDomainId": new_id(), "analyticsDomainId": new_id(), "url": spec.url}
+            wanted = url.lower().rstrip("/")
+            if any(d["url"].lower().rstrip("/") == wanted for d in data["domains"].values()):
+                raise ApiError(409, f"domain {url} is already allowed")
+            domain = {"playerDomainId": new_id(), "analyticsDomainId": new_id(), "url": url}
             data["domains"][domain["playerDomainId"]] = domain
         return domain
 

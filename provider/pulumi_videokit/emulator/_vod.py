@@ -7,8 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from ..models import FileUpdate, FileUploadStart, VodAssetCreate, VodAssetUpdate
-from ..models.vod import OutputCreate
 from ._http import (
     ApiError,
     Context,
@@ -20,7 +18,6 @@ from ._http import (
     read_json,
     remove_output,
     remover,
-    validate,
 )
 from ._store import Data, iso, new_id
 
@@ -218,7 +215,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/vod/v1/files/start", summary="Start File Upload")
     async def start_upload(request: Request) -> Any:
-        spec = validate(FileUploadStart, await read_json(request)).wire()
+        spec = await read_json(request)
         extra = {"friendlyName": spec["friendlyName"], "metadata": spec.get("metadata", {})}
         return begin_upload(ctx, spec["name"], spec["fileSize"], kind="file", extra=extra)
 
@@ -232,10 +229,14 @@ def router(ctx: Context) -> APIRouter:
         return {"fileId": record["id"], "fileKey": record["fileKey"]}
 
     @r.post("/vod/v1/files/{id}/cancel", summary="Cancel File Upload")
-    async def cancel_upload(id: str) -> Any:
+    async def cancel_upload(id: str, request: Request) -> Any:
+        body = await read_json(request, required=False) or {}
         with store.write() as data:
-            if data["uploads"].pop(id, None) is None:
+            upload = data["uploads"].pop(id, None)
+            if upload is None:
                 raise ApiError(404, f"upload {id} not found")
+            if not body.get("delete") and id in data["files"]:
+                data["files"][id]["status"] = "Error"
         return None
 
     @r.post("/vod/v1/files/{id}/detect", summary="Detect File Tracks")
@@ -262,7 +263,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.patch("/vod/v1/files/{id}", summary="Update File")
     async def update_file(id: str, request: Request) -> Any:
-        patch = validate(FileUpdate, await read_json(request)).wire()
+        patch = await read_json(request)
         with store.write() as data:
             record = file_or_404(data, id)
             record.update(patch)
@@ -295,7 +296,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/vod/v1/assets", summary="Create VOD Asset")
     async def create_vod(request: Request) -> Any:
-        spec = validate(VodAssetCreate, await read_json(request)).wire()
+        spec = await read_json(request)
         asset_id, stamp = new_id(), iso()
         with store.write() as data:
             for source in spec["transcodedSources"]:
@@ -357,7 +358,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.patch("/vod/v1/assets/{id}", summary="Update VOD Asset")
     async def update_vod(id: str, request: Request) -> Any:
-        patch = validate(VodAssetUpdate, await read_json(request)).wire()
+        patch = await read_json(request)
         with store.write() as data:
             asset = vod_or_404(data, id)
             asset.update(patch)
@@ -390,7 +391,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/vod/v1/assets/{id}/outputs", summary="Add Output to VOD")
     async def add_vod_output(id: str, request: Request) -> Any:
-        spec = validate(OutputCreate, await read_json(request)).wire()
+        spec = await read_json(request)
         with store.write() as data:
             output_id = add_output(vod_or_404(data, id)["outputs"], spec, "Processing")
         return {"outputId": output_id}

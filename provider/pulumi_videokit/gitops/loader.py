@@ -73,8 +73,8 @@ def _plain(node: Any) -> Any:
     if isinstance(node, list):
         return [_plain(v) for v in node]
     if isinstance(node, dt.datetime):
-        value = node if node.tzinfo else node.replace(tzinfo=dt.UTC)
-        return value.isoformat().replace("+00:00", "Z")
+        # A time without an offset stays without one, so that validation names it.
+        return node.isoformat().replace("+00:00", "Z")
     if isinstance(node, dt.date):
         return node.isoformat()
     if isinstance(node, bool) or node is None:
@@ -230,7 +230,8 @@ def parse(text: bytes | str, path: str) -> Document:
                 continue
             plain = _plain(decl)
             try:
-                model.model_validate(plain)
+                # The API's camelCase names only: a snake_case key is an unknown field here.
+                model.model_validate(plain, by_alias=True, by_name=False)
             except ValidationError as exc:
                 for loc, message in merged_errors(exc):
                     at = _locate(decl, loc, (line, col))

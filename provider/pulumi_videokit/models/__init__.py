@@ -1,6 +1,15 @@
 """Pydantic models: strict request shapes (which double as desired specs) and tolerant API shapes."""
 
-from ._base import APIModel, CreatedId, Page, RequestModel, ServiceResponse, Timestamp, parse_time
+from ._base import (
+    APIModel,
+    CreatedId,
+    Instant,
+    Page,
+    RequestModel,
+    ServiceResponse,
+    Timestamp,
+    parse_time,
+)
 from .core import ApiKey, ApiKeyWrite, TenantStatus
 from .live import (
     Channel,
@@ -64,6 +73,7 @@ __all__ = [
     "FilePreview",
     "FileUpdate",
     "FileUploadStart",
+    "Instant",
     "Page",
     "PartETag",
     "PlayerSettings",

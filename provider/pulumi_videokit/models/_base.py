@@ -35,7 +35,23 @@ def format_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
+def parse_instant(value: Any) -> Any:
+    """Like :func:`parse_time`, but a time without an offset is an error: it names no instant."""
+    if isinstance(value, str) and isinstance(parsed := parse_time(value), datetime):
+        if not re.search(r"([Zz]|[+-]\d{2}:?\d{2})$", value.strip()):
+            raise ValueError(
+                f"{value!r} has no UTC offset; write it as {value.strip()}Z or with +hh:mm"
+            )
+        return parsed
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError(f"{value.isoformat()} has no UTC offset; give the datetime a tzinfo")
+    return parse_time(value)
+
+
+#: A time the API answers with: naive times are read as UTC.
 Timestamp = Annotated[datetime, BeforeValidator(parse_time), PlainSerializer(format_time, return_type=str)]
+#: A time we send: it must carry its offset.
+Instant = Annotated[datetime, BeforeValidator(parse_instant), PlainSerializer(format_time, return_type=str)]
 
 
 class APIModel(BaseModel):

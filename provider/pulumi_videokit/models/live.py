@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ._base import APIModel, RequestModel, Timestamp
+from ._base import APIModel, Instant, RequestModel, Timestamp
 
 Redundancy = Literal["SingleInput", "DoubleInput"]
 Latency = Literal["NormalLatency", "ReducedLatency"]
@@ -171,8 +171,8 @@ class EventCreate(RequestModel):
     """Body of Create Event."""
 
     channel_id: str = Field(pattern=ID_PATTERN)
-    start: Timestamp
-    end: Timestamp
+    start: Instant
+    end: Instant
     title: str | None = None
     ensure_channel: bool | None = None
     metadata: dict[str, str] | None = None
@@ -197,8 +197,8 @@ class EventCreate(RequestModel):
 class EventUpdate(RequestModel):
     """Body of Update Event (PATCH)."""
 
-    start: Timestamp | None = None
-    end: Timestamp | None = None
+    start: Instant | None = None
+    end: Instant | None = None
     title: str | None = None
     ensure_channel: bool | None = None
     metadata: dict[str, str] | None = None

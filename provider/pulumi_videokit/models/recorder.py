@@ -6,13 +6,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from ._base import APIModel, RequestModel, Timestamp
+from ._base import APIModel, Instant, RequestModel, Timestamp
 
 
 class LiveChannelDetails(RequestModel):
     channel_id: str | None = None
-    start: Timestamp | None = None
-    end: Timestamp | None = None
+    start: Instant | None = None
+    end: Instant | None = None
 
 
 class RecordingSource(RequestModel):
@@ -33,7 +33,7 @@ class ArchiveInput(RequestModel):
 class OutputInput(RequestModel):
     preset: str
     id: str | None = None
-    expiration_date: Timestamp | None = None
+    expiration_date: Instant | None = None
 
 
 class Attribute(RequestModel):

@@ -9,7 +9,8 @@ from pydantic import AliasChoices, Field, field_validator
 
 from ._base import APIModel, RequestModel, Timestamp
 
-Toggle = Literal["Enabled", "Disabled"]
+#: A player setting; Inherit hands it back to the tenant's value.
+Toggle = Literal["Enabled", "Disabled", "Inherit"]
 SETTING_NAMES = ("tokenRequired", "devToolsAccess", "cap", "analytics", "codeObfuscation")
 
 
@@ -142,6 +143,11 @@ class AllowedDomainCreate(RequestModel):
             raise ValueError(f"{value!r} is not an http(s) URL such as https://www.example.com")
         if " " in value.strip():
             raise ValueError(f"{value!r} contains a space")
+        if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
+            raise ValueError(
+                f"{value!r} is not an origin: give only the scheme, host and port, "
+                f"such as {parts.scheme}://{parts.hostname}"
+            )
         return value
 
 

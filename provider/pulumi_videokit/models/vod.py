@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ._base import APIModel, RequestModel, Timestamp
+from ._base import APIModel, Instant, RequestModel, Timestamp
 
 
 class TrackSelector(RequestModel):
@@ -63,7 +63,7 @@ class VodAsset(APIModel):
 class OutputCreate(RequestModel):
     preset: str
     id: str | None = None
-    expiration_date: Timestamp | None = None
+    expiration_date: Instant | None = None
     harvested_endpoint_infos: list[dict[str, object]] | None = None
 
 

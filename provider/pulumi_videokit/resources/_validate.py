@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 
 from ..reconcile.diff import UNKNOWN
 from ..specs import ResourceSpec
@@ -24,6 +25,9 @@ def describe(error: Mapping[str, Any]) -> str:
         allowed = ctx["expected"].replace(" or ", ", ")
         return f"{error.get('input')!r} is not allowed (allowed: {allowed})"
     if error["type"] == "extra_forbidden":
+        name = str(error["loc"][-1]) if error["loc"] else ""
+        if "_" in name.strip("_"):
+            return f"is not a known field; the API spells it {to_camel(name)}"
         return "is not a known field"
     if error["type"] == "missing":
         return "is required"

@@ -11,6 +11,7 @@ import pulumi
 from ..client import NotFoundError
 from ..models import parse_time
 from ..models._base import format_time
+from ..models import Event as Event_
 from ..models.desired import EventSpec
 from ..reconcile.diff import Plan, patch_body
 from ..specs import ResourceSpec
@@ -48,22 +49,27 @@ class EventKind(Kind):
         section="events",
         model=EventSpec,
         create_only=frozenset({"channelId"}),
-        # Get Event Details has no tags or attributes.
-        never_returned=frozenset({"tags", "attributes"}),
         outputs=("status",),
         natural_key="channelId, start and title",
         normalize=_instants,
         doc="A scheduled live event.",
     )
 
+    def _listed(self, object_id: str) -> Event_ | None:
+        """The event as List Events shows it: the one read that carries status, tags and attributes."""
+        return next(iter(self.client.live.events.list(ids=[object_id])), None)
+
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
-        try:
-            event = self.client.live.events.get(object_id)
-        except NotFoundError:
-            if _finished(last):
-                # The platform may clear finished events; that is not drift.
-                return Observed(dict(last), {"status": "Finished"})
-            return None
+        event = self._listed(object_id)
+        if event is None:
+            try:
+                # Missing from the listing: confirmed gone only when its own read says so.
+                event = self.client.live.events.get(object_id)
+            except NotFoundError:
+                if _finished(last):
+                    # The platform may clear finished events; that is not drift.
+                    return Observed(dict(last), {"status": "Finished"})
+                return None
         if _finished(last):
             return Observed(dict(last), {"status": "Finished"})
         seen: dict[str, Any] = {
@@ -73,10 +79,11 @@ class EventKind(Kind):
             "title": event.title,
             "ensureChannel": event.ensure_channel,
             "metadata": event.metadata,
+            "tags": event.tags if event.tags is not None else last.get("tags"),
+            "attributes": event.attributes if event.attributes is not None else last.get("attributes"),
         }
-        return Observed(
-            {k: v for k, v in seen.items() if v is not None}, {"status": event.status or "Scheduled"}
-        )
+        status = event.status or last.get("status") or "Scheduled"
+        return Observed({k: v for k, v in seen.items() if v is not None}, {"status": status})
 
     def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
         want = _instants(inputs)
@@ -92,7 +99,8 @@ class EventKind(Kind):
     def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
         object_id = self.client.live.events.create(self.body(inputs))
         created(object_id)
-        return object_id, {"status": "Scheduled"}
+        listed = self._listed(object_id)
+        return object_id, {"status": listed.status if listed and listed.status else "Scheduled"}
 
     def update(
         self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
