@@ -116,5 +116,57 @@ def schema() -> None:
     click.echo(render(), nl=False)
 
 
+
+@main.command("plan-summary")
+@click.argument("file", default="-")
+@click.option(
+    "--expect-no-changes",
+    is_flag=True,
+    help="Any change is an error (exit 1), like `pulumi preview --expect-no-changes`.",
+)
+def plan_summary(file: str, expect_no_changes: bool) -> None:
+    """Markdown for a PR comment from `pulumi preview --json` (FILE or stdin).
+
+    Exit code: 0 nothing would change, 2 changes, 1 the preview failed or cannot be read.
+    """
+    from .gitops.review import ReviewError
+    from .gitops.review import plan_summary as summarize
+
+    try:
+        with click.open_file(file, "r") as stream:
+            plan = summarize(stream.read(), expect_no_changes=expect_no_changes)
+    except (OSError, ReviewError) as exc:
+        click.echo(f"videokit plan-summary: {exc}", err=True)
+        sys.exit(1)
+    click.echo(plan.markdown, nl=False)
+    sys.exit(plan.exit_code)
+
+
+@main.command("drift-report")
+@click.argument("file", default="-")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+)
+def drift_report(file: str, fmt: str) -> None:
+    """What changed outside the repo, from `pulumi refresh --preview-only --json` (FILE or stdin).
+
+    Exit code: 0 no drift, 2 drift, 1 the refresh failed or cannot be read.
+    """
+    from .gitops.review import ReviewError
+    from .gitops.review import drift_report as report
+
+    try:
+        with click.open_file(file, "r") as stream:
+            drift = report(stream.read())
+    except (OSError, ReviewError) as exc:
+        click.echo(f"videokit drift-report: {exc}", err=True)
+        sys.exit(1)
+    click.echo(drift.json() if fmt == "json" else drift.markdown(), nl=False)
+    sys.exit(drift.exit_code)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

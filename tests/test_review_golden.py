@@ -1,0 +1,113 @@
+"""`videokit plan-summary` and `videokit drift-report` on engine JSON captured from real runs.
+
+The inputs under tests/data/review/ come from scripts/capture_review_data.py (the real Pulumi CLI on
+examples/gitops-repo against the emulator). The expected outputs are compared byte for byte; after a
+deliberate change of the output, rewrite them with VIDEOKIT_UPDATE_GOLDEN=1 and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pulumi_videokit.cli import main
+from pulumi_videokit.gitops.review import SECRET, SECRET_SIG, SECRET_SIG_KEY, changes, masked, show
+
+DATA = Path(__file__).parent / "data" / "review"
+GOLDEN = DATA / "golden"
+UPDATE = os.environ.get("VIDEOKIT_UPDATE_GOLDEN") == "1"
+
+CASES = [
+    # (command, input, extra args, golden file, exit code)
+    ("plan-summary", "preview-create.json", [], "plan-create.md", 2),
+    ("plan-summary", "preview-nochange.json", [], "plan-nochange.md", 0),
+    ("plan-summary", "preview-nochange.json", ["--expect-no-changes"], "plan-nochange.md", 0),
+    ("plan-summary", "preview-update.json", [], "plan-update.md", 2),
+    ("plan-summary", "preview-update.ndjson", [], "plan-update.md", 2),
+    ("plan-summary", "preview-update.json", ["--expect-no-changes"], "plan-update-unexpected.md", 1),
+    ("plan-summary", "preview-replace.json", [], "plan-replace.md", 2),
+    ("plan-summary", "preview-delete.json", [], "plan-delete.md", 2),
+    ("plan-summary", "preview-interrupt.json", [], "plan-interrupt.md", 2),
+    ("plan-summary", "preview-onair-refused.json", [], "plan-onair-refused.md", 1),
+    ("drift-report", "refresh-clean.ndjson", [], "drift-clean.md", 0),
+    ("drift-report", "refresh-clean.ndjson", ["--format", "json"], "drift-clean.json", 0),
+    ("drift-report", "refresh-drift.ndjson", [], "drift.md", 2),
+    ("drift-report", "refresh-drift.ndjson", ["--format", "json"], "drift.json", 2),
+    ("drift-report", "refresh-drift.json", [], "drift-from-document.md", 2),
+]
+
+
+def run(command: str, source: str, extra: list[str], via_stdin: bool = False) -> tuple[str, int]:
+    path = DATA / source
+    if via_stdin:
+        result = CliRunner().invoke(main, [command, *extra], input=path.read_text())
+    else:
+        result = CliRunner().invoke(main, [command, *extra, str(path)])
+    return result.stdout, result.exit_code
+
+
+@pytest.mark.parametrize(("command", "source", "extra", "golden", "code"), CASES, ids=[f"{c[1]}{''.join(c[2])}" for c in CASES])
+def test_golden(command: str, source: str, extra: list[str], golden: str, code: int) -> None:
+    out, exit_code = run(command, source, extra)
+    expected = GOLDEN / golden
+    if UPDATE and exit_code == code:
+        expected.write_text(out)
+    assert exit_code == code, out
+    assert out == expected.read_text()
+
+
+def test_stdin_reads_the_same() -> None:
+    assert run("plan-summary", "preview-replace.json", [], via_stdin=True) == run("plan-summary", "preview-replace.json", [])
+    assert run("drift-report", "refresh-drift.ndjson", [], via_stdin=True) == run("drift-report", "refresh-drift.ndjson", [])
+
+
+@pytest.mark.parametrize("text", ["", "not json", '{"hello": 1}', "[1, 2]"])
+def test_unreadable_input_is_an_error(text: str) -> None:
+    for command in ("plan-summary", "drift-report"):
+        result = CliRunner().invoke(main, [command], input=text)
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        assert f"videokit {command}:" in result.stderr
+
+
+def test_missing_file_is_an_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["plan-summary", str(tmp_path / "nope.json")])
+    assert result.exit_code == 1 and "nope.json" in result.stderr
+
+
+def test_secrets_are_masked_and_never_compared_in_clear() -> None:
+    one = {SECRET_SIG_KEY: SECRET_SIG, "plaintext": '"vk_live_one"'}
+    two = {SECRET_SIG_KEY: SECRET_SIG, "plaintext": '"vk_live_two"'}
+    assert masked({"key": one, "list": [one]}) == {"key": SECRET, "list": [SECRET]}
+    assert show(one) == SECRET
+    assert changes({"key": one, "name": "a"}, {"key": two, "name": "b"})[0].path == "name"
+    assert [c.path for c in changes({"key": one}, {"key": "plain"})] == ["key"]
+    assert "vk_live" not in show(changes({"key": one}, {"key": "plain"})[0].old)
+
+
+def test_goldens_hold_no_secret_and_the_key_only_masked() -> None:
+    for golden in GOLDEN.iterdir():
+        text = golden.read_text()
+        assert "capture-api-key" not in text and "vk_" not in text and "ciphertext" not in text, golden.name
+    # The captured inputs hold the API key's material only in masked form.
+    for source in DATA.glob("*.*json"):
+        text = source.read_text()
+        assert "vk_" not in text, source.name
+        for line in text.splitlines():
+            if '"key":' in line or '"ciKey":' in line:
+                assert SECRET in line or SECRET_SIG_KEY in line, (source.name, line)
+
+
+def test_drift_json_is_machine_readable() -> None:
+    out, code = run("drift-report", "refresh-drift.ndjson", ["--format", "json"])
+    report = json.loads(out)
+    assert code == 2 and report["drift"] is True
+    assert {(r["name"], r["status"]) for r in report["resources"]} == {
+        ("main-stage", "changed"), ("keynote", "changed"), ("site", "deleted")
+    }
+    fields = {r["name"]: r["fields"] for r in report["resources"]}
+    assert fields["main-stage"] == [{"field": "name", "was": "main-stage", "now": "main-stage-renamed"}]
