@@ -21,6 +21,7 @@ test: setup lint
 lint: setup
 	$(VENV)/bin/ruff check provider tests scripts examples
 	$(VENV)/bin/mypy
+	scripts/lint-workflows
 
 reliability: setup
 	$(PY) scripts/reliability_report.py
