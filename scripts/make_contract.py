@@ -295,6 +295,42 @@ def response_tree(ep: Endpoint) -> dict[str, Any]:
         for part in filter(None, name.split(".")):
             node = node.setdefault(part, {})
     add_response_example(tree, ep.raw.get("example_response"))
+    return shape_maps(tree)
+
+
+#: Response fields whose keys are the tenant's own (metadata) or ids (images, fileIds, metrics):
+#: the examples' keys there are sample data, not field names.
+OPEN_MAPS = frozenset({"metadata"})
+KEYED_MAPS = frozenset({"images", "fileIds", "metrics"})
+SERVICE_STATUS = {"code": {}, "status": {}, "message": {}}
+CHAPTER_FIELDS = ("id", "title", "start", "end", "startSecond", "endSecond", "durationSeconds")
+
+
+def shape_maps(tree: dict[str, Any]) -> dict[str, Any]:
+    """Open maps take any key; keyed maps hold one shape under any key; a ServiceResponse's
+    status carries code, status and message wherever one is shown; a chapter has both spellings."""
+    for key, sub in list(tree.items()):
+        if key in OPEN_MAPS:
+            tree[key] = {}
+            continue
+        if key in KEYED_MAPS and sub and "*" not in sub:
+            merged: dict[str, Any] = {}
+            for name, child in sub.items():
+                if child:
+                    merged.update(child)
+                elif name.lower() in ("id", "name", "url"):
+                    merged[name] = {}
+            if key == "images":  # Id/Name/Url and id/name/url are both documented
+                merged = {name: {} for name in ("id", "name", "url", "Id", "Name", "Url")}
+            sub = {"*": merged}
+            tree[key] = sub
+        if key == "chapters":
+            tree[key] = {name: {} for name in CHAPTER_FIELDS}
+            continue
+        if key == "status" and "code" in sub:
+            tree[key] = dict(SERVICE_STATUS)
+            continue
+        shape_maps(sub)
     return tree
 
 
@@ -538,6 +574,27 @@ DECISIONS: tuple[Decision, ...] = (
         "roleId | string | Role ID associated with the API Key.",
         "the response documents id, name and roleId only; no key material is ever returned. "
         "The emulator returns a 'key' field only when started with --return-key-material",
+    ),
+    Decision(
+        ("*",),
+        "ServiceResponse",
+        "<id>.status.status | integer |",
+        "an acknowledgement's status carries code, status and message everywhere, as Delete Multiple "
+        "Recordings documents it, although other examples show only some of the three",
+    ),
+    Decision(
+        ("*",),
+        "metadata, images, fileIds, metrics in answers",
+        '"fileIds": {',
+        "their keys are data (the tenant's metadata keys, image keys, file ids, metric ids), not fields: "
+        "metadata takes any key, the others hold one shape under any key",
+    ),
+    Decision(
+        ("*",),
+        "chapters in answers",
+        '"start": 0,',
+        "List Assets shows a chapter's bounds as start/end, Get Asset Details as startSecond/endSecond; "
+        "both spellings are documented answers, and the client reads both",
     ),
     Decision(
         ("GET /live/v1/events/{id}",),

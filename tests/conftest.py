@@ -17,12 +17,24 @@ ENDPOINTS = Path(__file__).parent / "data" / "endpoints.json"
 
 
 def emulator_config(**kw: object) -> EmulatorConfig:
+    kw.setdefault("audit_responses", True)
     return EmulatorConfig(api_key=API_KEY, tenant_id=TENANT_ID, transition_seconds=0.3, **kw)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
 def session_emulator() -> Iterator[RunningEmulator]:
+    """The strict emulator every client test talks to.  At the end of the session, every JSON
+    answer it gave must have held only fields the reference documents."""
     with running(emulator_config()) as emu:
+        yield emu
+        found = sorted(set(emu.ctx.undocumented))
+        assert not found, "undocumented fields in answers:\n" + "\n".join(found)
+
+
+@pytest.fixture(scope="session")
+def keyed_emulator() -> Iterator[RunningEmulator]:
+    """An emulator that also answers Create API Key with key material (not in the reference)."""
+    with running(emulator_config(return_key_material=True)) as emu:
         yield emu
 
 

@@ -57,6 +57,12 @@ class ProviderHost:
         self.stub.Configure(pb.ConfigureRequest(args=_struct(dict(config))))
         self._providers: dict[str, str] = {}
 
+    def __enter__(self) -> ProviderHost:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> str:
         self.channel.close()
         self.proc.kill()

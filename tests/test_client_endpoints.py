@@ -16,7 +16,9 @@ from pulumi_videokit.client import (
 )
 from pulumi_videokit.models import ChannelCreate, EventCreate, PartETag
 
-from .conftest import TENANT_ID
+from pulumi_videokit.emulator import RunningEmulator
+
+from .conftest import TENANT_ID, make_client
 
 CHANNEL = {
     "name": "ch",
@@ -107,11 +109,19 @@ def test_domains_and_player_settings(client: VideoKitClient) -> None:
     assert created.url not in {d.url for d in client.streaming.domains.list()}
 
 
+def test_api_key_material_is_read_as_a_secret_where_a_tenant_returns_it(
+    keyed_emulator: RunningEmulator,
+) -> None:
+    created = make_client(keyed_emulator.url).core.api_keys.create({"name": "ci-bot", "roleId": "role-123"})
+    assert created.key is not None and created.key.get_secret_value().startswith("vk_")
+    assert "vk_" not in repr(created)
+
+
 def test_api_keys_and_tenant(client: VideoKitClient) -> None:
     keys = client.core.api_keys
     created = keys.create({"name": "ci-bot", "roleId": "role-123"})
-    assert created.key is not None and created.key.get_secret_value().startswith("vk_")
-    assert "vk_" not in repr(created)
+    # The reference documents id, name and roleId only.
+    assert created.key is None and created.role_name is None
     got = keys.get(created.id)
     assert got.name == "ci-bot" and got.key is None
     keys.update(created.id, {"name": "ci-bot-2", "roleId": "role-456"})

@@ -176,8 +176,10 @@ def test_connection_refused_is_retried_then_reported() -> None:
 
 
 def test_debug_log_redacts_credentials_and_key_material(
-    emulator: RunningEmulator, client: VideoKitClient, caplog: pytest.LogCaptureFixture
+    keyed_emulator: RunningEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
+    emulator = keyed_emulator  # answers Create API Key with key material
+    client = make_client(emulator.url)
     caplog.set_level(logging.DEBUG, logger="pulumi_videokit")
     created = client.core.api_keys.create({"name": "logged", "roleId": "role-123"})
     client.live.channels.create(

@@ -49,8 +49,13 @@ def test_validation_answers_are_service_responses(emulator: RunningEmulator) -> 
 
 def test_ids_filter(emulator: RunningEmulator) -> None:
     ids = [httpx.post(emulator.url + "/live/v1/channels", headers=H, json=CH).json()["id"] for _ in range(3)]
-    r = httpx.get(emulator.url + "/live/v1/channels", headers=H, params={"ids": ",".join(ids[:2])})
+    r = httpx.get(emulator.url + "/live/v1/channels", headers=H, params={"ids": ids[:2]})
     assert {c["id"] for c in r.json()["items"]} == set(ids[:2])
+    # Only Get Channels Status documents a comma-separated list; elsewhere a comma is part of the id.
+    r = httpx.get(emulator.url + "/live/v1/channels", headers=H, params={"ids": ",".join(ids[:2])})
+    assert r.json()["items"] == []
+    r = httpx.get(emulator.url + "/live/v1/channelsstatus", headers=H, params={"ids": ",".join(ids[:2])})
+    assert {c["id"] for c in r.json()} == set(ids[:2])
 
 
 def test_transitions_take_the_configured_time() -> None:

@@ -12,7 +12,7 @@ from pulumi.runtime.proto import provider_pb2 as pb
 from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import RunningEmulator
 
-from .conftest import API_KEY, TENANT_ID, admin
+from .conftest import API_KEY, TENANT_ID, admin, make_client
 from .providerhost import UNKNOWN, HostError, ProviderHost
 
 CH = {
@@ -27,17 +27,21 @@ CH = {
 }
 
 
-@pytest.fixture()
-def host(emulator: RunningEmulator) -> Iterator[ProviderHost]:
-    h = ProviderHost(
+def open_host(url: str) -> ProviderHost:
+    return ProviderHost(
         {
             "videokit:apiKey": API_KEY,
             "videokit:tenantId": TENANT_ID,
-            "videokit:endpoint": emulator.url,
+            "videokit:endpoint": url,
             "videokit:pollSeconds": "0.05",
             "videokit:waitTimeoutSeconds": "20",
         }
     )
+
+
+@pytest.fixture()
+def host(emulator: RunningEmulator) -> Iterator[ProviderHost]:
+    h = open_host(emulator.url)
     yield h
     h.close()
 
@@ -170,19 +174,28 @@ def test_domain_lifecycle(host: ProviderHost, client: VideoKitClient) -> None:
     host.delete("AllowedDomain", did, outs)  # already gone counts as deleted
 
 
-def test_api_key_lifecycle_keeps_key_material(host: ProviderHost, client: VideoKitClient) -> None:
-    kid, outs = host.create("ApiKey", {"name": "proto-key", "roleId": "role-123"})
-    assert outs["key"].startswith("vk_")
-    material = outs["key"]
-    _, read_outs, inputs = host.read("ApiKey", kid, outs)
-    assert read_outs["key"] == material and inputs == {"name": "proto-key", "roleId": "role-123"}
-    outs = host.update("ApiKey", kid, outs, {"name": "proto-key", "roleId": "role-456"})
-    assert outs["key"] == material
-    assert client.core.api_keys.get(kid).role_id == "role-456"
-    client.core.api_keys.update(kid, {"name": "renamed-by-hand", "roleId": "role-456"})
-    assert host.read("ApiKey", kid, outs)[2]["name"] == "renamed-by-hand"
-    host.delete("ApiKey", kid, outs)
-    assert host.read("ApiKey", kid, outs)[0] == ""
+@pytest.mark.parametrize("material", [False, True], ids=["as-documented", "tenant-returns-key"])
+def test_api_key_lifecycle(material: bool, emulator: RunningEmulator, keyed_emulator: RunningEmulator) -> None:
+    emu = keyed_emulator if material else emulator
+    client = make_client(emu.url)
+    with open_host(emu.url) as host:
+        kid, outs = host.create("ApiKey", {"name": "proto-key", "roleId": "role-123"})
+        # Only Get API Keys carries the role name; it is read from there.
+        assert outs["roleName"] == "Admin"
+        if material:
+            assert outs["key"].startswith("vk_")
+        else:
+            assert "key" not in outs  # the reference documents no key material
+        material_seen = outs.get("key")
+        _, read_outs, inputs = host.read("ApiKey", kid, outs)
+        assert read_outs.get("key") == material_seen and inputs == {"name": "proto-key", "roleId": "role-123"}
+        outs = host.update("ApiKey", kid, outs, {"name": "proto-key", "roleId": "role-456"})
+        assert outs.get("key") == material_seen and outs["roleName"] == "Editor"
+        assert client.core.api_keys.get(kid).role_id == "role-456"
+        client.core.api_keys.update(kid, {"name": "renamed-by-hand", "roleId": "role-456"})
+        assert host.read("ApiKey", kid, outs)[2]["name"] == "renamed-by-hand"
+        host.delete("ApiKey", kid, outs)
+        assert host.read("ApiKey", kid, outs)[0] == ""
 
 
 def test_asset_settings_restore_on_delete(host: ProviderHost, client: VideoKitClient) -> None:
@@ -190,10 +203,12 @@ def test_asset_settings_restore_on_delete(host: ProviderHost, client: VideoKitCl
     asset = client.live.events.create(
         {"channelId": cid, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
     )
+    client.streaming.assets.update_settings(asset, {"analytics": "Enabled"})  # its own value
     before = client.streaming.assets.get(asset).settings
     props = {"assetId": asset, "analytics": "Disabled", "devToolsAccess": "Enabled"}
     aid, outs = host.create("AssetSettings", props)
-    assert outs["previous"] == {"analytics": "Enabled", "devToolsAccess": "Disabled"}
+    # What was found is restored exactly: an own value, or inheritance from the tenant.
+    assert outs["previous"] == {"analytics": "Enabled", "devToolsAccess": "Inherit"}
     now = client.streaming.assets.get(asset).settings
     assert now.analytics.asset == "Disabled" and now.dev_tools_access.asset == "Enabled"  # type: ignore[union-attr]
     assert now.cap.asset == before.cap.asset  # type: ignore[union-attr]  # undeclared, untouched
@@ -204,6 +219,20 @@ def test_asset_settings_restore_on_delete(host: ProviderHost, client: VideoKitCl
     host.delete("AssetSettings", aid, outs)
     after = client.streaming.assets.get(asset).settings
     assert after == before
+    assert after.dev_tools_access.asset == "Inherit"  # type: ignore[union-attr]
+
+
+def test_asset_settings_hand_a_setting_back_to_the_tenant(host: ProviderHost, client: VideoKitClient) -> None:
+    cid = client.live.channels.create(CH)
+    asset = client.live.events.create(
+        {"channelId": cid, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
+    )
+    client.streaming.assets.update_settings(asset, {"cap": "Disabled"})
+    aid, outs = host.create("AssetSettings", {"assetId": asset, "cap": "Inherit"})
+    assert outs["previous"] == {"cap": "Disabled"}
+    assert client.streaming.assets.get(asset).settings.cap.asset == "Inherit"  # type: ignore[union-attr]
+    host.delete("AssetSettings", aid, outs)
+    assert client.streaming.assets.get(asset).settings.cap.asset == "Disabled"  # type: ignore[union-attr]
 
 
 def test_adoption_by_natural_key_and_by_id(

@@ -306,12 +306,66 @@ def test_unquoted_timestamps_become_iso_strings(tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     path.write_text(
         GOOD_CH
-        + "events:\n  e:\n    channel: main\n    start: 2030-01-01T10:00:00Z\n    end: 2030-01-01 11:00:00\n"
+        + "events:\n  e:\n    channel: main\n    start: 2030-01-01T10:00:00Z\n    end: 2030-01-01 13:00:00+02:00\n"
     )
     doc = load(path)
     event = next(e for e in doc.entries if e.section == "events")
-    assert event.props == {"start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
+    assert event.props == {"start": "2030-01-01T10:00:00Z", "end": "2030-01-01T13:00:00+02:00"}
     assert event.channel_ref == "main"
+
+
+@pytest.mark.parametrize("value", ["2030-01-01 11:00:00", "2030-01-01T11:00:00", '"2030-01-01T11:00:00"'])
+def test_a_time_without_an_offset_is_an_error_at_its_line(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        GOOD_CH + f"events:\n  e:\n    channel: main\n    start: 2030-01-01T10:00:00Z\n    end: {value}\n"
+    )
+    with pytest.raises(DeclarationError) as err:
+        load(path)
+    (problem,) = err.value.problems
+    assert (problem.field, problem.col) == ("events.e.end", 5)
+    assert problem.line == GOOD_CH.count("\n") + 5
+    assert "no UTC offset" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("key", "camel"),
+    [("activation_mode: Manual", "activationMode"), ("media_package_version: V1", "mediaPackageVersion")],
+)
+def test_a_snake_case_key_names_the_api_spelling(tmp_path: Path, key: str, camel: str) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(GOOD_CH.rstrip("\n") + f"\n    {key}\n")
+    with pytest.raises(DeclarationError) as err:
+        load(path)
+    (problem,) = err.value.problems
+    assert problem.line == GOOD_CH.count("\n") + 1 and problem.col == 5
+    assert problem.message == f"is not a known field; the API spells it {camel}"
+
+
+def test_nested_snake_case_keys_are_errors_too(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "channels:\n  main:\n    name: main\n    input:\n      type: RTMP_PUSH\n"
+        "      input_loss: {type: COLOR}\n    qualities:\n      - {resolution: 720p, frame_rate: 50}\n"
+    )
+    with pytest.raises(DeclarationError) as err:
+        load(path)
+    fields = {p.field: (p.line, p.message) for p in err.value.problems}
+    assert fields["channels.main.input.input_loss"] == (6, "is not a known field; the API spells it inputLoss")
+    assert fields["channels.main.qualities.0.frame_rate"][1].endswith("frameRate")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://x.example/player?a=1", "https://x.example/player", "https://x.example/#top", "https://u@x.example"],
+)
+def test_a_domain_that_is_not_an_origin_is_an_error(tmp_path: Path, url: str) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(f"domains:\n  d:\n    url: {url}\n")
+    with pytest.raises(DeclarationError) as err:
+        load(path)
+    (problem,) = err.value.problems
+    assert (problem.line, problem.field) == (3, "domains.d.url") and "is not an origin" in problem.message
 
 
 def test_empty_file_declares_nothing(tmp_path: Path) -> None:

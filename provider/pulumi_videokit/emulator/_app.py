@@ -10,8 +10,10 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import contract
 from . import _admin, _analytics, _core, _live, _recorder, _streaming, _vod
 from ._faults import AFTER_COMMIT, FaultPlan
 from ._http import ApiError, Context, EmulatorConfig, judge, service_response
@@ -85,16 +87,22 @@ class Gate:
                 return
 
         captured: list[Message] = []
+        answer: list[bytes] = []
+        audit = self.ctx.config.audit_responses
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 entry["status"] = message["status"]
+            elif audit and message["type"] == "http.response.body":
+                answer.append(message.get("body", b""))
             if after is None:
                 await send(message)
             else:
                 captured.append(message)
 
         await self.app(scope, replay, capture)
+        if audit:
+            _audit(self.ctx, scope, entry, b"".join(answer))
         if after is None:
             return
         entry["fault"] = after.kind
@@ -112,6 +120,20 @@ class Gate:
 
 REDACTED = "[redacted]"
 SECRET_FIELDS = frozenset({"key", "apikey", "streamkey", "secret", "signingkey", "password", "token"})
+
+
+def _audit(ctx: Context, scope: Scope, entry: dict[str, Any], raw: bytes) -> None:
+    """Keep every field of a successful JSON answer that the reference does not document."""
+    route = scope.get("route")
+    if not isinstance(route, Route) or not raw or (entry["status"] or 500) >= 400:
+        return
+    try:
+        documented = contract.endpoint(entry["method"], route.path)
+        body = json.loads(raw)
+    except (KeyError, ValueError):
+        return
+    for name in contract.response_problems(documented, body):
+        ctx.undocumented.append(f"{entry['method']} {route.path}: {name}")
 
 
 def _redact(value: Any, api_key: str) -> Any:

@@ -36,6 +36,9 @@ class EmulatorConfig:
     #: Answer Create API Key with the key material in a ``key`` field, which the reference does
     #: not document; off by default, so the emulator answers only what the reference shows.
     return_key_material: bool = False
+    #: Check every JSON answer against the contract's documented response fields and keep what
+    #: does not fit in ``Context.undocumented`` (for tests of the emulator itself).
+    audit_responses: bool = False
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Context:
     store: Store
     faults: FaultPlan
     requests: list[dict[str, Any]] = field(default_factory=list)
+    undocumented: list[str] = field(default_factory=list)
 
 
 class ApiError(Exception):
@@ -209,6 +213,14 @@ def page(
         "pageNumber": number,
         "hasMore": number * limit < total,
     }
+
+
+def documented(endpoint: str, *, items: bool = False) -> tuple[str, ...]:
+    """The top-level answer fields the contract documents for ``"METHOD /path"`` (or those of
+    its page's items)."""
+    method, path = endpoint.split(" ", 1)
+    tree = contract.endpoint(method, path)["response"]["fields"]
+    return tuple(tree["items"] if items else tree)
 
 
 def pick(source: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:

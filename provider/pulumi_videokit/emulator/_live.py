@@ -295,6 +295,8 @@ def router(ctx: Context) -> APIRouter:
     @r.post("/live/v1/events", summary="Create Event")
     async def create_event(request: Request) -> Any:
         spec = await read_json(request)
+        if parse_time(spec["start"]) >= parse_time(spec["end"]):
+            raise ApiError(400, "start must be before end")
         event_id = "event-" + new_id()
         stamp = iso()
         with store.write() as data:

@@ -12,6 +12,7 @@ from ._http import (
     Context,
     check_id,
     delete_many,
+    documented,
     get_or_404,
     page,
     pick,
@@ -29,34 +30,12 @@ TENANT_SETTINGS = {
     "analytics": "Enabled",
     "codeObfuscation": "Enabled",
 }
-ASSET_FIELDS = (
-    "id",
-    "status",
-    "metadata",
-    "outputs",
-    "createDate",
-    "lastModificationDate",
-    "durationMilliseconds",
-    "source",
-    "type",
-    "channelId",
-    "start",
-    "end",
-    "isDrm",
-    "preset",
-    "tokenRequiredPolicy",
-    "title",
-    "description",
-    "tags",
-    "attributes",
-    "images",
-    "chapters",
-    "settings",
-    "isWatermarkProtected",
-)
+ASSET_FIELDS = documented("GET /streaming/v1/assets/{assetId}")
+ASSET_LIST_FIELDS = documented("GET /streaming/v1/assets", items=True)
+ASSET_PATCH_FIELDS = documented("PATCH /streaming/v1/assets/{assetId}")
 
 
-def public_asset(asset: dict[str, Any]) -> dict[str, Any]:
+def public_asset(asset: dict[str, Any], fields: tuple[str, ...] = ASSET_FIELDS) -> dict[str, Any]:
     out = dict(asset)
     own = asset.get("_settings") or {}
     out["settings"] = {
@@ -73,7 +52,7 @@ def public_asset(asset: dict[str, Any]) -> dict[str, Any]:
     out.setdefault("tokenRequiredPolicy", {"asset": "inherit", "tenant": "true"})
     out.setdefault("isDrm", False)
     out.setdefault("isWatermarkProtected", False)
-    return pick(out, ASSET_FIELDS)
+    return pick(out, fields)
 
 
 def router(ctx: Context) -> APIRouter:
@@ -88,7 +67,7 @@ def router(ctx: Context) -> APIRouter:
         q = request.query_params
         types = set(query_list(request, "types")) | ({q["type"]} if q.get("type") else set())
         channels = set(query_list(request, "channels")) | ({q["channelId"]} if q.get("channelId") else set())
-        rows = [public_asset(a) for a in store.snapshot()["assets"].values()]
+        rows = [public_asset(a, ASSET_LIST_FIELDS) for a in store.snapshot()["assets"].values()]
         if types:
             rows = [a for a in rows if a.get("type") in types]
         if channels:
@@ -111,7 +90,7 @@ def router(ctx: Context) -> APIRouter:
                 }
             asset.update(patch)
             asset["lastModificationDate"] = iso()
-            return public_asset(asset)
+            return public_asset(asset, ASSET_PATCH_FIELDS)
 
     @r.patch("/streaming/v1/assets/{assetId}/settings", summary="Update Asset Settings")
     async def update_settings(assetId: str, request: Request) -> Any:

@@ -12,6 +12,7 @@ from ._http import (
     Context,
     add_output,
     delete_many,
+    documented,
     get_or_404,
     page,
     pick,
@@ -32,46 +33,9 @@ FILE_TYPES = {
     "Caption": [".txt", ".srt", ".vtt"],
     "Video": [".mp4", ".mxf", ".mov", ".ts"],
 }
-FILE_FIELDS = (
-    "id",
-    "tenantId",
-    "fileKey",
-    "metadata",
-    "status",
-    "createDate",
-    "lastModificationDate",
-    "vodAssets",
-    "fileTypes",
-    "fileSize",
-    "s3Uri",
-    "location",
-    "bucket",
-    "orginalFileName",
-    "name",
-    "friendlyName",
-    "tracks",
-    "tags",
-    "attributes",
-)
-VOD_FIELDS = (
-    "id",
-    "preset",
-    "transcodedJobId",
-    "title",
-    "metadata",
-    "tenantId",
-    "createDate",
-    "lastModificationDate",
-    "status",
-    "fileIds",
-    "sources",
-    "endpoints",
-    "outputs",
-    "errorMessage",
-    "durationMilliseconds",
-    "tags",
-    "attributes",
-)
+FILE_FIELDS = documented("GET /vod/v1/files/{id}")
+FILE_LIST_FIELDS = documented("GET /vod/v1/files", items=True)
+VOD_FIELDS = documented("GET /vod/v1/assets/{id}")
 
 
 def _file_type(name: str) -> str:
@@ -251,7 +215,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/vod/v1/files", summary="List Files")
     async def list_files(request: Request) -> Any:
-        rows = [pick(f, FILE_FIELDS) for f in store.snapshot()["files"].values()]
+        rows = [pick(f, FILE_LIST_FIELDS) for f in store.snapshot()["files"].values()]
         status = request.query_params.get("status")
         if status:
             rows = [f for f in rows if f.get("status") == status]
@@ -268,7 +232,7 @@ def router(ctx: Context) -> APIRouter:
             record = file_or_404(data, id)
             record.update(patch)
             record["lastModificationDate"] = iso()
-            return pick(record, FILE_FIELDS)
+            return pick(record, documented("PATCH /vod/v1/files/{id}"))
 
     @r.delete("/vod/v1/files/{id}", summary="Delete File")
     async def delete_file(id: str) -> Any:
@@ -349,7 +313,8 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/vod/v1/assets", summary="List VOD Assets")
     async def list_vod(request: Request) -> Any:
-        rows = [pick(a, VOD_FIELDS) for a in store.snapshot()["vodAssets"].values()]
+        fields = documented("GET /vod/v1/assets", items=True)
+        rows = [pick(a, fields) for a in store.snapshot()["vodAssets"].values()]
         return page(request, rows)
 
     @r.get("/vod/v1/assets/{id}", summary="Get VOD Asset")
@@ -363,19 +328,7 @@ def router(ctx: Context) -> APIRouter:
             asset = vod_or_404(data, id)
             asset.update(patch)
             asset["lastModificationDate"] = iso()
-            return pick(
-                asset,
-                (
-                    "id",
-                    "title",
-                    "metadata",
-                    "tags",
-                    "attributes",
-                    "status",
-                    "createDate",
-                    "lastModificationDate",
-                ),
-            )
+            return pick(asset, documented("PATCH /vod/v1/assets/{id}"))
 
     @r.delete("/vod/v1/assets/{id}", summary="Delete VOD Asset")
     async def delete_vod(id: str) -> Any:

@@ -9,9 +9,9 @@ from typing import Any
 import pulumi
 
 from ..client import NotFoundError
+from ..models import Event as Event_
 from ..models import parse_time
 from ..models._base import format_time
-from ..models import Event as Event_
 from ..models.desired import EventSpec
 from ..reconcile.diff import Plan, patch_body
 from ..specs import ResourceSpec
