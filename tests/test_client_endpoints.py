@@ -14,9 +14,8 @@ from pulumi_videokit.client import (
     NotFoundError,
     VideoKitClient,
 )
-from pulumi_videokit.models import ChannelCreate, EventCreate, PartETag
-
 from pulumi_videokit.emulator import RunningEmulator
+from pulumi_videokit.models import ChannelCreate, EventCreate, PartETag
 
 from .conftest import TENANT_ID, make_client
 
