@@ -25,6 +25,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "provider" / "pulumi_videokit" / "contract" / "contract.json"
+DOC = ROOT / "docs" / "api-decisions.md"
+BEGIN, END = "<!-- contract:begin -->", "<!-- contract:end -->"
 SOURCES = (ROOT.parent / "shared" / "api", ROOT / "tests" / "data")
 REFERENCE = "cloud-video-kit-api-reference.txt"
 HEADERS = {"X-Tenant-Id", "X-Api-Key"}
@@ -678,6 +680,23 @@ def build(source: Path) -> dict[str, Any]:
     }
 
 
+def decisions_table(built: dict[str, Any]) -> str:
+    """The contract's decisions as a Markdown table, general ones first."""
+    rows = ["| endpoint | field | line | choice |", "|---|---|---|---|"]
+    for d in built["decisions"]:
+        rows.append(f"| every endpoint | {d['field']} | {d['line']} | {d['choice']} |")
+    for key, entry in built["endpoints"].items():
+        for d in entry["decisions"]:
+            rows.append(f"| `{key}` | `{d['field']}` | {d['line']} | {d['choice']} |")
+    return "\n".join(rows)
+
+
+def with_table(doc: str, table: str) -> str:
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{BEGIN}\n{table}\n{END}{tail}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference-dir", type=Path)
@@ -685,14 +704,17 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     source = args.reference_dir or next(p for p in SOURCES if (p / REFERENCE).exists())
-    text = json.dumps(build(source), indent=1, sort_keys=False) + "\n"
+    built = build(source)
+    text = json.dumps(built, indent=1, sort_keys=False) + "\n"
+    doc = with_table(DOC.read_text(), decisions_table(built))
     if args.check:
-        if not args.out.exists() or args.out.read_text() != text:
-            print(f"{args.out} is out of date: run scripts/make_contract.py", file=sys.stderr)
-            return 1
-        return 0
+        stale = [p for p, t in ((args.out, text), (DOC, doc)) if not p.exists() or p.read_text() != t]
+        for path in stale:
+            print(f"{path} is out of date: run scripts/make_contract.py", file=sys.stderr)
+        return 1 if stale else 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
+    DOC.write_text(doc)
     print(f"wrote {args.out} ({len(json.loads(text)['endpoints'])} endpoints)")
     return 0
 

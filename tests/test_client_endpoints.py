@@ -204,7 +204,7 @@ def test_vod_files_assets_and_streaming_asset(client: VideoKitClient) -> None:
     assert images.delete_many(aid, [second.file_id])[second.file_id].success
 
     cancelled = files.start_upload({"name": "x.mp4", "friendlyName": "x", "fileSize": 1})
-    files.cancel_upload(cancelled.file_id)
+    files.cancel_upload(cancelled.file_id, delete=True)  # `delete` travels in the body
     assets.delete(aid)
     assert assets.delete_many(["gone"])["gone"].success is False
     assert files.delete(started.file_id).deleted_file_key  # type: ignore[union-attr]

@@ -44,8 +44,11 @@ def _generator() -> Any:
 
 
 def test_committed_contract_is_what_the_reference_generates() -> None:
-    built = _generator().build(DATA)
+    generator = _generator()
+    built = generator.build(DATA)
     assert built == contract.load(), "run scripts/make_contract.py"
+    doc = (ROOT / "docs" / "api-decisions.md").read_text()
+    assert generator.with_table(doc, generator.decisions_table(built)) == doc, "run scripts/make_contract.py"
 
 
 def test_contract_covers_every_documented_pair_and_cites_the_reference() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -146,6 +147,28 @@ def test_event_lifecycle(host: ProviderHost, client: VideoKitClient, emulator: R
     assert host.read("Event", eid, outs)[0] == ""
 
 
+def test_event_status_and_tags_are_true_to_the_api(
+    host: ProviderHost, client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    cid = client.live.channels.create(CH)
+    now = datetime.now(UTC)
+    ev = {
+        "channelId": cid,
+        "start": (now - timedelta(minutes=5)).isoformat(),
+        "end": (now + timedelta(hours=1)).isoformat(),
+        "title": "On air",
+        "tags": ["a"],
+    }
+    eid, outs = host.create("Event", ev)
+    assert outs["status"] == "Live"  # what List Events says, not an assumed "Scheduled"
+    client.live.events.update(eid, {"tags": []})  # a tag removed by hand
+    emulator.ctx.requests.clear()
+    _, outs2, inputs = host.read("Event", eid, outs)
+    assert outs2["status"] == "Live" and inputs["tags"] == []
+    assert [(r["method"], r["path"]) for r in emulator.ctx.requests] == [("GET", "/live/v1/events")]
+    assert host.diff("Event", eid, outs2, ev).changes == pb.DiffResponse.DIFF_SOME
+
+
 def test_finished_event_is_not_drift(host: ProviderHost, client: VideoKitClient) -> None:
     cid = client.live.channels.create(CH)
     ev = {"channelId": cid, "start": "2020-01-01T10:00:00Z", "end": "2020-01-01T11:00:00Z", "title": "Past"}
@@ -279,8 +302,15 @@ def test_adoption_by_natural_key_and_by_id(
             "start must be before end",
         ),
         ("AllowedDomain", {"url": "ftp://x"}, "url", "http(s) URL"),
+        ("AllowedDomain", {"url": "https://x.example/player?a=1"}, "url", "is not an origin"),
+        (
+            "Event",
+            {"channelId": "c", "start": "2030-01-01T10:00:00", "end": "2030-01-01T11:00:00Z"},
+            "start",
+            "has no UTC offset",
+        ),
         ("ApiKey", {"name": ""}, "name", "at least 1 character"),
-        ("AssetSettings", {"assetId": "a", "cap": "On"}, "cap", "allowed: 'Enabled', 'Disabled'"),
+        ("AssetSettings", {"assetId": "a", "cap": "On"}, "cap", "allowed: 'Enabled', 'Disabled', 'Inherit'"),
     ],
 )
 def test_check_failures_name_the_property(

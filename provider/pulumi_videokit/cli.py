@@ -42,6 +42,17 @@ def main() -> None:
 @click.option("--latency-ms", default=0, show_default=True, type=int, help="Added to every request.")
 @click.option("--faults", default="", help="e.g. '429:0.2,503:0.1,drop:every3' (kind:rate[:METHOD[:path]])")
 @click.option("--seed", default=None, type=int, help="Seed for random faults.")
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Accept unknown body fields and query parameters, as a forgiving server would "
+    "(default: refuse them with 400, as the contract is written).",
+)
+@click.option(
+    "--return-key-material",
+    is_flag=True,
+    help="Answer Create API Key with the new key in a 'key' field; the reference documents none.",
+)
 def emulator(
     host: str,
     port: int,
@@ -53,8 +64,10 @@ def emulator(
     latency_ms: int,
     faults: str,
     seed: int | None,
+    lenient: bool,
+    return_key_material: bool,
 ) -> None:
-    """Serve a local Cloud Video Kit API."""
+    """Serve a local Cloud Video Kit API that judges every request by the reference's contract."""
     import uvicorn
 
     from .emulator import EmulatorConfig, FaultPlan, Store, create_app, parse_spec
@@ -70,6 +83,8 @@ def emulator(
         transition_seconds=transition_seconds,
         latency_ms=latency_ms,
         public_url=f"http://{host}:{port}",
+        lenient=lenient,
+        return_key_material=return_key_material,
     )
     store = Store(data)
     if data is not None and not data.exists():

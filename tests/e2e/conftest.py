@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sys
@@ -31,11 +32,27 @@ def pulumi_bin() -> str:
     return found
 
 
-@pytest.fixture()
-def seeded(tmp_path: Path) -> Iterator[RunningEmulator]:
+@contextlib.contextmanager
+def seeded_emulator(tmp_path: Path, **config: object) -> Iterator[RunningEmulator]:
+    """The strict emulator, seeded with objects no stack declares; no undocumented answer field."""
     data = tmp_path / "emulator.json"
     shutil.copy(ROOT / "examples" / "emulator-seed.json", data)
-    with running(emulator_config(), data=data) as emu:
+    with running(emulator_config(**config), data=data) as emu:
+        yield emu
+        assert emu.ctx.undocumented == [], sorted(set(emu.ctx.undocumented))
+
+
+@pytest.fixture()
+def seeded(tmp_path: Path) -> Iterator[RunningEmulator]:
+    with seeded_emulator(tmp_path) as emu:
+        yield emu
+
+
+@pytest.fixture()
+def keyed_seeded(tmp_path: Path) -> Iterator[RunningEmulator]:
+    """As ``seeded``, but Create API Key answers with key material, which the reference does not
+    document: what a tenant that does return it looks like."""
+    with seeded_emulator(tmp_path, return_key_material=True) as emu:
         yield emu
 
 

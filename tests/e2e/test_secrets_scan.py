@@ -6,7 +6,6 @@ import json
 import re
 from pathlib import Path
 
-from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import RunningEmulator
 
 from .. import figures
@@ -35,8 +34,10 @@ def hits(text: str, secrets: dict[str, str]) -> dict[str, tuple[int, int]]:
 
 
 def test_no_secret_in_logs_errors_state_or_request_log(
-    pulumi_bin: str, seeded: RunningEmulator, api: VideoKitClient, tmp_path: Path
+    pulumi_bin: str, keyed_seeded: RunningEmulator, tmp_path: Path
 ) -> None:
+    # A tenant that returns key material, so that there is generated material to look for.
+    seeded = keyed_seeded
     stack = stack_for("gitops", tmp_path, seeded, pulumi_bin)
     stack.extra_env["VIDEOKIT_LOG_LEVEL"] = "debug"
     verbose = "--logtostderr", "--logflow"
