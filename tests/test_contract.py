@@ -34,6 +34,15 @@ ENDPOINTS = contract.endpoints()
 JUDGED = {k: e for k, e in ENDPOINTS.items() if e["body"] is not None or e["query"]}
 
 
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[RunningEmulator]:
+    """An emulator of this module's own: the requests here leave objects behind (a valid Add Allow
+    Domain adds the example's domain) that other modules' examples must not meet."""
+    with running(emulator_config()) as emu:
+        yield emu
+        assert emu.ctx.undocumented == []
+
+
 def _generator() -> Any:
     spec = importlib.util.spec_from_file_location("make_contract", ROOT / "scripts" / "make_contract.py")
     assert spec and spec.loader
