@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import grpc
+from google.rpc import status_pb2
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2 as pb
@@ -38,6 +39,19 @@ class HostError(Exception):
     def __init__(self, err: grpc.RpcError) -> None:
         super().__init__(err.details())  # type: ignore[attr-defined]
         self.details: str = err.details() or ""  # type: ignore[attr-defined]
+        #: The rich status the engine reads (``grpc-status-details-bin``), when one was sent.
+        self.status: status_pb2.Status | None = None
+        for key, value in err.trailing_metadata() or ():  # type: ignore[attr-defined]
+            if key == "grpc-status-details-bin":
+                self.status = status_pb2.Status.FromString(value)
+
+    def init_failed(self) -> pb.ErrorResourceInitFailed | None:
+        """The partial-failure detail of a create that half succeeded, if the status carries one."""
+        for detail in self.status.details if self.status else ():
+            found = pb.ErrorResourceInitFailed()
+            if detail.Unpack(found):
+                return found
+        return None
 
 
 class ProviderHost:

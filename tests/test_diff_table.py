@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from pulumi_videokit.reconcile.diff import UNKNOWN, patch_body, plan
+from pulumi_videokit.reconcile.kinds.channel import PATCHABLE, ChannelKind
 from pulumi_videokit.reconcile.observe import merge_observed
 from pulumi_videokit.resources import KINDS
-from pulumi_videokit.resources.channel import PATCHABLE, ChannelKind
 
 SPEC = {k.spec.kind: k.spec for k in KINDS}
 CH = {

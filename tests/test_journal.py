@@ -8,8 +8,8 @@ from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import FaultRule, RunningEmulator
 from pulumi_videokit.reconcile import apply
 from pulumi_videokit.reconcile.journal import Journal
+from pulumi_videokit.reconcile.kinds import Settings
 from pulumi_videokit.resources import ApiKeyKind, AssetSettingsKind, ChannelKind
-from pulumi_videokit.resources._kind import Settings
 
 CH = {"name": "journaled", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
 

@@ -11,7 +11,7 @@ import pytest
 from pulumi.runtime.proto import provider_pb2 as pb
 
 from pulumi_videokit.client import VideoKitClient
-from pulumi_videokit.emulator import RunningEmulator
+from pulumi_videokit.emulator import FaultRule, RunningEmulator
 
 from .conftest import API_KEY, TENANT_ID, admin, make_client
 from .providerhost import UNKNOWN, HostError, ProviderHost
@@ -112,6 +112,30 @@ def test_channel_running_and_on_air_protection(host: ProviderHost, emulator: Run
     host.delete("Channel", cid, outs)  # stops it, waits for Off, then deletes
     assert ("POST", f"/live/v1/channels/{cid}/stop") in writes(emulator)
     assert writes(emulator)[-1] == ("DELETE", f"/live/v1/channels/{cid}")
+
+
+def test_errors_reach_the_engine_as_a_rich_status_without_a_traceback(
+    host: ProviderHost, emulator: RunningEmulator
+) -> None:
+    """The engine reads ``grpc-status-details-bin``: a refusal is one sentence, and a create that
+    half succeeded carries ``ErrorResourceInitFailed`` with the new id, so it stays in state."""
+    props = {**CH, "name": "rich-status", "running": True}
+    cid, outs = host.create("Channel", props)
+    with pytest.raises(HostError) as refused:
+        host.diff("Channel", cid, outs, {**props, "redundancy": "DoubleInput"})
+    # The engine shows the rich status's message; the plain details are the host's traceback.
+    status = refused.value.status
+    assert status is not None and "Traceback" not in status.message
+    assert status.message.startswith("Channel rich-status is On:") and "allowInterrupt" in status.message
+
+    emulator.ctx.faults.replace([FaultRule(kind="500", every=1, method="POST", path="/start$")])
+    with pytest.raises(HostError) as half:
+        host.create("Channel", {**props, "name": "half-done"})
+    detail = half.value.init_failed()
+    assert detail is not None, half.value.details
+    made = [r["path"] for r in emulator.ctx.requests if r["method"] == "POST" and r["path"] == "/live/v1/channels"]
+    assert made and detail.id and "the next `pulumi up` finishes the job" in detail.reasons[0]
+    assert half.value.status is not None and "Traceback" not in half.value.status.message
 
 
 def test_channel_error_status_is_reported(host: ProviderHost, emulator: RunningEmulator) -> None:

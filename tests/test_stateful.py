@@ -22,24 +22,17 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from pulumi_videokit.client import NotFoundError, VideoKitClient
 from pulumi_videokit.emulator import EmulatorConfig, RunningEmulator, parse_spec, running
-from pulumi_videokit.resources import (
-    AllowedDomain,
-    ApiKey,
-    AssetSettings,
-    Channel,
-    Event,
-    VideoKitProvider,
-)
+from pulumi_videokit.reconcile.kinds import KINDS
+from pulumi_videokit.resources import RESOURCES, VideoKitProvider
 
 from . import figures
 from .conftest import API_KEY, TENANT_ID, make_client
 
 ASSET = "12345678-1234-1234-1234-123456789abc"
 SEED = Path(__file__).resolve().parents[1] / "examples" / "emulator-seed.json"
-ORDER = ("Channel", "Event", "AllowedDomain", "ApiKey", "AssetSettings")
+ORDER = tuple(k.spec.kind for k in KINDS)
 PROVIDERS: dict[str, type[VideoKitProvider]] = {
-    cls._provider_cls.kind.spec.kind: cls._provider_cls
-    for cls in (Channel, Event, AllowedDomain, ApiKey, AssetSettings)
+    cls._provider_cls.kind.spec.kind: cls._provider_cls for cls in RESOURCES.values()
 }
 
 

@@ -311,7 +311,7 @@ def test_unquoted_timestamps_become_iso_strings(tmp_path: Path) -> None:
     doc = load(path)
     event = next(e for e in doc.entries if e.section == "events")
     assert event.props == {"start": "2030-01-01T10:00:00Z", "end": "2030-01-01T13:00:00+02:00"}
-    assert event.channel_ref == "main"
+    assert event.refs == {"channelId": "main"}
 
 
 @pytest.mark.parametrize("value", ["2030-01-01 11:00:00", "2030-01-01T11:00:00", '"2030-01-01T11:00:00"'])

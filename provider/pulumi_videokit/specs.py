@@ -1,9 +1,10 @@
-"""The resource table: one declarative spec per kind of object the provider manages.
+"""The resource spec: everything about one kind of object that is not an API call.
 
-A spec says which model validates the user's declaration, which fields force a
-replace, which fields the API never returns, which outputs are secret, and how an
-object is recognised by its natural key.  The diff, the YAML loader, the schema and
-the tests all read it from here.
+A spec says which model validates the user's declaration, its YAML section, which fields a
+PATCH changes and which force a replace, which fields the API never returns, which outputs are
+secret, which fields make its natural key, what it refers to, and which run states are on air.
+``reconcile.kinds.KINDS`` holds one per kind; the diff, the YAML loader, the schemas, both
+providers and the tests all read them from there.
 """
 
 from __future__ import annotations
@@ -30,10 +31,18 @@ class ResourceSpec:
     section: str
     model: type[RequestModel]
     create_only: frozenset[str]
+    #: Fields an update sends in place (PATCH or PUT).
+    patchable: frozenset[str] = frozenset()
     never_returned: frozenset[str] = frozenset()
     outputs: tuple[str, ...] = ()
     secret_outputs: tuple[str, ...] = ()
-    natural_key: str = ""
+    #: The fields that recognise an existing object, for ``adopt: true`` and lost creates.
+    natural_key: tuple[str, ...] = ()
+    #: A YAML key that names another declaration, the input it fills with that object's id,
+    #: and the section it names it in: ``{"channel": ("channelId", "channels")}``.
+    references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: Run states in which a change that stops or replaces the object interrupts viewers.
+    live_states: frozenset[str] = frozenset()
     delete_before_replace: bool = False
     normalize: Callable[[Mapping[str, Any]], dict[str, Any]] = identity
     doc: str = ""
@@ -41,7 +50,19 @@ class ResourceSpec:
 
     @property
     def type_token(self) -> str:
+        """The dynamic providers' type token, as existing stacks record it."""
         return f"pulumi-python:dynamic/videokit:{self.kind}"
+
+    @property
+    def native_token(self) -> str:
+        """The native plugin's type token."""
+        return f"videokit:index:{self.kind}"
+
+    @property
+    def natural_key_text(self) -> str:
+        """The natural key in words, for messages: ``channelId, start and title``."""
+        names = list(self.natural_key)
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def input_names(self) -> list[str]:
         return [f.alias or name for name, f in self.model.model_fields.items()]

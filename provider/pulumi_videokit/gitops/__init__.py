@@ -7,20 +7,23 @@ from pathlib import Path
 import pulumi
 
 from ..resources import RESOURCES, VideoKitResource
+from ._entries import SECTIONS
 from .loader import DeclarationError, Document, Problem, load, parse
 from .schema import render, schema
 
-ORDER = ("channels", "events", "domains", "apiKeys", "assetSettings")
+#: Sections in the order they are declared: a section after those it refers to.
+ORDER = tuple(SECTIONS)
 
 
 def declare(doc: Document, opts: pulumi.ResourceOptions | None = None) -> dict[str, VideoKitResource]:
-    """Declare every entry of a checked document; ``channel:`` references become dependencies."""
+    """Declare every entry of a checked document; references (``channel: main``) become the
+    referenced object's id, and so dependencies."""
     declared: dict[str, VideoKitResource] = {}
     for section in ORDER:
         for entry in (e for e in doc.entries if e.section == section):
             props = dict(entry.props)
-            if entry.channel_ref is not None:
-                props["channelId"] = declared[entry.channel_ref].id
+            for target, name in entry.refs.items():
+                props[target] = declared[name].id
             declared[entry.name] = RESOURCES[section].from_props(entry.name, props, opts)
     return declared
 

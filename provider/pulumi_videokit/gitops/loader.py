@@ -15,7 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..resources._validate import describe
-from ._entries import SECTIONS
+from ._entries import REFERENCES, SECTIONS
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 16
@@ -58,7 +58,8 @@ class Entry:
     name: str
     props: dict[str, Any]
     line: int
-    channel_ref: str | None = None
+    #: Inputs filled from other entries: input name (``channelId``) → entry name.
+    refs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -237,21 +238,26 @@ def parse(text: bytes | str, path: str) -> Document:
                     at = _locate(decl, loc, (line, col))
                     add(at[0], at[1], ".".join([where, *(str(p) for p in loc)]), message)
                 continue
-            ref = plain.pop("channel", None)
-            doc.entries.append(Entry(section, name, plain, line, ref))
+            refs = {
+                target: str(plain.pop(key))
+                for key, (target, _) in REFERENCES[section].items()
+                if plain.get(key) is not None
+            }
+            doc.entries.append(Entry(section, name, plain, line, refs))
 
-    declared_channels = root.get("channels")
-    channels = {str(k) for k in declared_channels} if isinstance(declared_channels, CommentedMap) else set()
     for entry in doc.entries:
-        if entry.channel_ref is not None and entry.channel_ref not in channels:
-            node = root["events"][entry.name]
-            line, col = _pos(node, "channel")
-            add(
-                line,
-                col,
-                f"events.{entry.name}.channel",
-                f"names no channel of this file (channels: {', '.join(sorted(channels)) or 'none'})",
-            )
+        for key, (target, section) in REFERENCES[entry.section].items():
+            named = entry.refs.get(target)
+            declared = root.get(section)
+            names = {str(k) for k in declared} if isinstance(declared, CommentedMap) else set()
+            if named is not None and named not in names:
+                line, col = _pos(root[entry.section][entry.name], key)
+                add(
+                    line,
+                    col,
+                    f"{entry.section}.{entry.name}.{key}",
+                    f"names no {key} of this file ({section}: {', '.join(sorted(names)) or 'none'})",
+                )
     if problems:
         raise DeclarationError(sorted(problems, key=lambda p: (p.line, p.col)))
     return doc

@@ -11,21 +11,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..client import NotFoundError, OutcomeUnknownError, RetryBudgetExceededError, ServerError
 from .diff import Plan
+from .errors import AdoptionError
 from .journal import Journal
 from .observe import merge_observed
 
 if TYPE_CHECKING:
-    from ..resources._kind import Kind
-
-
-class AdoptionError(Exception):
-    """The object to adopt could not be found, or was not unique."""
+    from .kinds import Kind
 
 
 def _one(kind: Kind, inputs: Mapping[str, Any], ids: list[str]) -> str | None:
     if len(ids) > 1:
         raise AdoptionError(
-            f"{len(ids)} existing {kind.spec.kind} objects share the {kind.spec.natural_key} "
+            f"{len(ids)} existing {kind.spec.kind} objects share the {kind.spec.natural_key_text} "
             f"of this declaration ({', '.join(ids)}); adopt one by id instead"
         )
     return ids[0] if ids else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -33,12 +34,19 @@ class _Status(NamedTuple):
     trailing_metadata: tuple[tuple[str, bytes], ...]
 
 
+#: The host's handlers (``DynamicResourceProviderServicer`` in ``pulumi/dynamic/__main__.py``).
+HANDLERS = frozenset({"Check", "Diff", "Create", "Read", "Update", "Delete"})
+HOST_FILE = os.path.join("pulumi", "dynamic", "__main__.py")
+
+
 def _context() -> grpc.ServicerContext | None:
+    """The call context of the host's own handler frame, and only that frame's."""
     frame = inspect.currentframe()
     while frame is not None:
-        candidate = frame.f_locals.get("context")
-        if isinstance(candidate, grpc.ServicerContext):
-            return candidate
+        code = frame.f_code
+        if code.co_name in HANDLERS and code.co_filename.endswith(HOST_FILE):
+            candidate = frame.f_locals.get("context")
+            return candidate if isinstance(candidate, grpc.ServicerContext) else None
         frame = frame.f_back
     return None
 

@@ -24,9 +24,10 @@ from pulumi.dynamic import (
 from ..client import ClientConfig, VideoKitClient, VideoKitError
 from ..reconcile import apply
 from ..reconcile.diff import UNKNOWN, plan
+from ..reconcile.errors import ConfigurationError, InterruptRefused, UserError
 from ..reconcile.journal import Journal
+from ..reconcile.kinds import Kind, Settings
 from . import _grpc
-from ._kind import Kind, Settings
 from ._validate import problems
 
 CONFIG_KEYS = {
@@ -41,14 +42,6 @@ CONFIG_KEYS = {
     "journal_dir": ("videokit:journalDir", "VIDEOKIT_JOURNAL_DIR"),
     "log_level": ("videokit:logLevel", "VIDEOKIT_LOG_LEVEL"),
 }
-
-
-class ConfigurationError(Exception):
-    """A required provider setting is missing."""
-
-
-class InterruptRefused(Exception):
-    """A change would stop or replace something on air, and the user did not allow it."""
 
 
 def read_config(lookup: Mapping[str, Any]) -> dict[str, str]:
@@ -71,15 +64,8 @@ def strip(props: Mapping[str, Any], outputs: tuple[str, ...] = ()) -> dict[str, 
     return {k: v for k, v in props.items() if k != "__provider" and k not in outputs}
 
 
-EXPECTED: tuple[type[BaseException], ...] = (
-    VideoKitError,
-    ConfigurationError,
-    InterruptRefused,
-    apply.AdoptionError,
-    LookupError,
-    RuntimeError,
-    ValueError,
-)
+#: What reaches the engine as one sentence; any other exception is a bug, shown with its traceback.
+EXPECTED: tuple[type[BaseException], ...] = (VideoKitError, UserError)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -176,7 +162,7 @@ class VideoKitProvider(ResourceProvider):
         reasons = self.kind.interruptions(old_inputs, new_inputs, decided)
         if reasons and not new_inputs.get("allowInterrupt"):
             state = self._live_state(object_id) or olds.get("status")
-            if state in ("On", "Starting"):
+            if state in spec.live_states:
                 raise InterruptRefused(
                     f"{spec.kind} {olds.get('name') or object_id} is {state}: "
                     + "; ".join(reasons)

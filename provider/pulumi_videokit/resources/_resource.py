@@ -14,6 +14,8 @@ from ._provider import VideoKitProvider
 from ._validate import problems
 
 _SKIP = frozenset({"self", "resource_name", "opts", "__class__"})
+#: Each kind's public class, by kind name, as the classes are defined.
+REGISTERED: dict[str, type[VideoKitResource]] = {}
 
 
 class InvalidDeclarationError(pulumi.RunError, ValueError):
@@ -65,6 +67,7 @@ class VideoKitResource(pulumi.dynamic.Resource):
         cls._provider_cls = provider
         cls._output_names = {name: _snake(name) for name in spec.outputs}
         cls._input_names = {python: name for name, python in cls._output_names.items()}
+        REGISTERED[spec.kind] = cls
 
     def __init__(
         self, resource_name: str, props: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
@@ -120,4 +123,4 @@ def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
-__all__ = ["InvalidDeclarationError", "VideoKitResource", "camelize"]
+__all__ = ["REGISTERED", "InvalidDeclarationError", "VideoKitResource", "camelize"]

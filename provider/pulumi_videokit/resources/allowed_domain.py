@@ -2,83 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
-
 import pulumi
 
-from ..models import normalize_url
-from ..models.desired import AllowedDomainSpec
-from ..reconcile.diff import Plan
-from ..specs import ResourceSpec
-from ._kind import Kind, Observed, OnCreated
+from ..reconcile.kinds.allowed_domain import AllowedDomainKind
 from ._provider import VideoKitProvider
 from ._resource import VideoKitResource
-
-
-def _normalized(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(inputs)
-    if isinstance(out.get("url"), str):
-        out["url"] = normalize_url(out["url"])
-    return out
-
-
-class AllowedDomainKind(Kind):
-    spec = ResourceSpec(
-        kind="AllowedDomain",
-        section="domains",
-        model=AllowedDomainSpec,
-        create_only=frozenset({"url"}),
-        outputs=("playerDomainId", "analyticsDomainId"),
-        natural_key="url",
-        normalize=_normalized,
-        doc="A domain the player may be embedded on.",
-    )
-
-    def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
-        for domain in self.client.streaming.domains.list():
-            if domain.player_domain_id == object_id:
-                return Observed(
-                    {"url": domain.url},
-                    {
-                        "playerDomainId": domain.player_domain_id,
-                        "analyticsDomainId": domain.analytics_domain_id,
-                    },
-                )
-        return None
-
-    def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
-        want = normalize_url(inputs["url"])
-        return [
-            d.player_domain_id
-            for d in self.client.streaming.domains.list()
-            if d.url and d.player_domain_id and normalize_url(d.url) == want
-        ]
-
-    def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
-        domain = self.client.streaming.domains.create(inputs["url"])
-        if not domain.player_domain_id:
-            raise RuntimeError(f"the API created {inputs['url']} but returned no playerDomainId")
-        created(domain.player_domain_id)
-        return domain.player_domain_id, {
-            "playerDomainId": domain.player_domain_id,
-            "analyticsDomainId": domain.analytics_domain_id,
-        }
-
-    def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        seen = self.observe(object_id, inputs)
-        return seen.outputs if seen else {}
-
-    def update(
-        self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
-    ) -> dict[str, Any]:
-        return {}
-
-    def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
-        self.client.streaming.domains.delete(
-            player_domain_id=object_id, analytics_domain_id=state.get("analyticsDomainId")
-        )
 
 
 class AllowedDomainProvider(VideoKitProvider):

@@ -3,116 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any
 
 import pulumi
 
-from ..client import NotFoundError
-from ..models import Event as Event_
-from ..models import parse_time
-from ..models._base import format_time
-from ..models.desired import EventSpec
-from ..reconcile.diff import Plan, patch_body
-from ..specs import ResourceSpec
-from ._kind import Kind, Observed, OnCreated, after
+from ..reconcile.kinds.event import EventKind
 from ._provider import VideoKitProvider
 from ._resource import VideoKitResource
-
-PATCHABLE = frozenset({"start", "end", "title", "ensureChannel", "metadata", "tags", "attributes"})
-
-
-def _instant(value: Any) -> Any:
-    try:
-        return parse_time(value)
-    except ValueError:
-        return value
-
-
-def _instants(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(inputs)
-    for key in ("start", "end"):
-        value = _instant(out.get(key))
-        if isinstance(value, datetime):
-            out[key] = format_time(value)
-    return out
-
-
-def _finished(inputs: Mapping[str, Any]) -> bool:
-    end = _instant(inputs.get("end"))
-    return isinstance(end, datetime) and end <= datetime.now(UTC)
-
-
-class EventKind(Kind):
-    spec = ResourceSpec(
-        kind="Event",
-        section="events",
-        model=EventSpec,
-        create_only=frozenset({"channelId"}),
-        outputs=("status",),
-        natural_key="channelId, start and title",
-        normalize=_instants,
-        doc="A scheduled live event.",
-    )
-
-    def _listed(self, object_id: str) -> Event_ | None:
-        """The event as List Events shows it: the one read that carries status, tags and attributes."""
-        return next(iter(self.client.live.events.list(ids=[object_id])), None)
-
-    def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
-        event = self._listed(object_id)
-        if event is None:
-            try:
-                # Missing from the listing: confirmed gone only when its own read says so.
-                event = self.client.live.events.get(object_id)
-            except NotFoundError:
-                if _finished(last):
-                    # The platform may clear finished events; that is not drift.
-                    return Observed(dict(last), {"status": "Finished"})
-                return None
-        if _finished(last):
-            return Observed(dict(last), {"status": "Finished"})
-        seen: dict[str, Any] = {
-            "channelId": event.channel_id,
-            "start": format_time(event.start) if event.start else None,
-            "end": format_time(event.end) if event.end else None,
-            "title": event.title,
-            "ensureChannel": event.ensure_channel,
-            "metadata": event.metadata,
-            "tags": event.tags if event.tags is not None else last.get("tags"),
-            "attributes": event.attributes if event.attributes is not None else last.get("attributes"),
-        }
-        status = event.status or last.get("status") or "Scheduled"
-        return Observed({k: v for k, v in seen.items() if v is not None}, {"status": status})
-
-    def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
-        want = _instants(inputs)
-        return [
-            e.id
-            for e in self.client.live.events.list(channelId=inputs["channelId"])
-            if e.start
-            and format_time(e.start) == want["start"]
-            and (e.title or None) == inputs.get("title")
-            and after(e.create_date, since)
-        ]
-
-    def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
-        object_id = self.client.live.events.create(self.body(inputs))
-        created(object_id)
-        listed = self._listed(object_id)
-        return object_id, {"status": listed.status if listed and listed.status else "Scheduled"}
-
-    def update(
-        self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
-    ) -> dict[str, Any]:
-        body = patch_body(plan.changed, news, PATCHABLE)
-        if not body:
-            return {}
-        event = self.client.live.events.update(object_id, body)
-        return {"status": (event.status if event else None) or "Scheduled"}
-
-    def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
-        self.client.live.events.delete(object_id)
 
 
 class EventProvider(VideoKitProvider):

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
-from ..client import VideoKitClient
-from ..reconcile.diff import Plan, plan
-from ..specs import CONTROL_FIELDS, ResourceSpec
+from ...client import VideoKitClient
+from ...specs import CONTROL_FIELDS, ResourceSpec
+from ..diff import Plan, plan
+from ..errors import MissingObjectError
 
 
 class OnCreated(Protocol):
@@ -91,7 +92,7 @@ class Kind:
         """Bring an existing object to ``inputs``; return computed outputs."""
         seen = self.observe(object_id, inputs)
         if seen is None:
-            raise LookupError(f"{self.spec.kind} {object_id} does not exist")
+            raise MissingObjectError(f"{self.spec.kind} {object_id} does not exist")
         return self.update(object_id, seen.inputs, inputs, plan(self.spec, seen.inputs, inputs))
 
     def recovered(

@@ -1,0 +1,44 @@
+"""The kinds of object the provider manages: one module each, registered in one table.
+
+Every door (the dynamic providers, the native plugin, the YAML loader, the schemas and the
+tests) reads the kinds from ``KINDS``.  Adding a kind means its model plus one module here,
+and a line in this table.
+"""
+
+from __future__ import annotations
+
+from ._base import Kind, Observed, OnCreated, Settings, after
+from .allowed_domain import AllowedDomainKind
+from .api_key import ApiKeyKind
+from .asset_settings import AssetSettingsKind
+from .channel import ChannelKind
+from .event import EventKind
+
+#: In the order a file declares them: a kind comes after the kinds it refers to.
+KINDS: tuple[type[Kind], ...] = (ChannelKind, EventKind, AllowedDomainKind, ApiKeyKind, AssetSettingsKind)
+
+
+def kind_named(name: str) -> type[Kind]:
+    """The kind called ``name`` (``Channel``); ``KeyError`` for an unknown one."""
+    return {k.spec.kind: k for k in KINDS}[name]
+
+
+def kind_of_section(section: str) -> type[Kind]:
+    """The kind a YAML section (``channels``) declares."""
+    return {k.spec.section: k for k in KINDS}[section]
+
+__all__ = [
+    "KINDS",
+    "AllowedDomainKind",
+    "ApiKeyKind",
+    "AssetSettingsKind",
+    "ChannelKind",
+    "EventKind",
+    "Kind",
+    "Observed",
+    "OnCreated",
+    "Settings",
+    "after",
+    "kind_named",
+    "kind_of_section",
+]

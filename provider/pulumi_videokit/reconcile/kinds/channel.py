@@ -1,0 +1,185 @@
+"""Channel: a live channel, its run state, and on-air protection."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from ...client import ConflictError, NotFoundError
+from ...models.desired import ChannelSpec
+from ...specs import ResourceSpec
+from ..diff import Plan, patch_body
+from ..errors import UnexpectedStateError
+from ._base import Kind, Observed, OnCreated, after
+
+PATCHABLE = frozenset({"name", "input", "endpoints", "qualities", "restreams", "automationDisabled"})
+
+
+class ChannelError(UnexpectedStateError):
+    """A channel did not reach the state it was asked to."""
+
+
+class ChannelKind(Kind):
+    converged_after_create = ("running",)
+    spec = ResourceSpec(
+        kind="Channel",
+        section="channels",
+        model=ChannelSpec,
+        create_only=frozenset(
+            {
+                "redundancy",
+                "latency",
+                "activationMode",
+                "transmissionType",
+                "environment",
+                "mediaPackageVersion",
+            }
+        ),
+        # Get Channel Details returns none of these, so they are kept from the last apply.
+        never_returned=frozenset(
+            {
+                "redundancy",
+                "latency",
+                "input",
+                "endpoints",
+                "qualities",
+                "restreams",
+                "activationMode",
+                "transmissionType",
+                "environment",
+                "mediaPackageVersion",
+            }
+        ),
+        patchable=PATCHABLE,
+        outputs=("status", "ingestUrls", "playbackUrls"),
+        natural_key=("name",),
+        live_states=frozenset({"On", "Starting"}),
+        delete_before_replace=True,
+        doc="A live channel.",
+    )
+
+    # ---- observe ----
+
+    def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
+        try:
+            channel = self.client.live.channels.get(object_id)
+        except NotFoundError:
+            return None
+        inputs: dict[str, Any] = {"name": channel.name}
+        if channel.automation_disabled is not None:
+            inputs["automationDisabled"] = channel.automation_disabled
+        if "running" in last:
+            inputs["running"] = channel.status in ("On", "Starting")
+        return Observed(inputs, self._outputs(object_id, channel.status))
+
+    def _outputs(self, object_id: str, status: str | None = None) -> dict[str, Any]:
+        channel = self.client.live.channels.get(object_id)
+        return {
+            "status": status or channel.status,
+            "ingestUrls": [d.url for i in channel.inputs or [] for d in i.destinations or [] if d.url],
+            "playbackUrls": [e.url for e in channel.endpoints or [] if e.url],
+        }
+
+    def live_state(self, object_id: str) -> str | None:
+        try:
+            return self.client.live.channels.status(object_id).status
+        except NotFoundError:
+            return None
+
+    def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
+        return [
+            c.id
+            for c in self.client.live.channels.list(query=inputs["name"])
+            if c.name == inputs["name"] and after(c.create_date, since)
+        ]
+
+    # ---- act ----
+
+    def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
+        body = {k: v for k, v in self.body(inputs).items() if k not in ("running", "automationDisabled")}
+        object_id = self.client.live.channels.create(body)
+        created(object_id)
+        if inputs.get("automationDisabled") is not None:
+            self.client.live.channels.update(object_id, {"automationDisabled": inputs["automationDisabled"]})
+        self._converge_running(object_id, inputs.get("running"))
+        return object_id, self._outputs(object_id)
+
+    def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        body = {k: v for k, v in self.body(inputs).items() if k in PATCHABLE}
+        self.client.live.channels.update(object_id, body)
+        self._converge_running(object_id, inputs.get("running"))
+        return self._outputs(object_id)
+
+    def update(
+        self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
+    ) -> dict[str, Any]:
+        body = patch_body(plan.changed, news, PATCHABLE)
+        if body:
+            self.client.live.channels.update(object_id, body)
+        if "running" in plan.changed:
+            self._converge_running(object_id, news.get("running"))
+        return self._outputs(object_id)
+
+    def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
+        status = self.client.live.channels.status(object_id).status
+        if status in ("On", "Starting"):
+            self._wait(object_id, {"On"}) if status == "Starting" else None
+            self.client.live.channels.stop(object_id)
+        if status != "Off":
+            self._wait(object_id, {"Off", "Error"})
+        try:
+            self.client.live.channels.delete(object_id)
+        except ConflictError:
+            self._wait(object_id, {"Off", "Error"})
+            self.client.live.channels.delete(object_id)
+
+    # ---- run state ----
+
+    def _converge_running(self, object_id: str, running: bool | None) -> None:
+        if running is None:
+            return
+        channels = self.client.live.channels
+        status = channels.status(object_id).status
+        if status == "Error":
+            raise ChannelError(
+                f"channel {object_id} went to Error; it cannot be {'started' if running else 'stopped'} "
+                "until it is fixed in the Cloud Video Kit console"
+            )
+        if running and status not in ("On", "Starting"):
+            if status == "Stopping":
+                self._wait(object_id, {"Off"})
+            channels.start(object_id)
+        elif not running and status not in ("Off", "Stopping"):
+            if status == "Starting":
+                self._wait(object_id, {"On"})
+            channels.stop(object_id)
+        self._wait(object_id, {"On"} if running else {"Off"})
+
+    def _wait(self, object_id: str, targets: set[str]) -> str:
+        deadline = time.monotonic() + self.settings.wait_timeout_seconds
+        status = ""
+        while True:
+            status = self.client.live.channels.status(object_id).status or ""
+            if status in targets:
+                return status
+            if status == "Error":
+                raise ChannelError(
+                    f"channel {object_id} went to Error while waiting for {'/'.join(sorted(targets))}; "
+                    "check it in the Cloud Video Kit console, then run `pulumi up` again"
+                )
+            if time.monotonic() >= deadline:
+                waited = self.settings.wait_timeout_seconds
+                raise ChannelError(
+                    f"channel {object_id} is still {status} after {waited:g}s waiting for "
+                    f"{'/'.join(sorted(targets))} (raise videokit:waitTimeoutSeconds to wait longer)"
+                )
+            time.sleep(self.settings.poll_seconds)
+
+    @classmethod
+    def interruptions(cls, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan) -> list[str]:
+        reasons = [f"changing {f} replaces the channel" for f in plan.replaces]
+        if "running" in plan.changed and olds.get("running") is not False and news.get("running") is False:
+            reasons.append("running: false stops it")
+        return reasons
