@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +16,7 @@ from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import FaultRule, RunningEmulator
 
 from .conftest import API_KEY, TENANT_ID, admin, make_client
-from .providerhost import UNKNOWN, HostError, ProviderHost
+from .providerhost import KIND_OF, UNKNOWN, HostError, ProviderHost
 
 CH = {
     "name": "proto-ch",
@@ -374,3 +376,23 @@ def test_environment_fallback(emulator: RunningEmulator) -> None:
         assert did
     finally:
         h.close()
+
+
+def test_state_written_by_the_previous_release_still_refreshes_updates_and_destroys(
+    host: ProviderHost, client: VideoKitClient
+) -> None:
+    """Existing stacks hold each provider pickled by reference at its old path; the host must
+    still load every one of them."""
+    saved = json.loads((Path(__file__).parent / "data" / "providers-before-0.2.json").read_text())
+    for kind, entry in saved["providers"].items():
+        host._providers[kind] = entry["__provider"]
+    assert set(saved["providers"]) == set(KIND_OF)
+    cid, outs = host.create("Channel", {**CH, "name": "old-state"})
+    _, outs, inputs = host.read("Channel", cid, outs)
+    assert inputs["name"] == "old-state"
+    outs = host.update("Channel", cid, outs, {**CH, "name": "old-state-2"})
+    assert client.live.channels.get(cid).name == "old-state-2"
+    host.delete("Channel", cid, outs)
+    kid, outs = host.create("ApiKey", {"name": "old-state-key", "roleId": "role-123"})
+    assert host.read("ApiKey", kid, outs)[0] == kid
+    host.delete("ApiKey", kid, outs)
