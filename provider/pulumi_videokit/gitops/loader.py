@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ..resources._validate import describe
+from ..reconcile.validate import describe
 from ._entries import REFERENCES, SECTIONS
 
 MAX_BYTES = 1024 * 1024

@@ -10,8 +10,8 @@ import pulumi
 import pulumi.dynamic
 from pydantic import BaseModel
 
+from ..reconcile.validate import problems
 from ._provider import VideoKitProvider
-from ._validate import problems
 
 _SKIP = frozenset({"self", "resource_name", "opts", "__class__"})
 #: Each kind's public class, by kind name, as the classes are defined.

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
-from ..reconcile.diff import UNKNOWN
 from ..specs import ResourceSpec
+from .diff import UNKNOWN
 
 
 def _unknown(value: Any) -> bool:

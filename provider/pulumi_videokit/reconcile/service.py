@@ -1,0 +1,230 @@
+"""The operations both doors serve, on plain dicts: check, diff, create, read, update, delete.
+
+A door (the dynamic providers, the native plugin) turns the engine's calls into these and the
+answers back; no decision lives in a door.  Nothing here knows of Pulumi.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..client import ClientConfig, VideoKitClient, VideoKitError
+from . import apply
+from .diff import Plan, plan
+from .errors import ConfigurationError, InterruptRefused
+from .journal import Journal
+from .kinds import Kind, Settings
+from .validate import problems
+
+CONFIG_KEYS = {
+    "tenant_name": ("videokit:tenantName", "VIDEOKIT_TENANT_NAME"),
+    "tenant_id": ("videokit:tenantId", "VIDEOKIT_TENANT_ID"),
+    "api_key": ("videokit:apiKey", "VIDEOKIT_API_KEY"),
+    "endpoint": ("videokit:endpoint", "VIDEOKIT_ENDPOINT"),
+    "retry_total_seconds": ("videokit:retryTotalSeconds", "VIDEOKIT_RETRY_TOTAL_SECONDS"),
+    "timeout_seconds": ("videokit:timeoutSeconds", "VIDEOKIT_TIMEOUT_SECONDS"),
+    "wait_timeout_seconds": ("videokit:waitTimeoutSeconds", "VIDEOKIT_WAIT_TIMEOUT_SECONDS"),
+    "poll_seconds": ("videokit:pollSeconds", "VIDEOKIT_POLL_SECONDS"),
+    "journal_dir": ("videokit:journalDir", "VIDEOKIT_JOURNAL_DIR"),
+    "log_level": ("videokit:logLevel", "VIDEOKIT_LOG_LEVEL"),
+}
+
+OWNER = "__owner"
+
+
+def read_config(lookup: Mapping[str, Any]) -> dict[str, str]:
+    """Pulumi config first (``videokit:apiKey``), then the environment (``VIDEOKIT_API_KEY``)."""
+    values: dict[str, str] = {}
+    for name, (key, env) in CONFIG_KEYS.items():
+        value = lookup.get(key)
+        if value in (None, ""):
+            value = os.environ.get(env)
+        if value not in (None, ""):
+            values[name] = str(value)
+    return values
+
+
+def log_to_stderr(level: str) -> None:
+    """Send the package's log to stderr, which the engine keeps (``-v=9 --logflow``); the client
+    redacts credentials and key material before anything is written."""
+    if not level:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("videokit %(levelname)s %(message)s"))
+    logger = logging.getLogger("pulumi_videokit")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level.upper())
+
+
+def connect(kind: type[Kind], config: Mapping[str, str]) -> Kind:
+    """A kind bound to a client built from ``config``; a missing setting is the user's to fix."""
+    missing = [CONFIG_KEYS[k][0] for k in ("api_key", "tenant_id") if k not in config]
+    if "tenant_name" not in config and "endpoint" not in config:
+        missing.append("videokit:tenantName (or videokit:endpoint)")
+    if missing:
+        raise ConfigurationError(
+            "missing provider configuration: "
+            + ", ".join(missing)
+            + " (set them with `pulumi config set`, --secret for the API key, "
+            "or the VIDEOKIT_* environment variables)"
+        )
+    client = VideoKitClient(
+        ClientConfig(
+            api_key=config["api_key"],
+            tenant_id=config["tenant_id"],
+            tenant_name=config.get("tenant_name", ""),
+            endpoint=config.get("endpoint", ""),
+            retry_total_seconds=float(config.get("retry_total_seconds", 60)),
+            timeout_seconds=float(config.get("timeout_seconds", 30)),
+        )
+    )
+    settings = Settings(
+        wait_timeout_seconds=float(config.get("wait_timeout_seconds", 600)),
+        poll_seconds=float(config.get("poll_seconds", 1)),
+    )
+    return kind(client, settings)
+
+
+def strip(props: Mapping[str, Any], outputs: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Inputs without the serialized provider and without computed outputs (the owner stays)."""
+    return {k: v for k, v in props.items() if k != "__provider" and k not in outputs}
+
+
+@dataclass
+class HalfCreated(Exception):
+    """A create made the object, then a later step failed: the object belongs in state."""
+
+    object_id: str
+    outputs: dict[str, Any]
+    inputs: dict[str, Any]
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class Service:
+    """One kind's operations for one provider process; the API client is made on first use."""
+
+    def __init__(self, kind: type[Kind], config: Mapping[str, str]) -> None:
+        self.kind_cls = kind
+        self.spec = kind.spec
+        self.config = dict(config)
+        self._kind: Kind | None = None
+
+    @property
+    def kind(self) -> Kind:
+        if self._kind is None:
+            self._kind = connect(self.kind_cls, self.config)
+        return self._kind
+
+    def journal(self) -> Journal:
+        directory = self.config.get("journal_dir")
+        return Journal(Path(directory) if directory else None)
+
+    def check(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The inputs to record, and every problem by property; no API call."""
+        inputs = strip(news, self.spec.outputs)
+        return {k: v for k, v in inputs.items() if v is not None}, problems(self.spec, inputs)
+
+    def old_inputs(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: state[k] for k in self.spec.input_names() if k in state}
+
+    def diff(
+        self,
+        object_id: str,
+        old_inputs: Mapping[str, Any],
+        news: Mapping[str, Any],
+        state: Mapping[str, Any],
+    ) -> Plan:
+        """What changes and whether it replaces; refuses to interrupt a live object unless allowed.
+
+        The one API call a diff may make: the run state, when the plan would interrupt."""
+        new_inputs = strip(news, self.spec.outputs)
+        decided = plan(self.spec, old_inputs, new_inputs)
+        reasons = self.kind_cls.interruptions(old_inputs, new_inputs, decided)
+        if reasons and not new_inputs.get("allowInterrupt"):
+            live = self._live_state(object_id) or state.get("status")
+            if live in self.spec.live_states:
+                raise InterruptRefused(
+                    f"{self.spec.kind} {state.get('name') or object_id} is {live}: "
+                    + "; ".join(reasons)
+                    + ". Set allowInterrupt: true (allow_interrupt=True) to let this happen."
+                )
+        return decided
+
+    def _live_state(self, object_id: str) -> str | None:
+        """The run state now; when the API cannot say, the caller falls back to the one in state."""
+        try:
+            return self.kind.live_state(object_id)
+        except (ConfigurationError, VideoKitError):
+            return None
+
+    def create(self, props: Mapping[str, Any], owner: str | None) -> tuple[str, dict[str, Any]]:
+        """Create (or adopt, or recover); the outputs include the inputs."""
+        inputs = strip(props, self.spec.outputs)
+        kind = self.kind
+        try:
+            object_id, outputs = apply.create(kind, inputs, journal=self.journal(), owner=owner)
+        except apply.PartialCreateError as exc:
+            raise self._half_created(kind, exc, inputs) from exc
+        return object_id, {**inputs, **outputs}
+
+    def _half_created(self, kind: Kind, exc: apply.PartialCreateError, inputs: dict[str, Any]) -> HalfCreated:
+        try:
+            seen = kind.observe(exc.object_id, inputs)
+        except VideoKitError:
+            seen = None
+        actual = dict(inputs)
+        if seen is not None:
+            actual.update({k: v for k, v in seen.inputs.items() if k in inputs})
+        outputs = {**actual, **(seen.outputs if seen else {})}
+        for name in kind.converged_after_create:
+            outputs.pop(name, None)
+        reason = (
+            f"{self.spec.kind} {exc.object_id} was created, but then: {exc.cause}. "
+            "It is kept in the stack; the next `pulumi up` finishes the job."
+        )
+        return HalfCreated(exc.object_id, outputs, inputs, reason)
+
+    def read(
+        self, object_id: str, state: Mapping[str, Any], *, importing: bool = False
+    ) -> tuple[str | None, dict[str, Any], dict[str, Any]]:
+        """Refresh (or import, where nothing was applied yet): the id (None when gone), the
+        outputs and the inputs to record."""
+        if importing:
+            seen = self.kind.observe(object_id, {})
+            if seen is None:
+                return None, {}, {}
+            inputs = {k: v for k, v in seen.inputs.items() if v is not None}
+            return object_id, {**inputs, **seen.outputs}, inputs
+        return apply.read(self.kind, object_id, strip(state))
+
+    def update(self, object_id: str, state: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        old_inputs = self.old_inputs(state)
+        new_inputs = strip(news, self.spec.outputs)
+        decided = plan(self.spec, old_inputs, new_inputs)
+        outputs = apply.update(self.kind, object_id, state, new_inputs, decided)
+        kept = {k: state[k] for k in self.spec.secret_outputs if k in state and k not in outputs}
+        return {**new_inputs, **kept, **outputs}
+
+    def delete(self, object_id: str, state: Mapping[str, Any], owner: str | None) -> None:
+        apply.delete(self.kind, object_id, strip(state), journal=self.journal(), owner=owner)
+
+
+__all__ = [
+    "CONFIG_KEYS",
+    "OWNER",
+    "HalfCreated",
+    "Service",
+    "connect",
+    "log_to_stderr",
+    "read_config",
+    "strip",
+]
