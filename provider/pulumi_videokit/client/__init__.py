@@ -11,7 +11,7 @@ import time
 
 import httpx
 
-from ._base import ClientConfig, Sleep, Transport, redact
+from ._base import DEFAULT_MAX_REQUESTS_PER_SECOND, ClientConfig, Page, RateLimiter, Sleep, Transport, redact
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -56,6 +56,7 @@ class VideoKitClient:
 
 
 __all__ = [
+    "DEFAULT_MAX_REQUESTS_PER_SECOND",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -65,9 +66,11 @@ __all__ = [
     "ConflictError",
     "NotFoundError",
     "OutcomeUnknownError",
+    "Page",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimiter",
     "RetryBudgetExceededError",
     "ServerError",
     "Transport",

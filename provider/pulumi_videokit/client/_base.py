@@ -35,6 +35,88 @@ SECRET_FIELDS = frozenset(
 )
 REDACTED = "***"
 Sleep = Callable[[float], None]
+Clock = Callable[[], float]
+
+#: The reference documents no rate limit, so the default is set by the engine's own pace: it makes
+#: at most four provider calls at once (the dynamic-provider host's worker threads), which at a
+#: real tenant's 80-200 ms round trip is 20-50 requests a second.  50 a second (3,000 a minute,
+#: retries included, bursts of 50) therefore never slows a healthy run, and caps what one run
+#: can send when the API answers fast or when retries pile up.  Lower it to your tenant's quota.
+DEFAULT_MAX_REQUESTS_PER_SECOND = 50.0
+
+
+class RateLimiter:
+    """A token bucket: at most ``rate`` requests a second on average, in bursts of ``burst``.
+
+    ``acquire`` reserves the next free slot under the lock and sleeps outside it, so parallel
+    callers are spaced out rather than woken together.  ``clock`` and ``sleep`` are injectable.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        burst: float | None = None,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+    ) -> None:
+        self.rate = rate
+        self.burst = max(1.0, burst if burst is not None else rate)
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._tokens = self.burst
+        self._stamp: float | None = None
+
+    def acquire(self) -> float:
+        """Wait for a slot; return how long this call waited."""
+        if self.rate <= 0:
+            return 0.0
+        with self._lock:
+            now = self._clock()
+            if self._stamp is not None:
+                self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+            self._stamp = now
+            self._tokens -= 1.0
+            wait = 0.0 if self._tokens >= 0 else -self._tokens / self.rate
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+
+class Tenant:
+    """What every transport of one process shares for one tenant: the request budget, and a
+    count of the writes sent, by which a listing knows it may have gone stale."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+        self._lock = threading.Lock()
+        self._writes = 0
+
+    @property
+    def writes(self) -> int:
+        with self._lock:
+            return self._writes
+
+    def wrote(self) -> None:
+        with self._lock:
+            self._writes += 1
+
+
+_tenants: dict[tuple[int, str, str], Tenant] = {}
+_tenants_lock = threading.Lock()
+
+
+def _tenant(base_url: str, tenant_id: str, rate: float) -> Tenant:
+    """One per process, base URL and tenant: every kind's provider shares its budget."""
+    key = (os.getpid(), base_url, tenant_id)
+    with _tenants_lock:
+        found = _tenants.get(key)
+        if found is None:
+            found = _tenants[key] = Tenant(RateLimiter(rate))
+        elif rate > 0 and (found.limiter.rate <= 0 or rate < found.limiter.rate):
+            found.limiter = RateLimiter(rate)  # the strictest configured limit wins
+        return found
 
 
 @dataclass(frozen=True)
@@ -53,6 +135,9 @@ class ClientConfig:
     retry_total_seconds: float = 60.0
     backoff_base_seconds: float = 0.25
     backoff_max_seconds: float = 8.0
+    #: Requests per second this process sends to the tenant, retries included (0: no limit; the
+    #: provider sets ``DEFAULT_MAX_REQUESTS_PER_SECOND`` unless configured otherwise).
+    max_requests_per_second: float = 0.0
 
     @property
     def base_url(self) -> str:
@@ -142,10 +227,12 @@ class Transport:
         *,
         http: httpx.Client | None = None,
         sleep: Sleep = time.sleep,
+        tenant: Tenant | None = None,
     ) -> None:
         self.config = config
         self._http = http
         self._sleep = sleep
+        self._tenant = tenant
         self._headers = {
             "X-Api-Key": config.api_key,
             "X-Tenant-Id": config.tenant_id,
@@ -161,6 +248,19 @@ class Transport:
         if self._http is None:
             self._http = _pool(self.config.base_url, self.config.timeout_seconds)
         return self._http
+
+    @property
+    def tenant(self) -> Tenant:
+        """The budget and write count shared with every transport to this tenant in the process."""
+        if self._tenant is None:
+            base = self.config.endpoint.rstrip("/") or self.config.tenant_name
+            self._tenant = _tenant(base, self.config.tenant_id, self.config.max_requests_per_second)
+        return self._tenant
+
+    @property
+    def writes(self) -> int:
+        """Writes sent to this tenant so far by this process (any kind)."""
+        return self.tenant.writes
 
     def _secrets(self) -> tuple[str, ...]:
         return (self.config.api_key, self.config.tenant_id)
@@ -181,8 +281,29 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         idempotent: bool | None = None,
     ) -> Any:
-        """Send ``method path`` and return the decoded JSON body (None when empty)."""
+        """Send ``method path`` and return the decoded JSON body (None when empty).
+
+        A write is counted before it is sent and again when it is over, whatever its outcome:
+        a listing read across either moment is never reused."""
         method = method.upper()
+        if method == "GET":
+            return self._request(method, path, json=json, params=params, idempotent=idempotent)
+        tenant = self.tenant
+        tenant.wrote()
+        try:
+            return self._request(method, path, json=json, params=params, idempotent=idempotent)
+        finally:
+            tenant.wrote()
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any,
+        params: Mapping[str, Any] | None,
+        idempotent: bool | None,
+    ) -> Any:
         safe_to_repeat = method != "POST" if idempotent is None else idempotent
         query = _clean_params(params)
         url = self.config.base_url + path
@@ -200,6 +321,7 @@ class Transport:
                 {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in self._headers.items()},
                 redact(json, self._secrets()),
             )
+            self.tenant.limiter.acquire()  # every attempt, retries included, spends the budget
             try:
                 response = self.http.request(method, url, json=json, params=query, headers=self._headers)
             except httpx.ConnectError as exc:
@@ -273,6 +395,23 @@ class Transport:
             log.debug("retrying %s %s in %.2fs after: %s", method, path, delay, error)
             self._sleep(delay)
 
+    def page(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        number: int = 1,
+        limit: int = 100,
+    ) -> Page:
+        """One page of a list endpoint, with how many pages the whole listing has when it says."""
+        body = self.request("GET", path, params={**(params or {}), "page": number, "limit": limit})
+        if isinstance(body, list):
+            return Page(body, number, 1, False)
+        items = list((body or {}).get("items") or [])
+        count = body.get("pageCount") if isinstance(body, Mapping) else None
+        more = _has_more(body or {}, number, len(items), limit)
+        return Page(items, number, int(count) if count else None, more)
+
     def paginate(
         self,
         path: str,
@@ -312,6 +451,17 @@ class Transport:
             page += 1
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing: its raw items, its number, the page count (when the answer says) and
+    whether more follow."""
+
+    items: list[Any]
+    number: int
+    count: int | None
+    has_more: bool
+
+
 def _has_more(body: Mapping[str, Any], page: int, count: int, limit: int) -> bool:
     if "hasMore" in body and body["hasMore"] is not None:
         return bool(body["hasMore"]) and count > 0
@@ -345,4 +495,4 @@ def _clean_params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
-__all__ = ["APIStatusError", "ClientConfig", "Transport", "redact"]
+__all__ = ["APIStatusError", "ClientConfig", "Page", "RateLimiter", "Tenant", "Transport", "redact"]

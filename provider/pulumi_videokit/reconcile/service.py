@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..client import ClientConfig, VideoKitClient, VideoKitError
+from ..client import DEFAULT_MAX_REQUESTS_PER_SECOND, ClientConfig, VideoKitClient, VideoKitError
 from . import apply
 from .diff import Plan, plan
 from .errors import ConfigurationError, InterruptRefused
@@ -33,6 +33,7 @@ CONFIG_KEYS = {
     "poll_seconds": ("videokit:pollSeconds", "VIDEOKIT_POLL_SECONDS"),
     "journal_dir": ("videokit:journalDir", "VIDEOKIT_JOURNAL_DIR"),
     "log_level": ("videokit:logLevel", "VIDEOKIT_LOG_LEVEL"),
+    "max_requests_per_second": ("videokit:maxRequestsPerSecond", "VIDEOKIT_MAX_REQUESTS_PER_SECOND"),
 }
 
 OWNER = "__owner"
@@ -82,6 +83,9 @@ def connect(kind: type[Kind], config: Mapping[str, str]) -> Kind:
             endpoint=config.get("endpoint", ""),
             retry_total_seconds=float(config.get("retry_total_seconds", 60)),
             timeout_seconds=float(config.get("timeout_seconds", 30)),
+            max_requests_per_second=float(
+                config.get("max_requests_per_second", DEFAULT_MAX_REQUESTS_PER_SECOND)
+            ),
         )
     )
     settings = Settings(
