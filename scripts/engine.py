@@ -38,7 +38,8 @@ class Stack:
         self.state.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
         env.update(
-            PATH=f"{self.bin_dir}:{env.get('PATH', '')}",
+            # The CLI, then this interpreter's scripts (pulumi-resource-videokit), then the rest.
+            PATH=f"{self.bin_dir}:{Path(sys.executable).parent}:{env.get('PATH', '')}",
             PULUMI_BACKEND_URL=f"file://{self.state}",
             PULUMI_HOME=str(self.state / "home"),
             PULUMI_CONFIG_PASSPHRASE=self.passphrase,

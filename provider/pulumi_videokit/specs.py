@@ -35,6 +35,8 @@ class ResourceSpec:
     patchable: frozenset[str] = frozenset()
     never_returned: frozenset[str] = frozenset()
     outputs: tuple[str, ...] = ()
+    #: JSON Schema of each output that is not a string.
+    output_types: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     secret_outputs: tuple[str, ...] = ()
     #: The fields that recognise an existing object, for ``adopt: true`` and lost creates.
     natural_key: tuple[str, ...] = ()

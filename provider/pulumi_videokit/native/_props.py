@@ -1,0 +1,61 @@
+"""Property values between the engine's ``Struct`` and plain Python, secrets kept apart.
+
+A secret arrives as ``{SIG: SECRET, "value": …}``; it is unwrapped for the core, and the names
+of the top-level properties that held one are kept, so the answer wraps them again.  A value
+not known yet (preview) arrives as the ``UNKNOWN`` string and stays that string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from google.protobuf import json_format, struct_pb2
+
+SIG = "4dabf18193072939515e22adb298388d"
+SECRET = "1b47061264138c4ac30d75fd1eb44270"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def _plain(value: Any) -> tuple[Any, bool]:
+    """``value`` without secret wrappers, and whether it held a secret anywhere."""
+    if isinstance(value, dict):
+        if value.get(SIG) == SECRET:
+            inner, _ = _plain(value.get("value"))
+            return inner, True
+        out, secret = {}, False
+        for key, item in value.items():
+            out[key], held = _plain(item)
+            secret = secret or held
+        return out, secret
+    if isinstance(value, list):
+        items = [_plain(v) for v in value]
+        return [v for v, _ in items], any(s for _, s in items)
+    if isinstance(value, float) and value.is_integer():
+        return int(value), False  # Struct carries every number as a double
+    return value, False
+
+
+def decode(struct: struct_pb2.Struct) -> tuple[dict[str, Any], set[str]]:
+    """Plain values, and the names of the properties that were secret."""
+    raw = json_format.MessageToDict(struct)
+    values: dict[str, Any] = {}
+    secret: set[str] = set()
+    for key, value in raw.items():
+        values[key], held = _plain(value)
+        if held:
+            secret.add(key)
+    return values, secret
+
+
+def encode(values: Mapping[str, Any], secret: Iterable[str] = ()) -> struct_pb2.Struct:
+    """A ``Struct`` of ``values``, the ``secret`` ones wrapped as secrets; ``None`` left out."""
+    hidden = set(secret)
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        out[key] = {SIG: SECRET, "value": value} if key in hidden else value
+    struct = struct_pb2.Struct()
+    json_format.ParseDict(out, struct)
+    return struct

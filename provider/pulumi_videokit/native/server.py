@@ -1,0 +1,249 @@
+"""Door 2: the ``videokit`` resource plugin, serving the provider protocol over the core.
+
+Each call decodes the engine's properties, asks the kind's :class:`~..reconcile.service.Service`
+and encodes the answer; secrets stay secrets both ways.  A user's mistake or an API refusal is
+answered with its message alone (a rich gRPC status, which the engine shows as it is); a create
+that half succeeded is answered with ``ErrorResourceInitFailed``, so the object stays in state;
+anything else is a bug, logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from concurrent import futures
+from typing import Any, NamedTuple, TypeAlias, TypeVar, cast
+
+import grpc
+from google.protobuf import any_pb2, empty_pb2, struct_pb2
+from google.rpc import status_pb2
+from pulumi.runtime.proto import plugin_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2 as pb
+
+from .._version import __version__
+from ..client import VideoKitError
+from ..reconcile.errors import UserError
+from ..reconcile.kinds import kind_named
+from ..reconcile.service import HalfCreated, Service, log_to_stderr, read_config
+from ._props import UNKNOWN, decode, encode
+from .schema import PACKAGE, TOKEN, render
+
+log = logging.getLogger("pulumi_videokit.native")
+EXPECTED: tuple[type[BaseException], ...] = (VideoKitError, UserError)
+#: Threads serving calls at once: more than the engine's default parallelism asks for.
+WORKERS = 64
+F = TypeVar("F", bound=Callable[..., Any])
+Ctx: TypeAlias = Any  # grpc.ServicerContext; grpc ships no types
+
+
+class _Status(NamedTuple):
+    code: grpc.StatusCode
+    details: str
+    trailing_metadata: tuple[tuple[str, bytes], ...]
+
+
+def _abort(context: Ctx, message: str, detail: Any = None) -> None:
+    status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=message)
+    if detail is not None:
+        packed = any_pb2.Any()
+        packed.Pack(detail)
+        status.details.append(packed)
+    metadata = (("grpc-status-details-bin", status.SerializeToString()),)
+    context.abort_with_status(_Status(grpc.StatusCode.UNKNOWN, message, metadata))
+
+
+def answered(method: F) -> F:
+    """Answer an expected failure with its message; log a bug's traceback and say it is one."""
+
+    @functools.wraps(method)
+    def wrapper(self: Servicer, request: Any, context: Ctx) -> Any:
+        try:
+            return method(self, request, context)
+        except HalfCreated as half:
+            detail = pb.ErrorResourceInitFailed(
+                id=half.object_id,
+                properties=encode(half.outputs, self._secret_outputs(request)),
+                inputs=encode(half.inputs),
+                reasons=[half.reason],
+            )
+            _abort(context, half.reason, detail)
+        except EXPECTED as exc:
+            _abort(context, str(exc))
+        except Exception as exc:
+            log.exception("%s failed", method.__name__)
+            bug = f"{type(exc).__name__}: {exc}"
+            _abort(context, f"bug in pulumi-resource-videokit ({bug}); the log has its traceback")
+        raise AssertionError("unreachable: abort raises")
+
+    return cast(F, wrapper)
+
+
+def _kind_of(urn: str) -> str:
+    token = urn.split("::")[2] if urn.count("::") >= 3 else ""
+    if not token.startswith(TOKEN):
+        raise UserError(f"{token or urn} is not a type of the {PACKAGE} package")
+    return token.removeprefix(TOKEN)
+
+
+def _owner(urn: str) -> str:
+    """Who a create belongs to, for the journal: ``native/project/stack/kind/name``."""
+    head, project, token, name = urn.split("::", 3)
+    return f"native/{project}/{head.rsplit(':', 1)[-1]}/{token.rsplit(':', 1)[-1]}/{name}"
+
+
+class Servicer(provider_pb2_grpc.ResourceProviderServicer):
+    """The provider protocol; one instance serves every kind for one engine."""
+
+    def __init__(self) -> None:
+        self._config: dict[str, str] = read_config({})
+        self._services: dict[str, Service] = {}
+        self._lock = threading.Lock()
+
+    def _service(self, urn: str) -> Service:
+        kind = _kind_of(urn)
+        with self._lock:
+            if kind not in self._services:
+                try:
+                    self._services[kind] = Service(kind_named(kind), self._config)
+                except KeyError:
+                    raise UserError(f"{TOKEN}{kind} is not a resource of the {PACKAGE} package") from None
+            return self._services[kind]
+
+    def _secret_outputs(self, request: Any) -> set[str]:
+        urn = getattr(request, "urn", "")
+        return set(self._service(urn).spec.secret_outputs) if urn else set()
+
+    # ---- plugin ----
+
+    def GetPluginInfo(self, request: empty_pb2.Empty, context: Ctx) -> plugin_pb2.PluginInfo:
+        return plugin_pb2.PluginInfo(version=__version__)
+
+    def GetSchema(
+        self, request: pb.GetSchemaRequest, context: Ctx
+    ) -> pb.GetSchemaResponse:
+        return pb.GetSchemaResponse(schema=render())
+
+    def CheckConfig(
+        self, request: pb.CheckRequest, context: Ctx
+    ) -> pb.CheckResponse:
+        return pb.CheckResponse(inputs=request.news)
+
+    def DiffConfig(
+        self, request: pb.DiffRequest, context: Ctx
+    ) -> pb.DiffResponse:
+        # Credentials and endpoints may change freely: no object is replaced for them.
+        return pb.DiffResponse(changes=pb.DiffResponse.DIFF_NONE)
+
+    def Configure(
+        self, request: pb.ConfigureRequest, context: Ctx
+    ) -> pb.ConfigureResponse:
+        args, _ = decode(request.args)
+        lookup = {f"{PACKAGE}:{k}": v for k, v in args.items()}
+        for key, value in request.variables.items():  # older engines: "videokit:config:apiKey"
+            lookup.setdefault(key.replace(":config:", ":"), value)
+        self._config = read_config(lookup)
+        with self._lock:
+            self._services.clear()
+        log_to_stderr(self._config.get("log_level", ""))
+        return pb.ConfigureResponse(
+            acceptSecrets=True, supportsPreview=True, acceptResources=True, acceptOutputs=False
+        )
+
+    def Cancel(self, request: empty_pb2.Empty, context: Ctx) -> empty_pb2.Empty:
+        # Every call is bounded by the client's retry budget and the wait timeout; nothing to stop.
+        return empty_pb2.Empty()
+
+    # ---- resources ----
+
+    @answered
+    def Check(self, request: pb.CheckRequest, context: Ctx) -> pb.CheckResponse:
+        news, secret = decode(request.news)
+        inputs, found = self._service(request.urn).check(news)
+        return pb.CheckResponse(
+            inputs=encode(inputs, secret),
+            failures=[pb.CheckFailure(property=p, reason=r) for p, r in found],
+        )
+
+    @answered
+    def Diff(self, request: pb.DiffRequest, context: Ctx) -> pb.DiffResponse:
+        service = self._service(request.urn)
+        state, _ = decode(request.olds)
+        olds, _ = decode(request.old_inputs) if request.HasField("old_inputs") else ({}, set())
+        news, _ = decode(request.news)
+        old_inputs = olds or service.old_inputs(state)
+        decided = service.diff(request.id, old_inputs, news, state)
+        kinds = pb.PropertyDiff
+        detailed = {}
+        for name in decided.changed:
+            replace = name in decided.replaces
+            if name not in old_inputs:
+                kind = kinds.ADD_REPLACE if replace else kinds.ADD
+            elif news.get(name) is None:
+                kind = kinds.DELETE_REPLACE if replace else kinds.DELETE
+            else:
+                kind = kinds.UPDATE_REPLACE if replace else kinds.UPDATE
+            detailed[name] = kinds(kind=kind, inputDiff=True)
+        return pb.DiffResponse(
+            changes=pb.DiffResponse.DIFF_SOME if decided.has_changes else pb.DiffResponse.DIFF_NONE,
+            replaces=decided.replaces,
+            diffs=decided.changed,
+            detailedDiff=detailed,
+            hasDetailedDiff=True,
+            deleteBeforeReplace=decided.delete_before_replace,
+        )
+
+    @answered
+    def Create(self, request: pb.CreateRequest, context: Ctx) -> pb.CreateResponse:
+        service = self._service(request.urn)
+        props, secret = decode(request.properties)
+        secret |= set(service.spec.secret_outputs)
+        if request.preview:
+            unknown = {name: UNKNOWN for name in service.spec.outputs}
+            return pb.CreateResponse(id="", properties=encode({**unknown, **props}, secret))
+        object_id, outputs = service.create(props, _owner(request.urn))
+        return pb.CreateResponse(id=object_id, properties=encode(outputs, secret))
+
+    @answered
+    def Read(self, request: pb.ReadRequest, context: Ctx) -> pb.ReadResponse:
+        service = self._service(request.urn)
+        state, secret = decode(request.properties)
+        inputs_before, input_secret = decode(request.inputs)
+        importing = not state and not inputs_before
+        found, outputs, inputs = service.read(request.id, state, importing=importing)
+        if found is None:
+            return pb.ReadResponse(id="")
+        secret |= set(service.spec.secret_outputs)
+        return pb.ReadResponse(
+            id=found, properties=encode(outputs, secret), inputs=encode(inputs, input_secret)
+        )
+
+    @answered
+    def Update(self, request: pb.UpdateRequest, context: Ctx) -> pb.UpdateResponse:
+        service = self._service(request.urn)
+        state, secret = decode(request.olds)
+        news, new_secret = decode(request.news)
+        secret |= new_secret | set(service.spec.secret_outputs)
+        if request.preview:
+            kept = {k: state.get(k, UNKNOWN) for k in service.spec.outputs}
+            return pb.UpdateResponse(properties=encode({**kept, **news}, secret))
+        return pb.UpdateResponse(properties=encode(service.update(request.id, state, news), secret))
+
+    @answered
+    def Delete(self, request: pb.DeleteRequest, context: Ctx) -> empty_pb2.Empty:
+        state, _ = decode(request.properties)
+        self._service(request.urn).delete(request.id, state, _owner(request.urn))
+        return empty_pb2.Empty()
+
+
+def serve(address: str = "127.0.0.1:0") -> tuple[grpc.Server, int]:
+    """Start serving; the port the engine should dial."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=WORKERS))
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(Servicer(), server)
+    port = server.add_insecure_port(address)
+    server.start()
+    return server, port
+
+
+__all__ = ["Servicer", "serve", "struct_pb2"]
