@@ -23,6 +23,7 @@ class AssetSettingsKind(Kind):
         create_only=frozenset({"assetId"}),
         patchable=frozenset(SETTING_NAMES),
         outputs=("previous",),
+        output_types={"previous": {"type": "object", "additionalProperties": {"type": "string"}}},
         natural_key=("assetId",),
         doc="Player settings of one existing streaming asset.",
     )
