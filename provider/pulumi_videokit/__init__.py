@@ -1,17 +1,50 @@
-"""Cloud Video Kit as code: Pulumi resources, GitOps YAML, a typed client and a local emulator."""
+"""Cloud Video Kit as code: Pulumi resources, GitOps YAML, a typed client and a local emulator.
+
+The names below are imported on first use, so ``videokit validate`` and the client do not pay
+for the Pulumi SDK (PEP 562).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .gitops import DeclarationError, from_yaml
-from .resources import (
-    AllowedDomain,
-    ApiKey,
-    AssetSettings,
-    Channel,
-    ConfigurationError,
-    Event,
-    InterruptRefused,
-    InvalidDeclarationError,
-)
+
+if TYPE_CHECKING:
+    from .gitops import DeclarationError, from_yaml
+    from .resources import (
+        AllowedDomain,
+        ApiKey,
+        AssetSettings,
+        Channel,
+        ConfigurationError,
+        Event,
+        InterruptRefused,
+        InvalidDeclarationError,
+    )
+
+_LAZY = {
+    "DeclarationError": ".gitops",
+    "from_yaml": ".gitops",
+    "AllowedDomain": ".resources",
+    "ApiKey": ".resources",
+    "AssetSettings": ".resources",
+    "Channel": ".resources",
+    "ConfigurationError": ".resources",
+    "Event": ".resources",
+    "InterruptRefused": ".resources",
+    "InvalidDeclarationError": ".resources",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AllowedDomain",

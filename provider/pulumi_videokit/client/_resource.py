@@ -9,7 +9,7 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from ..models import RequestModel, ServiceResponse
-from ._base import Transport
+from ._base import Page, Transport
 
 M = TypeVar("M", bound=BaseModel)
 Body = RequestModel | Mapping[str, Any]
@@ -40,6 +40,13 @@ class APIResource:
     def _list(self, path: str, model: type[M], params: Mapping[str, Any] | None = None) -> Iterator[M]:
         for item in self._t.paginate(path, params):
             yield model.model_validate(item)
+
+    def _page(
+        self, path: str, model: type[M], params: Mapping[str, Any] | None = None, number: int = 1
+    ) -> tuple[list[M], Page]:
+        """One page of 100 and what the answer says of the others."""
+        page = self._t.page(path, params, number=number)
+        return [model.model_validate(item) for item in page.items], page
 
     def _send(
         self,

@@ -18,6 +18,7 @@ from ..models import (
     ServiceResponse,
 )
 from ..models._base import format_time
+from ._base import Page
 from ._resource import APIResource, Body, body, seg
 
 
@@ -26,6 +27,10 @@ class Channels(APIResource):
 
     def list(self, **filters: Any) -> Iterator[Channel]:
         return self._list("/live/v1/channels", Channel, filters)
+
+    def page(self, number: int = 1, **filters: Any) -> tuple[builtins.list[Channel], Page]:
+        """One page of 100 channels (``ids=[...]`` filters), and what the answer says of the rest."""
+        return self._page("/live/v1/channels", Channel, filters, number)
 
     def get(self, channel_id: str) -> Channel:
         return self._get(f"/live/v1/channels/{seg(channel_id)}", Channel)
@@ -85,6 +90,10 @@ class Events(APIResource):
 
     def list(self, **filters: Any) -> Iterator[Event]:
         return self._list("/live/v1/events", Event, filters)
+
+    def page(self, number: int = 1, **filters: Any) -> tuple[builtins.list[Event], Page]:
+        """One page of 100 events (``ids=[...]`` filters), and what the answer says of the rest."""
+        return self._page("/live/v1/events", Event, filters, number)
 
     def get(self, event_id: str) -> Event:
         return self._get(f"/live/v1/events/{seg(event_id)}", Event)

@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ...models import normalize_url
+from ...client import VideoKitClient
+from ...models import AllowedDomain, normalize_url
 from ...models.desired import AllowedDomainSpec
 from ...specs import ResourceSpec
 from ..diff import Plan
 from ..errors import UnexpectedStateError
-from ._base import Kind, Observed, OnCreated
+from ._base import Kind, Observed, OnCreated, Settings
+from ._listing import Fetched, Listing
 
 
 def _normalized(inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -33,17 +35,30 @@ class AllowedDomainKind(Kind):
         doc="A domain the player may be embedded on.",
     )
 
+    def __init__(self, client: VideoKitClient, settings: Settings) -> None:
+        super().__init__(client, settings)
+        domains = client.streaming.domains
+        # List Allowed Domains has no pages and no filters: one call lists them all, once per
+        # operation (until a write), however many domains are read.
+        self.listing: Listing[AllowedDomain] = Listing(
+            page=lambda _number: Fetched(domains.list(), 1, False),
+            ident=lambda d: d.player_domain_id,
+            writes=lambda: client.transport.writes,
+        )
+
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
-        for domain in self.client.streaming.domains.list():
-            if domain.player_domain_id == object_id:
-                return Observed(
-                    {"url": domain.url},
-                    {
-                        "playerDomainId": domain.player_domain_id,
-                        "analyticsDomainId": domain.analytics_domain_id,
-                    },
-                )
-        return None
+        domain = self.listing.get(object_id)
+        if domain is None:
+            # There is no Get Domain: a domain missing from the shared listing is confirmed gone
+            # by a listing of its own.
+            listed = self.client.streaming.domains.list()
+            domain = next((d for d in listed if d.player_domain_id == object_id), None)
+            if domain is None:
+                return None
+        return Observed(
+            {"url": domain.url},
+            {"playerDomainId": domain.player_domain_id, "analyticsDomainId": domain.analytics_domain_id},
+        )
 
     def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
         want = normalize_url(inputs["url"])

@@ -7,18 +7,28 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ...client import ConflictError, NotFoundError
+from ...client import ConflictError, NotFoundError, VideoKitClient
+from ...models import Channel
 from ...models.desired import ChannelSpec
 from ...specs import ResourceSpec
 from ..diff import Plan, patch_body
 from ..errors import UnexpectedStateError
-from ._base import Kind, Observed, OnCreated, after
+from ._base import Kind, Observed, OnCreated, Settings, after
+from ._listing import Fetched, Listing
 
 PATCHABLE = frozenset({"name", "input", "endpoints", "qualities", "restreams", "automationDisabled"})
 
 
 class ChannelError(UnexpectedStateError):
     """A channel did not reach the state it was asked to."""
+
+
+def outputs_of(channel: Channel) -> dict[str, Any]:
+    return {
+        "status": channel.status,
+        "ingestUrls": [d.url for i in channel.inputs or [] for d in i.destinations or [] if d.url],
+        "playbackUrls": [e.url for e in channel.endpoints or [] if e.url],
+    }
 
 
 class ChannelKind(Kind):
@@ -54,6 +64,10 @@ class ChannelKind(Kind):
         ),
         patchable=PATCHABLE,
         outputs=("status", "ingestUrls", "playbackUrls"),
+        output_types={
+            "ingestUrls": {"type": "array", "items": {"type": "string"}},
+            "playbackUrls": {"type": "array", "items": {"type": "string"}},
+        },
         natural_key=("name",),
         live_states=frozenset({"On", "Starting"}),
         delete_before_replace=True,
@@ -62,25 +76,40 @@ class ChannelKind(Kind):
 
     # ---- observe ----
 
+    def __init__(self, client: VideoKitClient, settings: Settings) -> None:
+        super().__init__(client, settings)
+        channels = client.live.channels
+
+        def page(number: int) -> Fetched[Channel]:
+            items, meta = channels.page(number)
+            return Fetched(items, meta.count, meta.has_more)
+
+        self.listing: Listing[Channel] = Listing(
+            page=page,
+            by_ids=lambda ids: channels.page(1, ids=ids)[0],
+            ident=lambda c: c.id,
+            writes=lambda: client.transport.writes,
+        )
+
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
-        try:
-            channel = self.client.live.channels.get(object_id)
-        except NotFoundError:
-            return None
+        # List Channels carries everything a read needs; a channel no listing holds is read by
+        # itself, and only its own 404 says it is gone.
+        channel = self.listing.get(object_id)
+        if channel is None:
+            try:
+                channel = self.client.live.channels.get(object_id)
+            except NotFoundError:
+                return None
         inputs: dict[str, Any] = {"name": channel.name}
         if channel.automation_disabled is not None:
             inputs["automationDisabled"] = channel.automation_disabled
         if "running" in last:
             inputs["running"] = channel.status in ("On", "Starting")
-        return Observed(inputs, self._outputs(object_id, channel.status))
+        return Observed(inputs, outputs_of(channel))
 
-    def _outputs(self, object_id: str, status: str | None = None) -> dict[str, Any]:
-        channel = self.client.live.channels.get(object_id)
-        return {
-            "status": status or channel.status,
-            "ingestUrls": [d.url for i in channel.inputs or [] for d in i.destinations or [] if d.url],
-            "playbackUrls": [e.url for e in channel.endpoints or [] if e.url],
-        }
+    def _outputs(self, object_id: str) -> dict[str, Any]:
+        """Outputs after a write: one GET (no listing is reused after a write)."""
+        return outputs_of(self.client.live.channels.get(object_id))
 
     def live_state(self, object_id: str) -> str | None:
         try:
@@ -123,6 +152,14 @@ class ChannelKind(Kind):
         return self._outputs(object_id)
 
     def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
+        if state.get("status") in ("Off", "Error", None) and state.get("running") is not True:
+            # Off when last seen: delete at once.  The API refuses to delete a channel that is not
+            # Off (409); only then is its status read and the channel stopped first.
+            try:
+                self.client.live.channels.delete(object_id)
+                return
+            except ConflictError:
+                pass
         status = self.client.live.channels.status(object_id).status
         if status in ("On", "Starting"):
             self._wait(object_id, {"On"}) if status == "Starting" else None

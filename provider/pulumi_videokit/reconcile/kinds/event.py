@@ -6,14 +6,15 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from ...client import NotFoundError
+from ...client import NotFoundError, VideoKitClient
 from ...models import Event as Event_
 from ...models import parse_time
 from ...models._base import format_time
 from ...models.desired import EventSpec
 from ...specs import ResourceSpec
 from ..diff import Plan, patch_body
-from ._base import Kind, Observed, OnCreated, after
+from ._base import Kind, Observed, OnCreated, Settings, after
+from ._listing import Fetched, Listing
 
 PATCHABLE = frozenset({"start", "end", "title", "ensureChannel", "metadata", "tags", "attributes"})
 
@@ -39,6 +40,16 @@ def _finished(inputs: Mapping[str, Any]) -> bool:
     return isinstance(end, datetime) and end <= datetime.now(UTC)
 
 
+def status_at(inputs: Mapping[str, Any], now: datetime) -> str:
+    """The status the reference's three states give an event with these times at ``now``."""
+    start, end = _instant(inputs.get("start")), _instant(inputs.get("end"))
+    if isinstance(end, datetime) and end <= now:
+        return "Finished"
+    if isinstance(start, datetime) and start <= now:
+        return "Live"
+    return "Scheduled"
+
+
 class EventKind(Kind):
     spec = ResourceSpec(
         kind="Event",
@@ -53,15 +64,27 @@ class EventKind(Kind):
         doc="A scheduled live event.",
     )
 
-    def _listed(self, object_id: str) -> Event_ | None:
-        """The event as List Events shows it: the one read that carries status, tags and attributes."""
-        return next(iter(self.client.live.events.list(ids=[object_id])), None)
+    def __init__(self, client: VideoKitClient, settings: Settings) -> None:
+        super().__init__(client, settings)
+        events = client.live.events
+
+        def page(number: int) -> Fetched[Event_]:
+            items, meta = events.page(number)
+            return Fetched(items, meta.count, meta.has_more)
+
+        # List Events is the one read that carries status, tags and attributes.
+        self.listing: Listing[Event_] = Listing(
+            page=page,
+            by_ids=lambda ids: events.page(1, ids=ids)[0],
+            ident=lambda e: e.id,
+            writes=lambda: client.transport.writes,
+        )
 
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
-        event = self._listed(object_id)
+        event = self.listing.get(object_id)
         if event is None:
             try:
-                # Missing from the listing: confirmed gone only when its own read says so.
+                # In no listing: confirmed gone only when its own read says so.
                 event = self.client.live.events.get(object_id)
             except NotFoundError:
                 if _finished(last):
@@ -97,8 +120,10 @@ class EventKind(Kind):
     def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
         object_id = self.client.live.events.create(self.body(inputs))
         created(object_id)
-        listed = self._listed(object_id)
-        return object_id, {"status": listed.status if listed and listed.status else "Scheduled"}
+        # Create Event answers with the id only.  The status a new event has is the one its
+        # declared times give (Scheduled, Live, Finished, as the reference names them); it is
+        # not read back, and the next refresh reads it from List Events.
+        return object_id, {"status": status_at(inputs, datetime.now(UTC))}
 
     def update(
         self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
