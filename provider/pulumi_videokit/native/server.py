@@ -228,7 +228,9 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         if request.preview:
             kept = {k: state.get(k, UNKNOWN) for k in service.spec.outputs}
             return pb.UpdateResponse(properties=encode({**kept, **news}, secret))
-        return pb.UpdateResponse(properties=encode(service.update(request.id, state, news), secret))
+        olds, _ = decode(request.old_inputs) if request.HasField("old_inputs") else ({}, set())
+        outputs = service.update(request.id, state, news, olds or None)
+        return pb.UpdateResponse(properties=encode(outputs, secret))
 
     @answered
     def Delete(self, request: pb.DeleteRequest, context: Ctx) -> empty_pb2.Empty:

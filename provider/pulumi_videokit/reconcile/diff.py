@@ -54,9 +54,18 @@ def changed_fields(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[st
     return sorted(roots | unknown)
 
 
-def plan(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
-    """Decide update-in-place vs replace; makes no API call."""
-    changed = changed_fields(spec, olds, news)
+def plan(
+    spec: ResourceSpec,
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    unseen: frozenset[str] = frozenset(),
+) -> Plan:
+    """Decide update-in-place vs replace; makes no API call.
+
+    ``unseen`` fields were never known (the API does not return them, and the object was
+    imported rather than applied): the declared value is taken as it is, not as a change.
+    """
+    changed = [f for f in changed_fields(spec, olds, news) if f not in unseen]
     replaces = [f for f in changed if f in spec.create_only]
     return Plan(
         changed=changed,

@@ -37,6 +37,8 @@ CONFIG_KEYS = {
 }
 
 OWNER = "__owner"
+#: Marks the state of an object imported by id: its never-returned fields were never known.
+IMPORTED = "__imported"
 
 
 def read_config(lookup: Mapping[str, Any]) -> dict[str, str]:
@@ -140,6 +142,12 @@ class Service:
     def old_inputs(self, state: Mapping[str, Any]) -> dict[str, Any]:
         return {k: state[k] for k in self.spec.input_names() if k in state}
 
+    def unseen(self, state: Mapping[str, Any], old_inputs: Mapping[str, Any]) -> frozenset[str]:
+        """Fields of an imported object that the API never returned and nobody applied yet."""
+        if not state.get(IMPORTED):
+            return frozenset()
+        return frozenset(k for k in self.spec.never_returned if k not in old_inputs)
+
     def diff(
         self,
         object_id: str,
@@ -151,7 +159,7 @@ class Service:
 
         The one API call a diff may make: the run state, when the plan would interrupt."""
         new_inputs = strip(news, self.spec.outputs)
-        decided = plan(self.spec, old_inputs, new_inputs)
+        decided = plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs))
         reasons = self.kind_cls.interruptions(old_inputs, new_inputs, decided)
         if reasons and not new_inputs.get("allowInterrupt"):
             live = self._live_state(object_id) or state.get("status")
@@ -207,13 +215,19 @@ class Service:
             if seen is None:
                 return None, {}, {}
             inputs = {k: v for k, v in seen.inputs.items() if v is not None}
-            return object_id, {**inputs, **seen.outputs}, inputs
+            return object_id, {**inputs, **seen.outputs, IMPORTED: True}, inputs
         return apply.read(self.kind, object_id, strip(state))
 
-    def update(self, object_id: str, state: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
-        old_inputs = self.old_inputs(state)
+    def update(
+        self,
+        object_id: str,
+        state: Mapping[str, Any],
+        news: Mapping[str, Any],
+        old_inputs: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        old_inputs = old_inputs or self.old_inputs(state)
         new_inputs = strip(news, self.spec.outputs)
-        decided = plan(self.spec, old_inputs, new_inputs)
+        decided = plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs))
         outputs = apply.update(self.kind, object_id, state, new_inputs, decided)
         kept = {k: state[k] for k in self.spec.secret_outputs if k in state and k not in outputs}
         return {**new_inputs, **kept, **outputs}

@@ -1,0 +1,107 @@
+"""Drive the native plugin, ``pulumi-resource-videokit``, as the engine does: a process, its port, gRPC."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2
+from google.rpc import status_pb2
+from pulumi.runtime.proto import provider_pb2 as pb
+from pulumi.runtime.proto import provider_pb2_grpc
+
+from pulumi_videokit.native._props import SECRET, SIG, decode, encode
+
+PLUGIN = Path(sys.executable).parent / "pulumi-resource-videokit"
+
+
+def secret(value: Any) -> dict[str, Any]:
+    return {SIG: SECRET, "value": value}
+
+
+def urn(kind: str, name: str = "r") -> str:
+    return f"urn:pulumi:test::videokit::videokit:index:{kind}::{name}"
+
+
+class NativeError(Exception):
+    """The plugin answered with an error; ``status`` is the rich status the engine reads."""
+
+    def __init__(self, err: grpc.RpcError) -> None:
+        self.details: str = err.details() or ""  # type: ignore[attr-defined]
+        super().__init__(self.details)
+        self.status: status_pb2.Status | None = None
+        for key, value in err.trailing_metadata() or ():  # type: ignore[attr-defined]
+            if key == "grpc-status-details-bin":
+                self.status = status_pb2.Status.FromString(value)
+
+    def init_failed(self) -> pb.ErrorResourceInitFailed | None:
+        for detail in self.status.details if self.status else ():
+            found = pb.ErrorResourceInitFailed()
+            if detail.Unpack(found):
+                return found
+        return None
+
+
+class NativeHost:
+    """One plugin process and a stub to it."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.proc = subprocess.Popen(
+            [str(PLUGIN), "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert self.proc.stdout is not None
+        port = int(self.proc.stdout.readline().decode().strip())
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+        self.configured = self.stub.Configure(pb.ConfigureRequest(args=encode(config), acceptSecrets=True))
+
+    def __enter__(self) -> NativeHost:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> str:
+        self.channel.close()
+        self.proc.kill()
+        _, err = self.proc.communicate(timeout=10)
+        return err.decode(errors="replace")
+
+    def call(self, method: str, request: Any) -> Any:
+        try:
+            return getattr(self.stub, method)(request)
+        except grpc.RpcError as err:
+            raise NativeError(err) from None
+
+    def schema(self) -> str:
+        return str(self.call("GetSchema", pb.GetSchemaRequest()).schema)
+
+    def info(self) -> Any:
+        return self.call("GetPluginInfo", empty_pb2.Empty())
+
+    def check(self, kind: str, news: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        r = self.call("Check", pb.CheckRequest(urn=urn(kind), news=encode(news)))
+        return decode(r.inputs)[0], [(f.property, f.reason) for f in r.failures]
+
+    def diff(self, kind: str, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+        return self.call("Diff", pb.DiffRequest(urn=urn(kind), id=object_id, olds=encode(olds), news=encode(news)))
+
+    def create(self, kind: str, props: dict[str, Any], name: str = "r") -> tuple[str, Any]:
+        r = self.call("Create", pb.CreateRequest(urn=urn(kind, name), properties=encode(props)))
+        return r.id, r.properties
+
+    def read(self, kind: str, object_id: str, props: dict[str, Any] | None = None, inputs: dict[str, Any] | None = None) -> Any:
+        return self.call(
+            "Read",
+            pb.ReadRequest(urn=urn(kind), id=object_id, properties=encode(props or {}), inputs=encode(inputs or {})),
+        )
+
+    def update(self, kind: str, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
+        r = self.call("Update", pb.UpdateRequest(urn=urn(kind), id=object_id, olds=encode(olds), news=encode(news)))
+        return r.properties
+
+    def delete(self, kind: str, object_id: str, props: dict[str, Any], name: str = "r") -> None:
+        self.call("Delete", pb.DeleteRequest(urn=urn(kind, name), id=object_id, properties=encode(props)))

@@ -1,0 +1,167 @@
+"""The native plugin over gRPC, as the engine drives it: schema, secrets, check, diff, CRUD, import."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi.runtime.proto import provider_pb2 as pb
+
+from pulumi_videokit.client import VideoKitClient
+from pulumi_videokit.emulator import FaultRule, RunningEmulator
+from pulumi_videokit.native._props import SECRET, SIG, decode
+from pulumi_videokit.native.schema import render
+from pulumi_videokit.reconcile.kinds import KINDS
+
+from .conftest import API_KEY, TENANT_ID
+from .nativehost import NativeError, NativeHost, secret
+
+ROOT = Path(__file__).resolve().parent.parent
+CH = {"name": "native", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
+
+
+def config(url: str) -> dict[str, Any]:
+    return {
+        "apiKey": secret(API_KEY),
+        "tenantId": TENANT_ID,
+        "endpoint": url,
+        "pollSeconds": "0.05",
+        "waitTimeoutSeconds": "20",
+    }
+
+
+@pytest.fixture()
+def host(emulator: RunningEmulator) -> Iterator[NativeHost]:
+    with NativeHost(config(emulator.url)) as h:
+        yield h
+
+
+def test_schema_is_generated_from_the_registry_and_committed(host: NativeHost) -> None:
+    committed = (ROOT / "schemas" / "pulumi-package.json").read_text()
+    assert render() == committed, "run: pulumi-resource-videokit --schema > schemas/pulumi-package.json"
+    served = json.loads(host.schema())
+    assert served == json.loads(committed)
+    assert set(served["resources"]) == {f"videokit:index:{k.spec.kind}" for k in KINDS}
+    assert served["resources"]["videokit:index:ApiKey"]["properties"]["key"]["secret"] is True
+    assert served["config"]["variables"]["apiKey"]["secret"] is True
+    channel = served["resources"]["videokit:index:Channel"]
+    assert {"name", "input"} <= set(channel["requiredInputs"])
+    assert channel["inputProperties"]["input"] == {"$ref": "#/types/videokit:index:ChannelInput"}
+
+
+def test_configure_takes_the_api_key_as_a_secret(host: NativeHost) -> None:
+    # The fixture configured the API key as a secret; the calls below only work if it was unwrapped.
+    assert host.configured.acceptSecrets and host.configured.supportsPreview
+    kid, props = host.create("ApiKey", {"name": "native-key", "roleId": "role-123"})
+    outputs, _ = decode(props)
+    assert kid and outputs["roleName"] == "Admin"
+    assert "key" not in outputs  # the reference documents no key material
+
+
+def test_key_material_is_a_secret_output_where_a_tenant_returns_it(keyed_emulator: RunningEmulator) -> None:
+    with NativeHost(config(keyed_emulator.url)) as host:
+        kid, props = host.create("ApiKey", {"name": "native-key", "roleId": "role-123"})
+        raw = json.loads(json.dumps(_struct_dict(props)))
+        assert raw["key"][SIG] == SECRET and raw["key"]["value"].startswith("vk_")
+        read = host.read("ApiKey", kid, decode(props)[0], {"name": "native-key", "roleId": "role-123"})
+        assert _struct_dict(read.properties)["key"][SIG] == SECRET
+        assert "key" not in _struct_dict(read.inputs)
+
+
+def test_check_returns_failures_by_property(host: NativeHost, emulator: RunningEmulator) -> None:
+    emulator.ctx.requests.clear()
+    _, failures = host.check("Channel", {**CH, "redundancy": "Triple", "colour": "red"})
+    assert dict(failures)["redundancy"].startswith("'Triple' is not allowed")
+    assert dict(failures)["colour"] == "is not a known field"
+    inputs, failures = host.check("Event", {"channelId": "c", "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"})
+    assert failures == [] and inputs["channelId"] == "c"
+    assert emulator.ctx.requests == []
+
+
+def test_diff_names_each_property_and_why_it_replaces(host: NativeHost) -> None:
+    cid, props = host.create("Channel", CH)
+    state = decode(props)[0]
+    renamed = host.diff("Channel", cid, state, {**CH, "name": "native-2"})
+    assert renamed.changes == pb.DiffResponse.DIFF_SOME and list(renamed.replaces) == []
+    assert renamed.detailedDiff["name"].kind == pb.PropertyDiff.UPDATE
+    moved = host.diff("Channel", cid, state, {**CH, "redundancy": "DoubleInput"})
+    assert list(moved.replaces) == ["redundancy"] and moved.deleteBeforeReplace
+    assert moved.detailedDiff["redundancy"].kind == pb.PropertyDiff.ADD_REPLACE
+    same = host.diff("Channel", cid, state, CH)
+    assert same.changes == pb.DiffResponse.DIFF_NONE and not same.detailedDiff
+
+
+def test_lifecycle_of_every_kind(host: NativeHost, client: VideoKitClient, emulator: RunningEmulator) -> None:
+    cid, props = host.create("Channel", CH)
+    outputs = decode(props)[0]
+    assert outputs["status"] == "Off" and outputs["ingestUrls"]
+    emulator.ctx.requests.clear()
+    new = decode(host.update("Channel", cid, outputs, {**CH, "name": "native-renamed"}))[0]
+    assert [(r["method"], r["body"]) for r in emulator.ctx.requests if r["method"] != "GET"] == [
+        ("PATCH", {"name": "native-renamed"})
+    ]
+    assert new["name"] == "native-renamed" == client.live.channels.get(cid).name
+    eid, ev = host.create("Event", {"channelId": cid, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"})
+    assert decode(ev)[0]["status"] == "Scheduled"
+    did, dom = host.create("AllowedDomain", {"url": "https://native.example.com"})
+    assert decode(dom)[0]["analyticsDomainId"]
+    client.live.channels.update(cid, {"name": "renamed-by-hand"})
+    read = host.read("Channel", cid, new, {**CH, "name": "native-renamed"})
+    assert decode(read.inputs)[0]["name"] == "renamed-by-hand"
+    host.delete("Event", eid, decode(ev)[0])
+    host.delete("AllowedDomain", did, decode(dom)[0])
+    host.delete("Channel", cid, new)
+    assert host.read("Channel", cid, new, CH).id == ""
+
+
+def test_read_with_only_an_id_imports(host: NativeHost, client: VideoKitClient) -> None:
+    cid = client.live.channels.create({**CH, "name": "to-import"})
+    read = host.read("Channel", cid)
+    assert read.id == cid and decode(read.inputs)[0] == {"name": "to-import", "automationDisabled": False}
+    assert decode(read.properties)[0]["status"] == "Off" and decode(read.properties)[0]["__imported"]
+    # The channel's input was never returned: the declared one is taken as it is, not as a change.
+    state = decode(read.properties)[0]
+    same = host.diff("Channel", cid, state, {**CH, "name": "to-import", "automationDisabled": False})
+    assert same.changes == pb.DiffResponse.DIFF_NONE, same
+    renamed = host.diff("Channel", cid, state, {**CH, "name": "imported-renamed", "automationDisabled": False})
+    assert list(renamed.diffs) == ["name"]
+    key = client.core.api_keys.create({"name": "import-key", "roleId": "role-123"})
+    assert decode(host.read("ApiKey", key.id).inputs)[0] == {"name": "import-key", "roleId": "role-123"}
+    dom = client.streaming.domains.create("https://import.example.com")
+    assert decode(host.read("AllowedDomain", dom.player_domain_id).inputs)[0] == {"url": "https://import.example.com"}
+    assert host.read("Channel", "no-such-channel").id == ""
+
+
+def test_a_half_done_create_answers_with_the_new_id(host: NativeHost, emulator: RunningEmulator) -> None:
+    emulator.ctx.faults.replace([FaultRule(kind="500", every=1, method="POST", path="/start$")])
+    with pytest.raises(NativeError) as half:
+        host.create("Channel", {**CH, "name": "native-half", "running": True})
+    detail = half.value.init_failed()
+    assert detail is not None and detail.id
+    assert "the next `pulumi up` finishes the job" in detail.reasons[0]
+    assert "running" not in decode(detail.properties)[0]  # converged by the next up
+    assert half.value.status is not None and half.value.status.message == detail.reasons[0]
+
+
+def test_user_errors_are_one_sentence(host: NativeHost, emulator: RunningEmulator) -> None:
+    cid, props = host.create("Channel", {**CH, "name": "native-on", "running": True})
+    with pytest.raises(NativeError) as refused:
+        host.diff("Channel", cid, decode(props)[0], {**CH, "name": "native-on", "running": True, "redundancy": "DoubleInput"})
+    assert refused.value.status is not None
+    assert refused.value.status.message.startswith("Channel native-on is On:") and "Traceback" not in refused.value.details
+    with pytest.raises(NativeError, match="does not exist"):
+        host.create("AssetSettings", {"assetId": "no-such-asset", "cap": "Enabled"})
+
+
+def test_missing_configuration_is_named(emulator: RunningEmulator) -> None:
+    with NativeHost({"endpoint": emulator.url}) as host, pytest.raises(NativeError, match=r"videokit:apiKey.*videokit:tenantId"):
+        host.create("Channel", CH)
+
+
+def _struct_dict(struct: Any) -> dict[str, Any]:
+    from google.protobuf import json_format
+
+    return dict(json_format.MessageToDict(struct))
