@@ -33,8 +33,8 @@ def test_schema_command_prints_it() -> None:
     out = videokit("schema")
     assert out.returncode == 0
     schema = json.loads(out.stdout)
-    assert set(schema["properties"]) == {"channels", "events", "domains", "apiKeys", "assetSettings"}
-    channel = schema["$defs"]["ChannelSpec"]
+    assert set(schema["properties"]) == {"channels", "events", "domains", "apiKeys", "assetSettings", "allowEnv"}
+    channel = schema["$defs"]["ChannelEntry"]
     assert channel["properties"]["redundancy"]["anyOf"][0]["enum"] == ["SingleInput", "DoubleInput"]
     assert channel["additionalProperties"] is False
 

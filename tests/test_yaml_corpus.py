@@ -176,7 +176,7 @@ CORPUS: dict[str, tuple[str, str, str]] = {
         GOOD_CH
         + "events:\n  e:\n    channel: mian\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n",
         "7:5: events.e.channel",
-        "names no channel of this file (channels: main)",
+        "names no channel of these files (channels: main)",
     ),
     "event both channel refs": (
         GOOD_CH

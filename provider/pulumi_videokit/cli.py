@@ -95,7 +95,7 @@ def emulator(
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False, path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -104,32 +104,48 @@ def emulator(
     show_default=True,
     help="github prints GitHub Actions annotations.",
 )
-def validate(files: tuple[Path, ...], fmt: str) -> None:
-    """Check YAML declarations offline: schema, models and references."""
-    from .gitops import DeclarationError, load
+@click.option("--stack", default=None, help="Check as stack NAME sees them: its overlays and ${...} values.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The stack's config file (default: Pulumi.<stack>.yaml beside the nearest Pulumi.yaml).",
+)
+def validate(paths: tuple[Path, ...], fmt: str, stack: str | None, config_file: Path | None) -> None:
+    """Check YAML declarations offline, files and directories together as one set: schema,
+    models, references, names unique across files; with --stack, that stack's overlays and
+    interpolated values too."""
+    from .gitops.loader import DeclarationError, load
+    from .gitops.stackconfig import offline_context
 
-    failed = 0
-    for path in files:
-        try:
-            doc = load(path)
-        except DeclarationError as exc:
-            failed += 1
-            for problem in exc.problems:
-                click.echo(problem.github() if fmt == "github" else str(problem))
-            continue
-        if fmt == "text":
-            click.echo(f"{path}: ok ({len(doc.entries)} declarations)", err=True)
-    if failed:
+    if config_file is not None and stack is None:
+        raise click.UsageError("--config needs --stack")
+    try:
+        context = offline_context(paths, stack, config_file) if stack else None
+        doc = load(*paths, context=context)
+    except DeclarationError as exc:
+        for problem in exc.problems:
+            click.echo(problem.github() if fmt == "github" else str(problem))
         sys.exit(1)
+    if fmt == "text":
+        label = ", ".join(str(p) for p in paths)
+        where = f" from {len(doc.files)} files" if len(doc.files) > 1 else ""
+        on = f", stack {stack}" if stack else ""
+        click.echo(f"{label}: ok ({len(doc.entries)} declarations){where}{on}", err=True)
 
 
 @main.command()
-def schema() -> None:
+@click.option(
+    "--overlay",
+    is_flag=True,
+    help="The schema of an overlay (NAME.<stack>.yaml): nothing required, null removes.",
+)
+def schema(overlay: bool) -> None:
     """Print the JSON Schema of the YAML declarations."""
-    from .gitops import render
+    from .gitops.schema import render
 
-    click.echo(render(), nl=False)
-
+    click.echo(render(overlay=overlay), nl=False)
 
 
 @main.command("plan-summary")

@@ -3,48 +3,88 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
 from ..resources import RESOURCES, VideoKitResource
-from ._entries import SECTIONS
-from .loader import DeclarationError, Document, Problem, load, parse
-from .schema import render, schema
+from ._entries import OPTIONS, SECTIONS
+from ._tree import ConfigValue, Context
+from .loader import DeclarationError, Document, Entry, Problem, load, parse
+from .schema import overlay_schema, render, schema
 
 #: Sections in the order they are declared: a section after those it refers to.
 ORDER = tuple(SECTIONS)
 
 
+def _options(entry: Entry, declared: dict[str, VideoKitResource]) -> pulumi.ResourceOptions:
+    """The entry's Pulumi resource options, with dependsOn's names turned into resources."""
+    given = entry.options
+    return pulumi.ResourceOptions(
+        protect=given.get("protect"),
+        retain_on_delete=given.get("retainOnDelete"),
+        ignore_changes=given.get("ignoreChanges"),
+        depends_on=[declared[name] for name in given.get("dependsOn", [])] or None,
+        delete_before_replace=given.get("deleteBeforeReplace"),
+        # A value holding a secret config value is a secret output too, so state encrypts it.
+        additional_secret_outputs=sorted(entry.secrets) or None,
+    )
+
+
 def declare(doc: Document, opts: pulumi.ResourceOptions | None = None) -> dict[str, VideoKitResource]:
     """Declare every entry of a checked document; references (``channel: main``) become the
-    referenced object's id, and so dependencies."""
+    referenced object's id, and so dependencies. Values holding a secret stay secrets."""
     declared: dict[str, VideoKitResource] = {}
-    for section in ORDER:
-        for entry in (e for e in doc.entries if e.section == section):
-            props = dict(entry.props)
-            for target, name in entry.refs.items():
-                props[target] = declared[name].id
-            declared[entry.name] = RESOURCES[section].from_props(entry.name, props, opts)
+    for entry in doc.entries:  # in dependency order
+        props: dict[str, Any] = dict(entry.props)
+        for target, name in entry.refs.items():
+            props[target] = declared[name].id
+        for key in entry.secrets:
+            if key in props:
+                props[key] = pulumi.Output.secret(props[key])
+        merged = pulumi.ResourceOptions.merge(opts, _options(entry, declared))
+        declared[entry.name] = RESOURCES[entry.section].from_props(entry.name, props, merged)
     return declared
 
 
-def from_yaml(path: str | Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, VideoKitResource]:
-    """Declare every resource of a YAML file and return them by name.
+def stack_context() -> Context:
+    """The running program's stack, project and config, for ``${...}`` and overlays."""
+    from pulumi.runtime.config import get_config, is_config_secret
 
-    Raises :class:`DeclarationError` listing every problem (file:line:col) before
-    anything is declared.
+    def lookup(key: str) -> ConfigValue | None:
+        value = get_config(key)
+        if value is None:
+            return None
+        return ConfigValue(str(value), bool(is_config_secret(key)))
+
+    return Context(stack=pulumi.get_stack(), project=pulumi.get_project(), config=lookup)
+
+
+def from_yaml(*paths: str | Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, VideoKitResource]:
+    """Declare every resource of the YAML files and directories given, and return them by name.
+
+    Directories are read recursively (``*.yaml``, ``*.yml``, sorted). ``NAME.<stack>.yaml`` is
+    merged over ``NAME.yaml`` on stack ``<stack>``; ``${stack}``, ``${project}``,
+    ``${config:NAME}`` and ``${env:NAME}`` are resolved. Raises :class:`DeclarationError`
+    listing every problem (file:line:col) before anything is declared.
     """
-    return declare(load(path), opts)
+    return declare(load(*(paths or (".",)), context=stack_context()), opts)
 
 
 __all__ = [
+    "OPTIONS",
+    "ConfigValue",
+    "Context",
     "DeclarationError",
     "Document",
+    "Entry",
     "Problem",
     "declare",
     "from_yaml",
     "load",
+    "overlay_schema",
     "parse",
     "render",
     "schema",
+    "stack_context",
 ]

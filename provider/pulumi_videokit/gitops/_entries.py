@@ -13,13 +13,39 @@ from ..specs import ResourceSpec
 
 ID_PATTERN = r"^[a-zA-Z0-9_-]{1,128}$"
 
+#: Pulumi resource options an entry may carry, with Pulumi's names and meaning: (type, description).
+OPTIONS: dict[str, tuple[Any, str]] = {
+    "protect": (bool | None, "Pulumi's protect: the engine refuses to delete the object."),
+    "retainOnDelete": (
+        bool | None,
+        "Pulumi's retainOnDelete: a delete (or destroy) drops the object from the stack but leaves it "
+        "in the tenant.",
+    ),
+    "ignoreChanges": (
+        list[str] | None,
+        "Pulumi's ignoreChanges: input names (or paths such as input.whitelistCidr) whose changes "
+        "are ignored.",
+    ),
+    "dependsOn": (
+        list[str] | None,
+        "Pulumi's dependsOn: names of other entries (in any section or file) created before this one.",
+    ),
+    "deleteBeforeReplace": (
+        bool | None,
+        "Pulumi's deleteBeforeReplace: delete the old object before its replacement is created.",
+    ),
+}
+
 
 def entry_model(spec: ResourceSpec) -> type[RequestModel]:
-    """The spec's model, plus a key for each reference (``channel: main``) that may stand in for
-    the id it fills (``channelId``): exactly one of the two is given."""
-    if not spec.references:
-        return spec.model
-    fields: dict[str, Any] = {}
+    """The spec's model, plus Pulumi's resource options, plus a key for each reference
+    (``channel: main``) that may stand in for the id it fills (``channelId``): exactly one of
+    the two is given."""
+    fields: dict[str, Any] = {
+        to_snake(name): (annotation, Field(default=None, description=doc))
+        for name, (annotation, doc) in OPTIONS.items()
+    }
+    validators: dict[str, Any] = {}
     for key, (target, section) in spec.references.items():
         fields[to_snake(key)] = (
             str | None,
@@ -27,14 +53,19 @@ def entry_model(spec: ResourceSpec) -> type[RequestModel]:
         )
         fields[to_snake(target)] = (str | None, Field(default=None, pattern=ID_PATTERN))
 
-    def one_of_each(self: RequestModel) -> RequestModel:
-        for key, (target, section) in spec.references.items():
-            given = [getattr(self, to_snake(key)) is not None, getattr(self, to_snake(target)) is not None]
-            if given.count(True) != 1:
-                raise ValueError(f"give exactly one of {key} (an entry of {section}) or {target}")
-        return self
+    if spec.references:
 
-    validators: dict[str, Any] = {"_one_of_each": model_validator(mode="after")(one_of_each)}
+        def one_of_each(self: RequestModel) -> RequestModel:
+            for key, (target, section) in spec.references.items():
+                given = [
+                    getattr(self, to_snake(key)) is not None,
+                    getattr(self, to_snake(target)) is not None,
+                ]
+                if given.count(True) != 1:
+                    raise ValueError(f"give exactly one of {key} (an entry of {section}) or {target}")
+            return self
+
+        validators["_one_of_each"] = model_validator(mode="after")(one_of_each)
     model = create_model(
         f"{spec.kind}Entry",
         __base__=spec.model,
@@ -45,7 +76,9 @@ def entry_model(spec: ResourceSpec) -> type[RequestModel]:
     return model  # type: ignore[return-value]
 
 
+#: Each kind's spec by section, in declaration order.
+SPECS: dict[str, ResourceSpec] = {k.spec.section: k.spec for k in KINDS}
 #: Each section's entry model, in declaration order.
-SECTIONS: dict[str, type[RequestModel]] = {k.spec.section: entry_model(k.spec) for k in KINDS}
+SECTIONS: dict[str, type[RequestModel]] = {section: entry_model(spec) for section, spec in SPECS.items()}
 #: Each section's references: YAML key → (input it fills, section it names).
-REFERENCES: dict[str, dict[str, tuple[str, str]]] = {k.spec.section: dict(k.spec.references) for k in KINDS}
+REFERENCES: dict[str, dict[str, tuple[str, str]]] = {s: dict(spec.references) for s, spec in SPECS.items()}

@@ -1,9 +1,14 @@
-"""Load YAML declarations with positions, and report every problem as ``file:line:col: field: message``."""
+"""Load YAML declarations with positions, and report every problem as ``file:line:col: field: message``.
+
+Many files and directories load as one set of declarations; ``NAME.<stack>.yaml`` overlays
+``NAME.yaml`` on that stack; ``${...}`` is resolved in string values (see ``_tree``).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,11 +16,13 @@ from typing import Any
 from pulumi import RunError
 from pydantic import ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ..reconcile.validate import describe
-from ._entries import REFERENCES, SECTIONS
+from ..reconcile.validate import describe, may_omit
+from . import _tree
+from ._entries import OPTIONS, REFERENCES, SECTIONS, SPECS
+from ._tree import Context, Node, Pos
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 16
@@ -60,64 +67,22 @@ class Entry:
     line: int
     #: Inputs filled from other entries: input name (``channelId``) → entry name.
     refs: dict[str, str] = field(default_factory=dict)
+    file: str = ""
+    col: int = 1
+    #: Pulumi resource options, with Pulumi's camelCase names (``retainOnDelete``).
+    options: dict[str, Any] = field(default_factory=dict)
+    #: Top-level props whose value holds a secret config value: they stay Pulumi secrets.
+    secrets: frozenset[str] = frozenset()
+    node: Node | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
 class Document:
     path: str
+    #: In declaration order: an entry after every entry it refers to or depends on.
     entries: list[Entry] = field(default_factory=list)
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, dt.datetime):
-        # A time without an offset stays without one, so that validation names it.
-        return node.isoformat().replace("+00:00", "Z")
-    if isinstance(node, dt.date):
-        return node.isoformat()
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node
-
-
-def _pos(node: Any, key: Any = None) -> tuple[int, int]:
-    """1-based line and column of ``node`` or of its ``key``."""
-    lc = getattr(node, "lc", None)
-    if lc is None:
-        return (1, 1)
-    try:
-        if key is not None and isinstance(node, CommentedMap) and key in node:
-            line, col = lc.key(key)
-        elif key is not None and isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-            line, col = lc.item(key)
-        else:
-            line, col = lc.line, lc.col
-    except (KeyError, TypeError, AttributeError):
-        line, col = lc.line, lc.col
-    return (int(line) + 1, int(col) + 1)
-
-
-def _locate(node: Any, loc: tuple[Any, ...], default: tuple[int, int]) -> tuple[int, int]:
-    """The position of the deepest node along ``loc`` that exists in the file."""
-    where = default
-    for part in loc:
-        in_map = isinstance(node, CommentedMap) and part in node
-        in_seq = isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node)
-        if in_map or in_seq:
-            where = _pos(node, part)
-            node = node[part]
-        else:
-            break
-    return where
+    #: The files read: base files, each followed by its overlay when one applied.
+    files: list[str] = field(default_factory=list)
 
 
 def _depth(node: Any, limit: int, level: int = 0) -> Any:
@@ -135,10 +100,12 @@ def _depth(node: Any, limit: int, level: int = 0) -> Any:
 _TYPE_TAG = re.compile(r"^(bool|str|int|float|list|dict|none)$|\[")
 
 
-def merged_errors(exc: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
+def merged_errors(
+    exc: ValidationError | list[Any],
+) -> list[tuple[tuple[Any, ...], str]]:
     """One message per place: union-member tags dropped, alternatives joined with 'or'."""
     merged: dict[tuple[Any, ...], list[str]] = {}
-    for err in exc.errors():
+    for err in exc.errors() if isinstance(exc, ValidationError) else exc:
         loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _TYPE_TAG.search(str(p)))
         text = describe(err)
         if text not in merged.setdefault(loc, []):
@@ -160,13 +127,9 @@ def _decode(raw: bytes, path: str) -> str:
         raise DeclarationError([Problem(path, line, col, "(file)", message)]) from None
 
 
-def parse(text: bytes | str, path: str) -> Document:
-    """Check a whole file; raise :class:`DeclarationError` with every problem found."""
-    problems: list[Problem] = []
-
-    def add(line: int, col: int, where: str, message: str) -> None:
-        problems.append(Problem(path, line, col, where, message))
-
+def read_tree(text: bytes | str, path: str) -> Node | None:
+    """Parse one file into a positioned tree (``None`` when it is empty); file-level problems
+    raise :class:`DeclarationError`."""
     if isinstance(text, bytes):
         text = _decode(text, path)
     yaml = YAML(typ="rt")
@@ -180,96 +143,353 @@ def parse(text: bytes | str, path: str) -> Document:
         raise DeclarationError([Problem(path, line, col, "(yaml)", message.replace("\n", " "))]) from None
     except (YAMLError, RecursionError) as exc:
         raise DeclarationError([Problem(path, 1, 1, "(yaml)", f"cannot be parsed: {exc}")]) from None
-
-    doc = Document(path)
     if root is None:
-        return doc
+        return None
     if not isinstance(root, CommentedMap):
-        raise DeclarationError(
-            [Problem(path, 1, 1, "(file)", f"must be a mapping of sections ({', '.join(SECTIONS)})")]
-        )
+        allowed = ", ".join([*SECTIONS, "allowEnv"])
+        raise DeclarationError([Problem(path, 1, 1, "(file)", f"must be a mapping of sections ({allowed})")])
     deep = _depth(root, MAX_DEPTH)
     if deep is not None:
-        line, col = _pos(deep)
+        lc = getattr(deep, "lc", None)
+        line, col = (lc.line + 1, lc.col + 1) if lc is not None else (1, 1)
         raise DeclarationError([Problem(path, line, col, "(file)", f"nests deeper than {MAX_DEPTH} levels")])
-
-    seen_names: dict[str, str] = {}
-    count = 0
-    for section, body in root.items():
-        line, col = _pos(root, section)
-        if section not in SECTIONS:
-            add(line, col, str(section), f"is not a section (allowed: {', '.join(SECTIONS)})")
-            continue
-        if body is None:
-            continue
-        if not isinstance(body, CommentedMap):
-            add(line, col, str(section), "must map resource names to declarations")
-            continue
-        model = SECTIONS[section]
-        for name, decl in body.items():
-            count += 1
-            line, col = _pos(body, name)
-            where = f"{section}.{name}"
-            if count > MAX_ENTRIES:
-                add(line, col, where, f"more than {MAX_ENTRIES} declarations in one file")
-                raise DeclarationError(problems)
-            if not isinstance(name, str) or not NAME_RE.match(name):
-                add(
-                    line,
-                    col,
-                    where,
-                    "a resource name must start with a letter or digit and use only "
-                    "letters, digits, '.', '_' and '-' (at most 100)",
-                )
-                continue
-            if name in seen_names:
-                add(line, col, where, f"duplicates the name already used in {seen_names[name]}")
-                continue
-            seen_names[name] = section
-            if not isinstance(decl, CommentedMap):
-                add(line, col, where, "must be a mapping of fields")
-                continue
-            plain = _plain(decl)
-            try:
-                # The API's camelCase names only: a snake_case key is an unknown field here.
-                model.model_validate(plain, by_alias=True, by_name=False)
-            except ValidationError as exc:
-                for loc, message in merged_errors(exc):
-                    at = _locate(decl, loc, (line, col))
-                    add(at[0], at[1], ".".join([where, *(str(p) for p in loc)]), message)
-                continue
-            refs = {
-                target: str(plain.pop(key))
-                for key, (target, _) in REFERENCES[section].items()
-                if plain.get(key) is not None
-            }
-            doc.entries.append(Entry(section, name, plain, line, refs))
-
-    for entry in doc.entries:
-        for key, (target, section) in REFERENCES[entry.section].items():
-            named = entry.refs.get(target)
-            declared = root.get(section)
-            names = {str(k) for k in declared} if isinstance(declared, CommentedMap) else set()
-            if named is not None and named not in names:
-                line, col = _pos(root[entry.section][entry.name], key)
-                add(
-                    line,
-                    col,
-                    f"{entry.section}.{entry.name}.{key}",
-                    f"names no {key} of this file ({section}: {', '.join(sorted(names)) or 'none'})",
-                )
-    if problems:
-        raise DeclarationError(sorted(problems, key=lambda p: (p.line, p.col)))
-    return doc
+    return _tree.from_yaml(root, path)
 
 
-def load(path: str | Path) -> Document:
-    """Read and check one file."""
-    p = Path(path)
+def _read_path(path: Path) -> Node | None:
     try:
-        data = p.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         raise DeclarationError(
             [Problem(str(path), 1, 1, "(file)", f"cannot be read: {exc.strerror}")]
         ) from None
-    return parse(data, str(path))
+    return read_tree(data, str(path))
+
+
+# ---- which files ----
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _is_pulumi_file(path: Path) -> bool:
+    """Pulumi's own project and stack files, which are never declarations."""
+    return path.name.startswith("Pulumi.") or path.name == "Pulumi.yaml"
+
+
+def overlay_base(path: Path) -> tuple[Path, str] | None:
+    """``(base file, stack)`` when ``path`` is ``NAME.<stack>.yaml`` next to ``NAME.yaml``."""
+    stem, suffix = path.stem, path.suffix
+    if suffix not in YAML_SUFFIXES or "." not in stem:
+        return None
+    name, _, stack = stem.rpartition(".")
+    for base_suffix in YAML_SUFFIXES:
+        base = path.with_name(name + base_suffix)
+        if name and stack and base.exists():
+            return base, stack
+    return None
+
+
+def discover(paths: Iterable[str | Path], stack: str | None) -> list[tuple[Path, Path | None]]:
+    """The base files named by ``paths`` (every ``*.yaml``/``*.yml`` under a directory, sorted,
+    recursively; hidden entries and Pulumi's own files skipped), each with its overlay for
+    ``stack``. An overlay is never a base file."""
+    found: list[Path] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found.extend(
+                f
+                for f in sorted(p.rglob("*"))
+                if f.is_file()
+                and f.suffix in YAML_SUFFIXES
+                and not _is_pulumi_file(f)
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        else:
+            found.append(p)
+    out: list[tuple[Path, Path | None]] = []
+    seen: set[Path] = set()
+    for f in found:
+        if f in seen or overlay_base(f) is not None:
+            continue
+        seen.add(f)
+        overlay = None
+        if stack is not None:
+            for suffix in YAML_SUFFIXES:
+                candidate = f.with_name(f"{f.stem}.{stack}{suffix}")
+                if candidate.exists():
+                    overlay = candidate
+                    break
+        out.append((f, overlay))
+    return out
+
+
+# ---- checking ----
+
+
+class _Checker:
+    """Checks the merged tree of each file, then the set of them together."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.problems: list[Problem] = []
+        self.entries: list[Entry] = []
+
+    def add(self, pos: Pos, where: str, message: str) -> None:
+        self.problems.append(Problem(pos.file, pos.line, pos.col, where, message))
+
+    def file(self, root: Node) -> None:
+        sections: dict[Any, Node] = dict(root.value)
+        allow = sections.pop("allowEnv", None)
+        allow_env = self._allow_env(allow)
+        resolved = _tree.Resolved()
+        tree = _tree.interpolate(Node(sections, root.pos), self.ctx, allow_env, self.add, resolved)
+        count = 0
+        for section, body in tree.value.items():
+            if section not in SECTIONS:
+                allowed = ", ".join([*SECTIONS, "allowEnv"])
+                self.add(body.pos, str(section), f"is not a section (allowed: {allowed})")
+                continue
+            if body.value is None:
+                continue
+            if not isinstance(body.value, dict):
+                self.add(body.pos, str(section), "must map resource names to declarations")
+                continue
+            for name, decl in body.value.items():
+                count += 1
+                where = f"{section}.{name}"
+                if count > MAX_ENTRIES:
+                    self.add(decl.pos, where, f"more than {MAX_ENTRIES} declarations in one file")
+                    raise DeclarationError(self.problems)
+                self.entry(section, name, decl, resolved)
+
+    def _allow_env(self, node: Node | None) -> frozenset[str]:
+        if node is None or node.value is None:
+            return frozenset()
+        if not isinstance(node.value, list):
+            self.add(node.pos, "allowEnv", "must be a list of environment variable names")
+            return frozenset()
+        names: set[str] = set()
+        for item in node.value:
+            if isinstance(item.value, str) and _tree.ENV_NAME.match(item.value):
+                names.add(item.value)
+            else:
+                self.add(item.pos, "allowEnv", f"{item.value!r} is not an environment variable name")
+        return frozenset(names)
+
+    def entry(self, section: str, name: Any, decl: Node, resolved: _tree.Resolved) -> None:
+        where = f"{section}.{name}"
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            self.add(
+                decl.pos,
+                where,
+                "a resource name must start with a letter or digit and use only "
+                "letters, digits, '.', '_' and '-' (at most 100)",
+            )
+            return
+        if not isinstance(decl.value, dict):
+            self.add(decl.pos, where, "must be a mapping of fields")
+            return
+        spec = SPECS[section]
+        plain = _tree.plain(decl)
+        unresolved = [p[2:] for p in resolved.unresolved if p[:2] == (section, name)]
+        try:
+            # The API's camelCase names only: a snake_case key is an unknown field here.
+            SECTIONS[section].model_validate(plain, by_alias=True, by_name=False)
+        except ValidationError as exc:
+            errors = []
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                if any(loc[: len(u)] == u for u in unresolved) or (not loc and unresolved):
+                    continue  # a value not known offline is not judged
+                if err["type"] == "missing" and len(loc) == 1 and may_omit(spec, plain, str(loc[0])):
+                    continue  # an object adopted by id keeps what the API never returns
+                errors.append(err)
+            for loc, message in merged_errors(errors):
+                self.add(_tree.locate(decl, loc), ".".join([where, *(str(p) for p in loc)]), message)
+            if errors:
+                return
+        refs = {
+            target: str(plain.pop(key))
+            for key, (target, _) in REFERENCES[section].items()
+            if plain.get(key) is not None
+        }
+        options = {k: plain.pop(k) for k in OPTIONS if k in plain}
+        options = {k: v for k, v in options.items() if v is not None}
+        inputs = set(spec.input_names())
+        for i, path in enumerate(options.get("ignoreChanges", [])):
+            head = re.split(r"[.\[]", path, maxsplit=1)[0]
+            if head not in inputs:
+                self.add(
+                    _tree.locate(decl, ("ignoreChanges", i)),
+                    f"{where}.ignoreChanges.{i}",
+                    f"{path!r} is not an input of {spec.kind} (allowed: {', '.join(sorted(inputs))})",
+                )
+        secrets = frozenset(str(p[2]) for p in resolved.secret if p[:2] == (section, name) and len(p) > 2)
+        self.entries.append(
+            Entry(
+                section, name, plain, decl.pos.line, refs, decl.pos.file, decl.pos.col, options, secrets, decl
+            )
+        )
+
+    def together(self) -> list[Entry]:
+        """Checks across files: unique names, references, dependsOn; then the declaration order."""
+        first: dict[str, Entry] = {}
+        unique: list[Entry] = []
+        for entry in self.entries:
+            other = first.get(entry.name)
+            if other is None:
+                first[entry.name] = entry
+                unique.append(entry)
+                continue
+            here = Pos(entry.file, entry.line, entry.col)
+            there = Pos(other.file, other.line, other.col)
+            self.add(
+                here,
+                f"{entry.section}.{entry.name}",
+                f"duplicates the name already used in {other.section} at {there}",
+            )
+            if other.file != entry.file:
+                # In another file, both places are errors: either one may be the one to rename.
+                self.add(
+                    there,
+                    f"{other.section}.{other.name}",
+                    f"the same name is declared again in {entry.section} at {here}",
+                )
+        by_section: dict[str, set[str]] = {}
+        for entry in unique:
+            by_section.setdefault(entry.section, set()).add(entry.name)
+        graph: dict[str, list[str]] = {}
+        for entry in unique:
+            node = entry.node
+            assert node is not None
+            needs: list[str] = []
+            for key, (target, section) in REFERENCES[entry.section].items():
+                named = entry.refs.get(target)
+                if named is None:
+                    continue
+                names = by_section.get(section, set())
+                if named not in names:
+                    self.add(
+                        _tree.locate(node, (key,)),
+                        f"{entry.section}.{entry.name}.{key}",
+                        f"names no {key} of these files ({section}: {', '.join(sorted(names)) or 'none'})",
+                    )
+                else:
+                    needs.append(named)
+            for i, named in enumerate(entry.options.get("dependsOn", [])):
+                if named not in first:
+                    self.add(
+                        _tree.locate(node, ("dependsOn", i)),
+                        f"{entry.section}.{entry.name}.dependsOn.{i}",
+                        f"names no entry of these files: {named!r}",
+                    )
+                else:
+                    needs.append(named)
+            graph[entry.name] = needs
+        return self._ordered(unique, graph)
+
+    def _ordered(self, entries: list[Entry], graph: dict[str, list[str]]) -> list[Entry]:
+        """Entries with each after those it needs; a cycle is an error at a dependsOn."""
+        by_name = {e.name: e for e in entries}
+        rank = {name: i for i, name in enumerate(sorted(by_name, key=lambda n: _rank(by_name[n], entries)))}
+        state: dict[str, int] = {}
+        out: list[Entry] = []
+        reported: set[frozenset[str]] = set()
+
+        def visit(name: str, trail: list[str]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                cycle = [*trail[trail.index(name):], name]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    self._cycle(by_name, cycle)
+                return
+            state[name] = 1
+            for need in sorted(graph.get(name, []), key=lambda n: rank[n]):
+                visit(need, [*trail, name])
+            state[name] = 2
+            out.append(by_name[name])
+
+        for name in sorted(by_name, key=lambda n: rank[n]):
+            visit(name, [])
+        return out
+
+    def _cycle(self, by_name: dict[str, Entry], cycle: list[str]) -> None:
+        text = " → ".join(cycle)
+        for a, b in itertools.pairwise(cycle):
+            entry = by_name[a]
+            deps = entry.options.get("dependsOn", [])
+            if b in deps and entry.node is not None:
+                i = deps.index(b)
+                self.add(
+                    _tree.locate(entry.node, ("dependsOn", i)),
+                    f"{entry.section}.{entry.name}.dependsOn.{i}",
+                    f"makes a cycle: {text}",
+                )
+                return
+
+
+def _rank(entry: Entry, entries: list[Entry]) -> tuple[int, int]:
+    return (list(SECTIONS).index(entry.section), entries.index(entry))
+
+
+def check(trees: list[tuple[list[str], Node | None]], ctx: Context, files: list[str]) -> Document:
+    """Check merged trees (each with the files it came from) as one set of declarations."""
+    checker = _Checker(ctx)
+    for _names, root in trees:
+        if root is not None:
+            checker.file(root)
+    ordered = checker.together()
+    if checker.problems:
+        order = {f: i for i, f in enumerate(files)}
+        raise DeclarationError(
+            sorted(
+                set(checker.problems), key=lambda p: (order.get(p.file, len(order)), p.file, p.line, p.col)
+            )
+        )
+    return Document(files[0] if files else "", ordered, files)
+
+
+def parse(text: bytes | str, path: str, context: Context | None = None) -> Document:
+    """Check one file's text; raise :class:`DeclarationError` with every problem found."""
+    return check([([path], read_tree(text, path))], context or Context(), [path])
+
+
+def load(*paths: str | Path, context: Context | None = None) -> Document:
+    """Read and check files and directories as one set of declarations, with the overlays of
+    ``context.stack`` merged over their base files."""
+    ctx = context or Context()
+    problems: list[Problem] = []
+    trees: list[tuple[list[str], Node | None]] = []
+    files: list[str] = []
+    pairs = discover(paths, ctx.stack)
+    if not pairs:
+        where = ", ".join(str(p) for p in paths) or "(no path)"
+        raise DeclarationError([Problem(where, 1, 1, "(file)", "holds no *.yaml or *.yml declarations")])
+    for base, overlay in pairs:
+        try:
+            root = _read_path(base)
+            files.append(str(base))
+            if overlay is not None:
+                files.append(str(overlay))
+                over = _read_path(overlay)
+                if over is not None:
+                    report = lambda pos, where, message: problems.append(  # noqa: E731
+                        Problem(pos.file, pos.line, pos.col, where, message)
+                    )
+                    root = _tree.merge(root or Node({}, Pos(str(base), 1, 1)), over, (), report)
+            trees.append(([str(base)] + ([str(overlay)] if overlay else []), root))
+        except DeclarationError as exc:
+            problems.extend(exc.problems)
+    try:
+        doc = check(trees, ctx, files)
+    except DeclarationError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        order = {f: i for i, f in enumerate(files)}
+        raise DeclarationError(
+            sorted(dict.fromkeys(problems), key=lambda p: (order.get(p.file, len(order)), p.file, p.line, p.col))
+        )
+    return doc

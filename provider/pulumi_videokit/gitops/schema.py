@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any, Literal
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from ._entries import SECTIONS
+from ._entries import SECTIONS, SPECS
 
 SCHEMA_ID = "https://pulumi-videokit.dev/schemas/videokit.schema.json"
+OVERLAY_SCHEMA_ID = "https://pulumi-videokit.dev/schemas/videokit.overlay.schema.json"
+
+ALLOW_ENV = {
+    "type": "array",
+    "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+    "description": "Environment variables this file (and its overlays) may read with ${env:NAME}.",
+}
+
+
+def _adopted_may_omit(definition: dict[str, Any], fields: set[str]) -> None:
+    """A required field the API never returns may be left out of an entry adopted by id."""
+    required = definition.get("required", [])
+    omit = [f for f in required if f in fields]
+    if not omit:
+        return
+    definition["required"] = [f for f in required if f not in omit]
+    if not definition["required"]:
+        del definition["required"]
+    definition.setdefault("allOf", []).append(
+        {
+            "if": {
+                "not": {
+                    "required": ["adopt"],
+                    "properties": {"adopt": {"type": "string", "not": {"pattern": "^[Tt][Rr][Uu][Ee]$"}}},
+                }
+            },
+            "then": {"required": omit},
+        }
+    )
 
 
 def schema() -> dict[str, Any]:
@@ -19,7 +49,8 @@ def schema() -> dict[str, Any]:
         (model, "validation") for model in SECTIONS.values()
     ]
     refs, top = models_json_schema(pairs, by_alias=True, ref_template="#/$defs/{model}")
-    properties = {
+    defs: dict[str, Any] = top.get("$defs", {})
+    properties: dict[str, Any] = {
         section: {
             "type": "object",
             "description": f"{model.__doc__.strip().splitlines()[0] if model.__doc__ else section} "
@@ -28,6 +59,9 @@ def schema() -> dict[str, Any]:
         }
         for section, model in SECTIONS.items()
     }
+    for section, model in SECTIONS.items():
+        _adopted_may_omit(defs[model.__name__], set(SPECS[section].never_returned))
+    properties["allowEnv"] = ALLOW_ENV
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -35,9 +69,33 @@ def schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": properties,
-        "$defs": top.get("$defs", {}),
+        "$defs": defs,
     }
 
 
-def render() -> str:
-    return json.dumps(schema(), indent=2, sort_keys=True) + "\n"
+def _loosen(node: Any) -> Any:
+    """Every field optional and nullable (null removes it), constraints between fields dropped."""
+    if isinstance(node, dict):
+        out = {k: _loosen(v) for k, v in node.items() if k not in ("required", "allOf")}
+        if "properties" in out:
+            out["properties"] = {k: {"anyOf": [v, {"type": "null"}]} for k, v in out["properties"].items()}
+        if "additionalProperties" in out and isinstance(out["additionalProperties"], dict):
+            out["additionalProperties"] = {"anyOf": [out["additionalProperties"], {"type": "null"}]}
+        return out
+    if isinstance(node, list):
+        return [_loosen(v) for v in node]
+    return node
+
+
+def overlay_schema() -> dict[str, Any]:
+    """The schema of an overlay (``NAME.<stack>.yaml``): the same fields, none required, any
+    of them ``null`` to remove it."""
+    base = copy.deepcopy(schema())
+    loose = _loosen(base)
+    loose["$id"] = OVERLAY_SCHEMA_ID
+    loose["title"] = "Cloud Video Kit overlay for one stack (pulumi-videokit)"
+    return dict(loose)
+
+
+def render(overlay: bool = False) -> str:
+    return json.dumps(overlay_schema() if overlay else schema(), indent=2, sort_keys=True) + "\n"

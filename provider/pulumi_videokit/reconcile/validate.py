@@ -38,6 +38,19 @@ def describe(error: Mapping[str, Any]) -> str:
     return message
 
 
+def adopted_by_id(inputs: Mapping[str, Any]) -> bool:
+    """Whether ``adopt`` names an existing object's id (not ``true``)."""
+    adopt = inputs.get("adopt")
+    return isinstance(adopt, str) and adopt.lower() != "true"
+
+
+def may_omit(spec: ResourceSpec, inputs: Mapping[str, Any], field: str) -> bool:
+    """A required field the API never returns (a channel's ``input``) may be left out of an
+    object adopted by id, as ``videokit export`` writes it: the object keeps what it has, and
+    nothing is sent for the field until it is declared."""
+    return field in spec.never_returned and adopted_by_id(inputs)
+
+
 def problems(spec: ResourceSpec, inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(property path, reason)`` for every problem; values not known yet are assumed fine."""
     unknown = {k for k, v in inputs.items() if _unknown(v)}
@@ -51,6 +64,8 @@ def problems(spec: ResourceSpec, inputs: Mapping[str, Any]) -> list[tuple[str, s
             if loc and loc[0] in unknown:
                 continue
             if error["type"] == "missing" and loc and loc[0] in unknown:
+                continue
+            if error["type"] == "missing" and len(loc) == 1 and may_omit(spec, inputs, loc[0]):
                 continue
             path = ".".join(loc) if loc else "(declaration)"
             out.append((path, describe(error)))
