@@ -69,6 +69,7 @@ class Listing(Generic[T]):
         self._reset(-1)
 
     def _reset(self, generation: int) -> None:
+        self._resets = getattr(self, "_resets", -1) + 1
         self._generation = generation
         self._items: dict[str, T] = {}
         self._absent: set[str] = set()
@@ -83,25 +84,31 @@ class Listing(Generic[T]):
             self._reset(now)
 
     def get(self, object_id: str) -> T | None:
-        """The object as a listing shows it, or ``None`` when no listing holds it."""
-        rounds = 0
-        with self._cond:
-            while True:
-                self._sync()
-                if object_id in self._items:
-                    return self._items[object_id]
-                if self._complete or object_id in self._absent or rounds >= 3:
-                    return None
-                if not self._busy:
-                    self._busy = True
-                    break
-                self._pending.add(object_id)
-                self._cond.wait()
-                rounds += 1
-        return self._lead(object_id)
+        """The object as a listing shows it, or ``None`` when no listing holds it.
 
-    def _lead(self, object_id: str) -> T | None:
-        """Fetch once for ``object_id`` and every read waiting; wake them; answer ``object_id``."""
+        A read that has seen writes drop the listing three times while it waited gives up (the
+        kind then reads the object by itself) rather than wait on a tenant that keeps changing."""
+        with self._cond:
+            first = self._resets
+        while True:
+            with self._cond:
+                while True:
+                    self._sync()
+                    if object_id in self._items:
+                        return self._items[object_id]
+                    if self._complete or object_id in self._absent or self._resets - first >= 3:
+                        return None
+                    if not self._busy:
+                        self._busy = True
+                        break
+                    self._pending.add(object_id)
+                    self._cond.wait()
+            found = self._lead(object_id)
+            if object_id in found:
+                return found[object_id]
+
+    def _lead(self, object_id: str) -> dict[str, T]:
+        """Fetch once for ``object_id`` and every read waiting; wake them; return what was found."""
         try:
             with self._cond:
                 wanted = sorted(({object_id} | self._pending) - set(self._items))[: self._batch]
@@ -133,7 +140,7 @@ class Listing(Generic[T]):
                     else:
                         self._id_calls += 1
                         self._absent.update(set(wanted) - set(found))
-            return found.get(object_id)
+            return found
         finally:
             with self._cond:
                 self._busy = False

@@ -1,0 +1,274 @@
+"""`make bench`: requests and wall time of up, no-op preview, refresh and destroy under the real
+engine, on the emulator at 0 ms and 50 ms of added latency, written to docs/performance.md.
+
+Not a test: nothing here asserts a time.  Usage: scripts/bench.py [--sizes 10,100,300]
+[--latencies 0,50] [--out docs/performance.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from engine import Stack, cli_bin  # noqa: E402
+
+from pulumi_videokit.emulator import EmulatorConfig, RunningEmulator, running  # noqa: E402
+
+API_KEY = "bench-api-key"
+TENANT_ID = "00000000-0000-0000-0000-0000000000be"
+#: The dynamic-provider host answers the engine with four worker threads (pulumi.dynamic's
+#: ThreadPoolExecutor(max_workers=4)); the engine's own --parallel default is 8 on this machine.
+CONCURRENCY = 4
+OPS = ("up", "preview", "refresh", "destroy")
+
+PROGRAM = '''"""Benchmark stack: N channels, N events (one on each channel) and N allowed domains."""
+
+import pulumi
+
+from pulumi_videokit import AllowedDomain, Channel, Event
+
+n = int(pulumi.Config("bench").require("n"))
+for i in range(n):
+    channel = Channel(
+        f"ch{i}",
+        name=f"bench-{i:04d}",
+        input={"type": "RTMP_PUSH", "input_loss": {"type": "SLATE"}},
+        qualities=[{"resolution": "720p", "frame_rate": 30}],
+    )
+    Event(
+        f"ev{i}",
+        channel_id=channel.id,
+        start="2030-02-01T18:00:00Z",
+        end="2030-02-01T19:30:00Z",
+        title=f"event {i}",
+        tags=["bench"],
+    )
+    AllowedDomain(f"d{i}", url=f"https://d{i:04d}.bench.example.com")
+'''
+
+TINY = '''"""The smallest dynamic provider: create sleeps one round trip and returns an id, nothing else."""
+
+import time
+import uuid
+
+import pulumi
+from pulumi.dynamic import CreateResult, Resource, ResourceProvider
+
+DELAY = {delay}
+
+
+class Tiny(ResourceProvider):
+    def create(self, props):
+        time.sleep(DELAY)
+        return CreateResult(uuid.uuid4().hex, {{}})
+
+
+class Thing(Resource):
+    def __init__(self, resource_name, **props):
+        super().__init__(Tiny(), resource_name, props)
+
+
+n = int(pulumi.Config("bench").require("n"))
+for i in range(n):
+    channel = Thing(f"ch{{i}}", name=f"bench-{{i}}")
+    Thing(f"ev{{i}}", channel_id=channel.id)
+    Thing(f"d{{i}}", url=f"https://d{{i}}.bench.example.com")
+'''
+
+
+def write_project(where: Path, name: str, program: str) -> Path:
+    where.mkdir(parents=True, exist_ok=True)
+    (where / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    (where / "__main__.py").write_text(program)
+    return where
+
+
+def stack_on(project: Path, state: Path, bin_dir: str, emu: RunningEmulator | None, n: int) -> Stack:
+    stack = Stack(project=project, state=state, name="bench", bin_dir=bin_dir)
+    config = {"bench:n": str(n)}
+    secrets: dict[str, str] = {}
+    if emu is not None:
+        config.update({"videokit:endpoint": emu.url, "videokit:tenantId": TENANT_ID})
+        secrets["videokit:apiKey"] = API_KEY
+    stack.init(config, secrets)
+    return stack
+
+
+def api_requests(emu: RunningEmulator) -> list[dict[str, object]]:
+    return [r for r in emu.ctx.requests if not str(r["path"]).startswith("/_emulator")]
+
+
+def floors(op: str, n: int) -> int:
+    """The fewest requests the API allows for ``op`` on N of each kind (an empty tenant otherwise).
+
+    up: one create per object, and the channels' URLs (not in Create Channel's answer) read back
+    in ids= batches of 100.  preview: none.  refresh: the channel and event listings, 100 a page,
+    and the one domain listing.  destroy: one delete per channel and domain, events by Delete
+    Multiple Events, 100 at a time.
+    """
+    pages = math.ceil(n / 100)
+    return {"up": 3 * n + pages, "preview": 0, "refresh": 2 * pages + 1, "destroy": 2 * n + pages}[op]
+
+
+def floor_seconds(op: str, n: int, latency_ms: int) -> float:
+    """For up, the issue's floor: writes x latency / the engine's concurrency; for the others, the
+    fewest requests x latency / the same concurrency."""
+    count = 3 * n if op == "up" else floors(op, n)
+    return count * latency_ms / 1000 / CONCURRENCY
+
+
+@dataclass
+class Row:
+    n: int
+    latency_ms: int
+    op: str
+    requests: int
+    seconds: float
+    by_endpoint: dict[str, int] = field(default_factory=dict)
+
+
+def endpoint_counts(requests: list[dict[str, object]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in requests:
+        parts = str(r["path"]).split("/")
+        path = "/".join("{id}" if len(p) > 20 or p[:3] in ("ch-", "ev-") else p for p in parts)
+        key = f"{r['method']} {path}"
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+def run_videokit(n: int, latency_ms: int, bin_dir: str, work: Path) -> list[Row]:
+    rows: list[Row] = []
+    config = EmulatorConfig(api_key=API_KEY, tenant_id=TENANT_ID, latency_ms=latency_ms)
+    with running(config) as emu:
+        project = write_project(work / f"vk-{n}-{latency_ms}", "videokit-bench", PROGRAM)
+        stack = stack_on(project, work / f"state-{n}-{latency_ms}", bin_dir, emu, n)
+        for op in OPS:
+            emu.ctx.requests.clear()
+            started = time.monotonic()
+            if op == "up":
+                stack.up()
+            elif op == "preview":
+                done = stack.preview("--expect-no-changes")
+                assert done.returncode == 0
+            elif op == "refresh":
+                stack.refresh()
+            else:
+                stack.run("destroy", "--yes", "--skip-preview", label="destroy")
+            seconds = time.monotonic() - started
+            seen = api_requests(emu)
+            rows.append(Row(n, latency_ms, op, len(seen), seconds, endpoint_counts(seen)))
+            print(f"N={n} {latency_ms}ms {op}: {len(seen)} requests, {seconds:.1f}s", flush=True)
+    return rows
+
+
+def run_tiny(n: int, latency_ms: int, bin_dir: str, work: Path) -> float:
+    project = write_project(
+        work / f"tiny-{n}-{latency_ms}", "tiny-bench", TINY.format(delay=latency_ms / 1000)
+    )
+    stack = stack_on(project, work / f"tiny-state-{n}-{latency_ms}", bin_dir, None, n)
+    started = time.monotonic()
+    stack.up()
+    seconds = time.monotonic() - started
+    print(f"N={n} {latency_ms}ms tiny up: {seconds:.1f}s", flush=True)
+    return seconds
+
+
+def render(rows: list[Row], tiny: dict[tuple[int, int], float], sizes: list[int], skipped: str) -> str:
+    by = {(r.n, r.latency_ms, r.op): r for r in rows}
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (`scripts/bench.py`); not a test, and `make test` does not run it.",
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, Pulumi CLI from "
+        "`scripts/install-pulumi`, the emulator in the benchmark's process. Each stack declares N "
+        "channels, N events (one per channel) and N allowed domains (3N resources) in an empty "
+        "tenant; one run each, so a wall time is good to about ±10 %.",
+        "",
+        "- **requests**: what the emulator's request log counted during the operation.",
+        "- **floor**: the fewest requests the API allows (up: 3N creates + the channels' URLs read "
+        "back 100 at a time; preview: 0; refresh: the channel and event listings, 100 a page, and "
+        "the one domain listing; destroy: a delete per channel and domain, events 100 at a time "
+        "with Delete Multiple Events).",
+        f"- **floor s**: for up, writes x latency / the engine's concurrency ({CONCURRENCY}: the "
+        "dynamic-provider host serves four calls at a time); for the others, floor requests x "
+        f"latency / {CONCURRENCY}.",
+        "- **added s**: wall time at 50 ms less the same operation at 0 ms: the part latency adds.",
+        "- **tiny up**: the same up with the smallest possible dynamic provider (create sleeps the "
+        "added latency once and returns an id, nothing else): what the engine alone costs.",
+        "",
+        "| N | latency | op | requests | floor | ratio | wall s | added s | floor s | added / floor |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for n in sizes:
+        for latency in sorted({r.latency_ms for r in rows}):
+            for op in OPS:
+                row = by.get((n, latency, op))
+                if row is None:
+                    continue
+                floor = floors(op, n)
+                ratio = "—" if floor == 0 else f"{row.requests / floor:.2f}"
+                base = by.get((n, 0, op))
+                added = row.seconds - base.seconds if base and latency else None
+                fsec = floor_seconds(op, n, latency)
+                lines.append(
+                    f"| {n} | {latency} ms | {op} | {row.requests} | {floor} | {ratio} | "
+                    f"{row.seconds:.1f} | {'' if added is None else f'{added:.1f}'} | "
+                    f"{fsec:.2f} | {'' if added is None or not fsec else f'{added / fsec:.2f}'} |"
+                )
+    lines += ["", "## Engine overhead: up with the smallest dynamic provider", ""]
+    lines += ["| N | latency | videokit up s | tiny up s | ours / engine |", "|---|---|---|---|---|"]
+    for (n, latency), seconds in sorted(tiny.items()):
+        row = by.get((n, latency, "up"))
+        if row:
+            lines.append(
+                f"| {n} | {latency} ms | {row.seconds:.1f} | {seconds:.1f} | {row.seconds / seconds:.2f} |"
+            )
+    lines += ["", "## Requests by endpoint", ""]
+    for row in rows:
+        if row.latency_ms == max(r.latency_ms for r in rows) and row.requests:
+            calls = ", ".join(f"`{k}` {v}" for k, v in sorted(row.by_endpoint.items()))
+            lines.append(f"- N={row.n} {row.op}: {calls}")
+    if skipped:
+        lines += ["", skipped]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10,100,300")
+    parser.add_argument("--latencies", default="0,50")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--note", default="", help="A paragraph appended to the document.")
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+    latencies = [int(x) for x in args.latencies.split(",")]
+    bin_dir = cli_bin()
+    rows: list[Row] = []
+    tiny: dict[tuple[int, int], float] = {}
+    work = Path(tempfile.mkdtemp(prefix="videokit-bench-"))
+    try:
+        for n in sizes:
+            for latency in latencies:
+                rows += run_videokit(n, latency, bin_dir, work)
+                tiny[(n, latency)] = run_tiny(n, latency, bin_dir, work)
+                Path(args.out).write_text(render(rows, tiny, sizes, args.note))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    Path(args.out).write_text(render(rows, tiny, sizes, args.note))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
