@@ -148,6 +148,111 @@ def schema(overlay: bool) -> None:
     click.echo(render(overlay=overlay), nl=False)
 
 
+@main.command()
+@click.option(
+    "--kinds",
+    default=",".join(("channels", "events", "domains", "apiKeys", "assetSettings")),
+    show_default=True,
+    help="Comma-separated sections (or kind names) to export.",
+)
+@click.option(
+    "--name-prefix", default=None, help="Only objects whose name (event: title; domain: host) starts so."
+)
+@click.option(
+    "--channel", "channels", multiple=True, help="Only this channel (id or name) and its events; repeatable."
+)
+@click.option(
+    "--since", default=None, help="Only objects created at or after this time (domains carry no date)."
+)
+@click.option(
+    "--asset", "assets", multiple=True, help="A streaming asset whose settings are exported; repeatable."
+)
+@click.option(
+    "--retain", is_flag=True, help="Add retainOnDelete: true, so a destroy leaves every object in place."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "pulumi-import"]),
+    default="yaml",
+    show_default=True,
+    help="pulumi-import writes the JSON file `pulumi import --file` takes, for the native provider.",
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="One file per kind here."
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="One file (default: stdout).",
+)
+@click.option(
+    "--stack", default=None, help="Read videokit:* config from this Pulumi stack (as the provider does)."
+)
+def export(
+    kinds: str,
+    name_prefix: str | None,
+    channels: tuple[str, ...],
+    since: str | None,
+    assets: tuple[str, ...],
+    retain: bool,
+    fmt: str,
+    out_dir: Path | None,
+    out_file: Path | None,
+    stack: str | None,
+) -> None:
+    """Write a live tenant as declarations that adopt what exists (never any key material).
+
+    Config comes from the same keys and environment variables as the provider:
+    videokit:tenantName/tenantId/apiKey/endpoint (with --stack) or VIDEOKIT_*.
+    """
+    from .gitops import export as ex
+    from .reconcile.errors import UserError
+    from .reconcile.kinds import ChannelKind
+    from .reconcile.service import connect, read_config
+
+    try:
+        sections = tuple(dict.fromkeys(ex.section_of(k) for k in kinds.split(",") if k.strip()))
+        filters = ex.Filters(
+            sections=sections,
+            name_prefix=name_prefix,
+            channels=channels,
+            since=ex.parse_since(since) if since else None,
+            assets=assets,
+            retain=retain,
+        )
+        config = read_config(ex.stack_config(stack) if stack else {})
+        client = connect(ChannelKind, config).client
+        items = ex.collect(client, filters)
+    except (ValueError, UserError) as exc:
+        click.echo(f"videokit export: {exc}", err=True)
+        sys.exit(1)
+    if fmt == "pulumi-import":
+        text = ex.render_import(items)
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / "import.json").write_text(text, encoding="utf-8")
+        elif out_file is not None:
+            out_file.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+    elif out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for section in sections:
+            if any(i.section == section for i in items):
+                (out_dir / f"{section}.yaml").write_text(
+                    ex.render_yaml(items, filters, [section]), encoding="utf-8"
+                )
+    elif out_file is not None:
+        out_file.write_text(ex.render_yaml(items, filters), encoding="utf-8")
+    else:
+        click.echo(ex.render_yaml(items, filters), nl=False)
+    counts = ", ".join(f"{sum(i.section == s for i in items)} {s}" for s in sections)
+    click.echo(f"videokit export: {counts}", err=True)
+
+
 @main.command("plan-summary")
 @click.argument("file", default="-")
 @click.option(
@@ -198,6 +303,7 @@ def drift_report(file: str, fmt: str) -> None:
         sys.exit(1)
     click.echo(drift.json() if fmt == "json" else drift.markdown(), nl=False)
     sys.exit(drift.exit_code)
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

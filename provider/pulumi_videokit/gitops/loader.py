@@ -401,7 +401,7 @@ class _Checker:
             if state.get(name) == 2:
                 return
             if state.get(name) == 1:
-                cycle = [*trail[trail.index(name):], name]
+                cycle = [*trail[trail.index(name) :], name]
                 if frozenset(cycle) not in reported:
                     reported.add(frozenset(cycle))
                     self._cycle(by_name, cycle)
@@ -490,6 +490,8 @@ def load(*paths: str | Path, context: Context | None = None) -> Document:
     if problems:
         order = {f: i for i, f in enumerate(files)}
         raise DeclarationError(
-            sorted(dict.fromkeys(problems), key=lambda p: (order.get(p.file, len(order)), p.file, p.line, p.col))
+            sorted(
+                dict.fromkeys(problems), key=lambda p: (order.get(p.file, len(order)), p.file, p.line, p.col)
+            )
         )
     return doc

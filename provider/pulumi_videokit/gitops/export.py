@@ -1,0 +1,293 @@
+"""``videokit export``: a live tenant written as declarations that adopt what is already there.
+
+Every entry carries ``adopt: <id>``, so a stack made from the output takes the objects over
+(0 creates, 0 deletes) and then manages exactly what is declared. Fields the API never returns
+are written as comments that say so, never invented. Output is sorted and names are derived
+from the objects, so a second export of an unchanged tenant is byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..client import VideoKitClient
+from ..models import parse_time
+from ..models._base import format_time
+from ..models.streaming import SETTING_NAMES
+from ..reconcile.kinds import KINDS
+from ._entries import SPECS
+
+#: Sections in the order they are written.
+SECTIONS = tuple(k.spec.section for k in KINDS)
+KIND_NAMES = {k.spec.kind.lower(): k.spec.section for k in KINDS}
+
+
+def section_of(name: str) -> str:
+    """``channels``, ``Channel`` or ``channel`` → ``channels``."""
+    low = name.strip().lower()
+    for section in SECTIONS:
+        if low in (section.lower(), section.lower().rstrip("s")):
+            return section
+    if low in KIND_NAMES:
+        return KIND_NAMES[low]
+    raise ValueError(f"{name!r} is not a kind (allowed: {', '.join(SECTIONS)})")
+
+
+@dataclass
+class Filters:
+    sections: tuple[str, ...] = SECTIONS
+    name_prefix: str | None = None
+    #: Channel ids or names: only these channels, and only events on them.
+    channels: tuple[str, ...] = ()
+    since: datetime | None = None
+    #: Streaming assets whose settings are exported.
+    assets: tuple[str, ...] = ()
+    retain: bool = False
+
+
+@dataclass
+class Item:
+    """One object to write: its section, readable base name, id, fields and comments."""
+
+    section: str
+    base: str
+    object_id: str
+    fields: dict[str, Any]
+    comments: list[str] = field(default_factory=list)
+    refs: dict[str, str] = field(default_factory=dict)  # YAML key → object id of another item
+    name: str = ""
+
+
+_SLUG = re.compile(r"[^a-z0-9._-]+")
+
+
+def slug(text: str, fallback: str) -> str:
+    s = _SLUG.sub("-", text.lower()).strip("-._")
+    s = re.sub(r"-{2,}", "-", s)[:80].strip("-._")
+    return s or fallback
+
+
+def _prefixed(name: str | None, prefix: str | None) -> bool:
+    return prefix is None or (name or "").startswith(prefix)
+
+
+def _after(created: Any, since: datetime | None) -> bool:
+    return since is None or created is None or created >= since
+
+
+def collect(client: VideoKitClient, f: Filters) -> list[Item]:
+    """Read the tenant and return what to write, named and ordered."""
+    items: list[Item] = []
+    channels = sorted(client.live.channels.list(), key=lambda c: ((c.name or ""), c.id))
+    wanted = set(f.channels)
+    chosen = [c for c in channels if not wanted or c.id in wanted or c.name in wanted]
+    never = sorted(SPECS["channels"].never_returned)
+    create_only = sorted(SPECS["channels"].create_only)
+    if "channels" in f.sections:
+        for c in chosen:
+            if not _prefixed(c.name, f.name_prefix) or not _after(c.create_date, f.since):
+                continue
+            fields: dict[str, Any] = {"name": c.name}
+            if c.automation_disabled is not None:
+                fields["automationDisabled"] = c.automation_disabled
+            items.append(
+                Item(
+                    "channels",
+                    slug(c.name or "", "channel"),
+                    c.id,
+                    fields,
+                    [
+                        f"status when exported: {c.status or 'unknown'} (running is not declared, so it "
+                        "is left alone)",
+                        "The API never returns these, so they are not exported: " + ", ".join(never) + ".",
+                        "Declare one only as it really is: input, endpoints, qualities and restreams are "
+                        "patched in place; " + ", ".join(create_only) + " replace the channel.",
+                    ],
+                )
+            )
+    if "events" in f.sections:
+        chosen_ids = {c.id for c in chosen}
+        for e in sorted(
+            client.live.events.list(),
+            key=lambda e: (e.channel_id or "", e.start.isoformat() if e.start else "", e.title or "", e.id),
+        ):
+            if wanted and e.channel_id not in chosen_ids:
+                continue
+            if not _prefixed(e.title, f.name_prefix) or not _after(e.create_date, f.since):
+                continue
+            if e.start is None or e.end is None or not e.channel_id:
+                continue
+            fields = {"start": format_time(e.start), "end": format_time(e.end)}
+            if e.title is not None:
+                fields["title"] = e.title
+            if e.ensure_channel is not None:
+                fields["ensureChannel"] = e.ensure_channel
+            if e.metadata:
+                fields["metadata"] = {str(k): str(v) for k, v in sorted(e.metadata.items())}
+            if e.tags:
+                fields["tags"] = list(e.tags)
+            if e.attributes:
+                fields["attributes"] = list(e.attributes)
+            when = e.start.strftime("%Y%m%d-%H%M")
+            items.append(
+                Item(
+                    "events",
+                    slug(f"{e.title or 'event'}-{when}", "event"),
+                    e.id,
+                    fields,
+                    refs={"channel": e.channel_id},
+                )
+            )
+    if "domains" in f.sections:
+        for d in sorted(
+            client.streaming.domains.list(), key=lambda d: ((d.url or ""), d.player_domain_id or "")
+        ):
+            if not d.url or not d.player_domain_id:
+                continue
+            host = re.sub(r"^[a-z]+://", "", d.url.lower()).rstrip("/").replace(":", "-")
+            if not _prefixed(host, f.name_prefix):
+                continue
+            items.append(Item("domains", slug(host, "domain"), d.player_domain_id, {"url": d.url}))
+    if "apiKeys" in f.sections:
+        for k in sorted(client.core.api_keys.list(), key=lambda k: ((k.name or ""), k.id)):
+            if not k.name or not k.role_id:
+                continue
+            if not _prefixed(k.name, f.name_prefix) or not _after(k.created_at, f.since):
+                continue
+            role = f" ({k.role_name})" if k.role_name else ""
+            items.append(
+                Item(
+                    "apiKeys",
+                    slug(k.name, "key"),
+                    k.id,
+                    {"name": k.name, "roleId": k.role_id},
+                    [f"role{role}; the key itself is never exported, and no answer of the API carries it"],
+                )
+            )
+    if "assetSettings" in f.sections:
+        for asset_id in sorted(set(f.assets)):
+            asset = client.streaming.assets.get(asset_id)
+            settings = asset.settings.model_dump(by_alias=True) if asset.settings else {}
+            values = {n: (settings.get(n) or {}).get("asset") for n in SETTING_NAMES}
+            declared = {n: v for n, v in values.items() if v is not None}
+            if not declared:
+                continue
+            items.append(
+                Item(
+                    "assetSettings",
+                    slug(f"{asset.title or asset_id}-settings", "settings"),
+                    asset_id,
+                    {"assetId": asset_id, **declared},
+                    [
+                        *([f"asset: {asset.title}"] if asset.title else []),
+                        "settings always belong to an existing asset: assetId adopts them (no adopt key)",
+                    ],
+                )
+            )
+    _name(items)
+    return items
+
+
+def _name(items: list[Item]) -> None:
+    """Readable names, unique across sections, assigned in a stable order."""
+    used: set[str] = set()
+    for item in sorted(items, key=lambda i: (SECTIONS.index(i.section), i.base, i.object_id)):
+        name, n = item.base, 2
+        while name in used:
+            name = f"{item.base}-{n}"
+            n += 1
+        used.add(name)
+        item.name = name
+
+
+# ---- writing ----
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
+_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
+
+
+def _key(name: str) -> str:
+    return name if _PLAIN_KEY.match(name) and name.lower() not in _YAML_WORDS else json.dumps(name)
+
+
+def _escape(value: Any) -> Any:
+    """``${`` in a value is written ``$${``, so the loader reads it back literally."""
+    if isinstance(value, str):
+        return value.replace("${", "$${")
+    if isinstance(value, dict):
+        return {k: _escape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escape(v) for v in value]
+    return value
+
+
+def _value(value: Any) -> str:
+    # JSON is YAML: quoted strings and flow collections read back exactly.
+    return json.dumps(_escape(value), ensure_ascii=False, sort_keys=True)
+
+
+def render_yaml(items: Sequence[Item], f: Filters, sections: Iterable[str] | None = None) -> str:
+    by_id = {(i.section, i.object_id): i for i in items}
+    out = [
+        "# yaml-language-server: $schema=https://pulumi-videokit.dev/schemas/videokit.schema.json",
+        "# Written by `videokit export`. Every entry adopts the object it names: `pulumi up` creates",
+        "# and deletes nothing, and from then on changes only what is declared here.",
+    ]
+    for section in sections or SECTIONS:
+        chosen = [i for i in items if i.section == section]
+        if not chosen:
+            continue
+        out.append(f"{section}:")
+        for item in sorted(chosen, key=lambda i: i.name):
+            out.append(f"  {_key(item.name)}:")
+            out.extend(f"    # {line}" for line in item.comments)
+            for key, target in item.refs.items():
+                ref = by_id.get(("channels", target))
+                if ref is not None:
+                    out.append(f"    {key}: {_value(ref.name)}")
+                else:
+                    out.append(f"    {SPECS[section].references[key][0]}: {_value(target)}")
+            out.extend(f"    {k}: {_value(v)}" for k, v in item.fields.items())
+            if "adopt" in SPECS[section].input_names():
+                out.append(f"    adopt: {_value(item.object_id)}")
+            if f.retain:
+                out.append("    retainOnDelete: true")
+    return "\n".join(out) + "\n"
+
+
+def render_import(items: Sequence[Item]) -> str:
+    """The file ``pulumi import --file`` takes, for the native provider's type tokens."""
+    resources = [
+        {"type": SPECS[i.section].native_token, "name": i.name, "id": i.object_id}
+        for i in sorted(items, key=lambda i: (SECTIONS.index(i.section), i.name))
+    ]
+    return json.dumps({"resources": resources}, indent=2) + "\n"
+
+
+def parse_since(text: str) -> datetime:
+    value = parse_time(text)
+    if not isinstance(value, datetime):
+        raise ValueError(f"{text!r} is not an ISO 8601 time such as 2030-01-10T10:00:00Z")
+    return value
+
+
+def stack_config(stack: str, cwd: str | None = None) -> Mapping[str, Any]:
+    """``videokit:*`` values of a Pulumi stack, read with the Pulumi CLI (secrets decrypted)."""
+    import subprocess
+
+    done = subprocess.run(
+        ["pulumi", "config", "--json", "--show-secrets", "--stack", stack],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise ValueError(f"`pulumi config --stack {stack}` failed: {done.stderr.strip()}")
+    data = json.loads(done.stdout or "{}")
+    return {k: (v.get("value") if isinstance(v, dict) else v) for k, v in data.items()}
