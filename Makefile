@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test lint demo demo-down reliability clean
+.PHONY: setup test lint demo demo-down reliability bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ lint: setup
 
 reliability: setup
 	$(PY) scripts/reliability_report.py
+
+# Not part of `make test`: a few minutes of real engine runs, written to docs/performance.md.
+bench: setup
+	nice -n 5 $(PY) scripts/bench.py
 
 demo: setup
 	$(PY) scripts/demo.py
