@@ -50,7 +50,9 @@ def _channels(api: VideoKitClient) -> dict[str, str]:
     return {c.name or "": c.id for c in api.live.channels.list()}
 
 
-def test_two_stacks_of_one_directory_project(pulumi_bin: str, seeded: RunningEmulator, tmp_path: Path) -> None:
+def test_two_stacks_of_one_directory_project(
+    pulumi_bin: str, seeded: RunningEmulator, tmp_path: Path
+) -> None:
     api = make_client(seeded.url)
     project = tmp_path / "venue"
     shutil.copytree(PROJECT, project)
@@ -61,13 +63,14 @@ def test_two_stacks_of_one_directory_project(pulumi_bin: str, seeded: RunningEmu
     prod.run("config", "set", "--secret", "streamKey", SECRET)
 
     seen_output: list[str] = []
+    # staging's up sends the secret with the provider's debug log on, traced by the engine.
+    traced = staging.up("-v=8", "--logtostderr", "--logflow")
+    seen_output += [traced.stdout, traced.stderr]
     for stack in (staging, prod):
         done = stack.up()
         seen_output += [done.stdout, done.stderr]
         clean = stack.preview("--expect-no-changes", "--diff")
         seen_output += [clean.stdout, clean.stderr]
-    traced = staging.run("preview", "--expect-no-changes", "-v=8", "--logtostderr", "--logflow", label="preview -v=8")
-    seen_output += [traced.stdout, traced.stderr]
     record(staging, "environments: staging")
     record(prod, "environments: prod")
 
@@ -124,7 +127,9 @@ def test_two_stacks_of_one_directory_project(pulumi_bin: str, seeded: RunningEmu
 
 def _created_with(emu: RunningEmulator, name: str, text: str) -> bool:
     return any(
-        r["method"] == "POST" and r["path"] == "/live/v1/channels" and r["body"].get("name") == name
+        r["method"] == "POST"
+        and r["path"] == "/live/v1/channels"
+        and r["body"].get("name") == name
         and text in json.dumps(r["body"])
         for r in emu.ctx.requests
     )
@@ -197,7 +202,13 @@ def test_export_then_up_adopts_everything(pulumi_bin: str, seeded: RunningEmulat
     done = _videokit("export", "--retain", "--asset", ASSET, "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
     first = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
-    assert set(first) == {"channels.yaml", "events.yaml", "domains.yaml", "apiKeys.yaml", "assetSettings.yaml"}
+    assert set(first) == {
+        "channels.yaml",
+        "events.yaml",
+        "domains.yaml",
+        "apiKeys.yaml",
+        "assetSettings.yaml",
+    }
     text = b"".join(first.values()).decode()
     assert "adopt:" in text and "retainOnDelete: true" in text
     assert "never returns" in text and "# " in text  # create-only fields as comments
