@@ -142,6 +142,11 @@ class Service:
     def old_inputs(self, state: Mapping[str, Any]) -> dict[str, Any]:
         return {k: state[k] for k in self.spec.input_names() if k in state}
 
+    def settled(self, state: Mapping[str, Any], old_inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The old inputs, less what a half-done create left to converge (absent from its state)."""
+        left = [f for f in self.kind_cls.converged_after_create if f not in state]
+        return {k: v for k, v in old_inputs.items() if k not in left}
+
     def unseen(self, state: Mapping[str, Any], old_inputs: Mapping[str, Any]) -> frozenset[str]:
         """Fields of an imported object that the API never returned and nobody applied yet."""
         if not state.get(IMPORTED):
@@ -159,6 +164,7 @@ class Service:
 
         The one API call a diff may make: the run state, when the plan would interrupt."""
         new_inputs = strip(news, self.spec.outputs)
+        old_inputs = self.settled(state, old_inputs)
         decided = plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs))
         reasons = self.kind_cls.interruptions(old_inputs, new_inputs, decided)
         if reasons and not new_inputs.get("allowInterrupt"):
@@ -197,13 +203,15 @@ class Service:
         if seen is not None:
             actual.update({k: v for k, v in seen.inputs.items() if k in inputs})
         outputs = {**actual, **(seen.outputs if seen else {})}
+        # What a create converges after the object exists is left out, so the next run does it.
+        recorded = {k: v for k, v in inputs.items() if k not in kind.converged_after_create}
         for name in kind.converged_after_create:
             outputs.pop(name, None)
         reason = (
             f"{self.spec.kind} {exc.object_id} was created, but then: {exc.cause}. "
             "It is kept in the stack; the next `pulumi up` finishes the job."
         )
-        return HalfCreated(exc.object_id, outputs, inputs, reason)
+        return HalfCreated(exc.object_id, outputs, recorded, reason)
 
     def read(
         self, object_id: str, state: Mapping[str, Any], *, importing: bool = False
@@ -225,7 +233,7 @@ class Service:
         news: Mapping[str, Any],
         old_inputs: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        old_inputs = old_inputs or self.old_inputs(state)
+        old_inputs = self.settled(state, old_inputs or self.old_inputs(state))
         new_inputs = strip(news, self.spec.outputs)
         decided = plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs))
         outputs = apply.update(self.kind, object_id, state, new_inputs, decided)
