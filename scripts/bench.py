@@ -240,9 +240,27 @@ def render(rows: list[Row], tiny: dict[tuple[int, int], float], sizes: list[int]
         if row.latency_ms == max(r.latency_ms for r in rows) and row.requests:
             calls = ", ".join(f"`{k}` {v}" for k, v in sorted(row.by_endpoint.items()))
             lines.append(f"- N={row.n} {row.op}: {calls}")
+    lines += ["", "## Reading the figures", "", *NOTES]
     if skipped:
         lines += ["", skipped]
     return "\n".join(lines) + "\n"
+
+
+NOTES = [
+    "- **refresh** costs listing pages: List Channels and List Events 100 a page, one List "
+    "Allowed Domains. Its time floor (a few round trips) is below the noise of the engine's own "
+    "work, so its ratio says little.",
+    "- **up** sends one create per object and one GET per channel: Create Channel answers the id "
+    "only, and the URLs are read back right after the write (a listing is never reused after a "
+    "write, and the other creates keep writing). Those reads are the gap to the request floor; "
+    "they also make a channel two round trips, and events wait for their channel, which is most "
+    "of the gap between the added time and the issue's time floor.",
+    "- **destroy** sends one delete per object. The floor counts Delete Multiple Events; the "
+    "engine deletes each event in its own call, and batching them across calls is not done.",
+    "- **tiny up** is the engine's own cost: at 0 ms our up is within the run-to-run noise of "
+    "it, so the time of an up on a fast API is the engine's.",
+    "- Wall times come from a 2-core machine that was running other test suites at the same time.",
+]
 
 
 def main() -> None:
