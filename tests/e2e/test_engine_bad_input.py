@@ -28,7 +28,7 @@ def test_bad_yaml_and_bad_python_fail_preview_with_no_request(
         "videokit.yaml:5:5: channels.main-stage.redundancy: 'Triple' is not allowed (allowed: 'SingleInput', 'DoubleInput')"
         in text
     )
-    assert "videokit.yaml:13:5: events.keynote.channel: names no channel of this file" in text
+    assert "videokit.yaml:13:5: events.keynote.channel: names no channel of these files" in text
     assert "Traceback" not in text
     assert seeded.ctx.requests == []
 
