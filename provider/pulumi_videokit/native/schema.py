@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 from .._version import __version__
-from ..reconcile.kinds import KINDS
+from ..reconcile.kinds import KINDS, Kind
 from ..reconcile.service import CONFIG_KEYS
 
 PACKAGE = "videokit"
@@ -63,9 +64,14 @@ def _object(node: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 @cache
 def schema() -> dict[str, Any]:
     """The package schema: config, provider, one resource per kind, and their object types."""
+    return schema_of(KINDS)
+
+
+def schema_of(kinds: Iterable[type[Kind]]) -> dict[str, Any]:
+    """The package schema of ``kinds``."""
     types: dict[str, Any] = {}
     resources: dict[str, Any] = {}
-    for kind in KINDS:
+    for kind in kinds:
         spec = kind.spec
         model = spec.model.model_json_schema(by_alias=True, mode="validation")
         for name, sub in model.get("$defs", {}).items():

@@ -1,0 +1,84 @@
+"""The kinds' table is the one registry: every door, the loader and the schemas read it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dill  # type: ignore[import-untyped]
+import pytest
+from pulumi.dynamic.dynamic import serialize_provider
+
+from pulumi_videokit import resources
+from pulumi_videokit.gitops import ORDER, load
+from pulumi_videokit.gitops._entries import SECTIONS, entry_model
+from pulumi_videokit.models.desired import AllowedDomainSpec
+from pulumi_videokit.native.schema import schema, schema_of
+from pulumi_videokit.reconcile.kinds import KINDS, Kind, Observed, kind_named, kind_of_section
+from pulumi_videokit.specs import ResourceSpec
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_door_lists_the_kinds_of_the_table_in_its_order() -> None:
+    sections = [k.spec.section for k in KINDS]
+    assert list(SECTIONS) == sections == list(ORDER) == list(resources.RESOURCES)
+    assert set(schema()["resources"]) == {k.spec.native_token for k in KINDS}
+    yaml_schema = json.loads((ROOT / "schemas" / "videokit.schema.json").read_text())
+    assert set(sections) <= set(yaml_schema["properties"])
+    for kind in KINDS:
+        assert kind_named(kind.spec.kind) is kind is kind_of_section(kind.spec.section)
+        assert resources.RESOURCES[kind.spec.section]._provider_cls.kind is kind
+        assert set(kind.spec.patchable) | set(kind.spec.create_only) <= set(kind.spec.input_names())
+        assert set(kind.spec.natural_key) <= set(kind.spec.input_names())
+
+
+def test_references_are_declared_in_the_spec_and_resolved_by_the_loader(tmp_path: Path) -> None:
+    event = kind_named("Event").spec
+    assert event.references == {"channel": ("channelId", "channels")}
+    path = tmp_path / "v.yaml"
+    path.write_text(
+        "channels:\n  main:\n    name: main\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n"
+        "events:\n  e:\n    channel: main\n    start: 2030-01-01T10:00:00Z\n    end: 2030-01-01T11:00:00Z\n"
+    )
+    (entry,) = [e for e in load(path).entries if e.section == "events"]
+    assert entry.refs == {"channelId": "main"}
+
+
+class MirrorKind(Kind):
+    """A kind that exists only in this test: its model and this class are all it has."""
+
+    spec = ResourceSpec(
+        kind="Mirror",
+        section="mirrors",
+        model=AllowedDomainSpec,
+        create_only=frozenset({"url"}),
+        outputs=("mirrorId",),
+        natural_key=("url",),
+        doc="A mirror, for this test.",
+    )
+
+    def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
+        return Observed({"url": last.get("url")}, {"mirrorId": object_id})
+
+
+def test_a_new_kind_needs_only_its_model_and_module() -> None:
+    cls = resources.generated(MirrorKind)
+    provider = cls._provider_cls
+    assert provider.kind is MirrorKind and cls.__name__ == "Mirror"
+    # State pickles the provider by reference, at a path that imports again.
+    assert dill.loads(__import__("base64").b64decode(serialize_provider(provider()))).__class__ is provider
+    assert resources.MirrorProvider is provider
+    assert cls._output_names == {"mirrorId": "mirror_id"}
+    model = entry_model(MirrorKind.spec)
+    assert issubclass(model, AllowedDomainSpec) and "url" in model.model_fields
+    native = schema_of([MirrorKind])["resources"]["videokit:index:Mirror"]
+    assert native["requiredInputs"] == ["url"] and "mirrorId" in native["properties"]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.spec.kind)
+def test_each_spec_documents_itself(kind: type[Kind]) -> None:
+    assert kind.spec.doc and kind.spec.natural_key_text
+    assert kind.spec.type_token == f"pulumi-python:dynamic/videokit:{kind.spec.kind}"
