@@ -9,11 +9,12 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2
-from google.rpc import status_pb2
 from pulumi.runtime.proto import provider_pb2 as pb
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from pulumi_videokit.native._props import SECRET, SIG, decode, encode
+
+from .providerhost import HostError
 
 PLUGIN = Path(sys.executable).parent / "pulumi-resource-videokit"
 
@@ -26,23 +27,8 @@ def urn(kind: str, name: str = "r") -> str:
     return f"urn:pulumi:test::videokit::videokit:index:{kind}::{name}"
 
 
-class NativeError(Exception):
-    """The plugin answered with an error; ``status`` is the rich status the engine reads."""
-
-    def __init__(self, err: grpc.RpcError) -> None:
-        self.details: str = err.details() or ""  # type: ignore[attr-defined]
-        super().__init__(self.details)
-        self.status: status_pb2.Status | None = None
-        for key, value in err.trailing_metadata() or ():  # type: ignore[attr-defined]
-            if key == "grpc-status-details-bin":
-                self.status = status_pb2.Status.FromString(value)
-
-    def init_failed(self) -> pb.ErrorResourceInitFailed | None:
-        for detail in self.status.details if self.status else ():
-            found = pb.ErrorResourceInitFailed()
-            if detail.Unpack(found):
-                return found
-        return None
+#: The plugin's errors carry the same rich status as the dynamic host's.
+NativeError = HostError
 
 
 class NativeHost:
