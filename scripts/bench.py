@@ -12,6 +12,8 @@ import math
 import os
 import platform
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -57,12 +59,15 @@ for i in range(n):
     AllowedDomain(f"d{i}", url=f"https://d{i:04d}.bench.example.com")
 '''
 
-TINY = '''"""The smallest dynamic provider: create sleeps one round trip and returns an id, nothing else."""
+#: The smallest dynamic provider, in a module of its own beside the program: the engine's
+#: dynamic-provider host imports it by name. (Defined in the program file, the provider class is
+#: pickled by value for every resource, and the Pulumi SDK's sorting pickler, which wraps itself
+#: once per serialized resource, passes the recursion limit after a few hundred resources.)
+TINY_PROVIDER = '''"""The smallest dynamic provider: create sleeps one round trip, returns an id."""
 
 import time
 import uuid
 
-import pulumi
 from pulumi.dynamic import CreateResult, Resource, ResourceProvider
 
 DELAY = {delay}
@@ -77,13 +82,19 @@ class Tiny(ResourceProvider):
 class Thing(Resource):
     def __init__(self, resource_name, **props):
         super().__init__(Tiny(), resource_name, props)
+'''
 
+TINY = '''"""N things per kind on the smallest dynamic provider."""
+
+import pulumi
+
+from tiny_provider import Thing
 
 n = int(pulumi.Config("bench").require("n"))
 for i in range(n):
-    channel = Thing(f"ch{{i}}", name=f"bench-{{i}}")
-    Thing(f"ev{{i}}", channel_id=channel.id)
-    Thing(f"d{{i}}", url=f"https://d{{i}}.bench.example.com")
+    channel = Thing(f"ch{i}", name=f"bench-{i}")
+    Thing(f"ev{i}", channel_id=channel.id)
+    Thing(f"d{i}", url=f"https://d{i}.bench.example.com")
 '''
 
 
@@ -174,10 +185,11 @@ def run_videokit(n: int, latency_ms: int, bin_dir: str, work: Path) -> list[Row]
 
 
 def run_tiny(n: int, latency_ms: int, bin_dir: str, work: Path) -> float:
-    project = write_project(
-        work / f"tiny-{n}-{latency_ms}", "tiny-bench", TINY.format(delay=latency_ms / 1000)
-    )
+    project = write_project(work / f"tiny-{n}-{latency_ms}", "tiny-bench", TINY)
+    (project / "tiny_provider.py").write_text(TINY_PROVIDER.format(delay=latency_ms / 1000))
     stack = stack_on(project, work / f"tiny-state-{n}-{latency_ms}", bin_dir, None, n)
+    # The program's directory is on the program's path; the provider host needs it too.
+    stack.extra_env["PYTHONPATH"] = str(project)
     started = time.monotonic()
     stack.up()
     seconds = time.monotonic() - started
@@ -185,7 +197,74 @@ def run_tiny(n: int, latency_ms: int, bin_dir: str, work: Path) -> float:
     return seconds
 
 
-def render(rows: list[Row], tiny: dict[tuple[int, int], float], sizes: list[int], skipped: str) -> str:
+def declarations(n: int) -> str:
+    """A file of ``n`` declarations: channels, an event on each, allowed domains and API keys."""
+    per = n // 4
+    lines = ["channels:"]
+    for i in range(n - 3 * per):
+        lines += [
+            f"  ch{i}:",
+            f"    name: bench-{i:04d}",
+            "    input: {type: RTMP_PUSH, inputLoss: {type: SLATE}}",
+            "    qualities: [{resolution: 720p, frameRate: 30}]",
+        ]
+    lines.append("events:")
+    for i in range(per):
+        lines += [
+            f"  ev{i}:",
+            f"    channel: ch{i}",
+            "    start: 2030-02-01T18:00:00Z",
+            "    end: 2030-02-01T19:30:00Z",
+            f"    title: event {i}",
+            "    tags: [bench]",
+        ]
+    lines.append("domains:")
+    lines += [f"  d{i}: {{url: 'https://d{i:04d}.bench.example.com'}}" for i in range(per)]
+    lines.append("apiKeys:")
+    lines += [f"  k{i}: {{name: key-{i}, roleId: role-123}}" for i in range(per)]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Validate:
+    entries: int
+    seconds: list[float]
+    imports_pulumi: bool
+
+
+def time_validate(work: Path, entries: int = 1000, runs: int = 7) -> Validate:
+    """Wall time of `videokit validate` on a file of ``entries`` declarations, each run a new
+    process (interpreter start and imports included), as CI runs it."""
+    path = work / "validate.yaml"
+    path.write_text(declarations(entries))
+    command = [str(Path(sys.executable).parent / "videokit"), "validate", str(path)]
+    seconds = []
+    for _ in range(runs):
+        started = time.monotonic()
+        subprocess.run(command, check=True, capture_output=True)
+        seconds.append(time.monotonic() - started)
+    probe = (
+        "import sys\nfrom pulumi_videokit.cli import main\n"
+        f"try:\n    main(['validate', {str(path)!r}])\nexcept SystemExit:\n    pass\n"
+        "print('pulumi' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    result = Validate(entries, seconds, out.stdout.strip().endswith("True"))
+    print(
+        f"validate {entries}: min {min(seconds):.3f}s, median {statistics.median(seconds):.3f}s, "
+        f"pulumi imported: {result.imports_pulumi}",
+        flush=True,
+    )
+    return result
+
+
+def render(
+    rows: list[Row],
+    tiny: dict[tuple[int, int], float],
+    sizes: list[int],
+    skipped: str,
+    validate: Validate | None = None,
+) -> str:
     by = {(r.n, r.latency_ms, r.op): r for r in rows}
     lines = [
         "# Performance",
@@ -235,6 +314,21 @@ def render(rows: list[Row], tiny: dict[tuple[int, int], float], sizes: list[int]
             lines.append(
                 f"| {n} | {latency} ms | {row.seconds:.1f} | {seconds:.1f} | {row.seconds / seconds:.2f} |"
             )
+    if validate is not None:
+        times = sorted(validate.seconds)
+        lines += [
+            "",
+            "## `videokit validate`",
+            "",
+            f"A file of {validate.entries} declarations (channels, an event on each, domains, API keys), "
+            f"checked by `videokit validate` in a new process each time, {len(times)} runs: the wall "
+            "time includes the interpreter's start and every import. "
+            f"Pulumi imported: {'yes' if validate.imports_pulumi else 'no'}.",
+            "",
+            "| entries | min s | median s | max s |",
+            "|---|---|---|---|",
+            f"| {validate.entries} | {times[0]:.3f} | {statistics.median(times):.3f} | {times[-1]:.3f} |",
+        ]
     lines += ["", "## Requests by endpoint", ""]
     for row in rows:
         if row.latency_ms == max(r.latency_ms for r in rows) and row.requests:
@@ -270,7 +364,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--note", default="", help="A paragraph appended to the document.")
     args = parser.parse_args()
-    sizes = [int(x) for x in args.sizes.split(",")]
+    sizes = [int(x) for x in args.sizes.split(",") if x]
     latencies = [int(x) for x in args.latencies.split(",")]
     bin_dir = cli_bin()
     rows: list[Row] = []
@@ -282,9 +376,10 @@ def main() -> None:
                 rows += run_videokit(n, latency, bin_dir, work)
                 tiny[(n, latency)] = run_tiny(n, latency, bin_dir, work)
                 Path(args.out).write_text(render(rows, tiny, sizes, args.note))
+        validate = time_validate(work)
+        Path(args.out).write_text(render(rows, tiny, sizes, args.note, validate))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    Path(args.out).write_text(render(rows, tiny, sizes, args.note))
     print(f"wrote {args.out}")
 
 
