@@ -407,10 +407,5 @@ def test_the_package_and_the_cli_do_not_import_pulumi() -> None:
     assert not _imports_pulumi()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gitops/__init__.py imports pulumi and resources, and gitops/loader.py imports "
-    "pulumi.RunError; gitops/ is being reworked elsewhere (see issue 10)",
-)
 def test_the_validate_path_does_not_import_pulumi() -> None:
     assert not _imports_pulumi("from pulumi_videokit.gitops.loader import load")

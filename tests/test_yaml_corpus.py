@@ -372,3 +372,61 @@ def test_empty_file_declares_nothing(tmp_path: Path) -> None:
     path = tmp_path / "empty.yaml"
     path.write_text("# nothing yet\n")
     assert load(path).entries == []
+
+
+def _thousand(path: Path) -> None:
+    """1,000 declarations: 250 channels, an event on each (unquoted times), 250 domains and keys."""
+    lines = ["channels:"]
+    for i in range(250):
+        lines += [f"  ch{i}:", f"    name: c-{i}", "    input: {type: RTMP_PUSH, inputLoss: {type: SLATE}}"]
+    lines.append("events:")
+    for i in range(250):
+        lines += [
+            f"  ev{i}:",
+            f"    channel: ch{i}",
+            "    start: 2030-02-01T18:00:00Z",
+            "    end: 2030-02-01 19:30:00+00:00",
+            "    tags: [a, 'yes', on]",
+        ]
+    lines += ["domains:", *(f"  d{i}: {{url: 'https://d{i}.example.com'}}" for i in range(250))]
+    lines += ["apiKeys:", *(f"  k{i}: {{name: key-{i}, roleId: r}}" for i in range(250))]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_validate_of_a_thousand_declarations_in_a_new_process(tmp_path: Path) -> None:
+    """`videokit validate` as CI runs it: a new process, 1,000 entries, and no Pulumi import."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.yaml"
+    _thousand(path)
+    probe = (
+        "import sys\nfrom pulumi_videokit.cli import main\n"
+        f"try:\n    main(['validate', {str(path)!r}])\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "print('exit', code, 'pulumi', 'pulumi' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "exit 0 pulumi False"
+    assert "ok (1000 declarations)" in done.stderr
+    doc = load(path)
+    event = next(e for e in doc.entries if e.name == "ev7")
+    assert event.props["start"] == "2030-02-01T18:00:00Z"
+    assert event.props["end"] == "2030-02-01T19:30:00Z"
+    assert event.props["tags"] == ["a", "yes", "on"]
+    assert (event.file, event.line, event.col) == (str(path), 1 + 250 * 3 + 1 + 7 * 5 + 1, 3)
+
+
+def test_from_yaml_raises_a_pulumi_run_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the Pulumi boundary a DeclarationError is also a RunError (no traceback in the engine)."""
+    import pulumi
+
+    from pulumi_videokit.gitops import Context, DeclarationRunError, _program
+
+    path = tmp_path / "bad.yaml"
+    path.write_text("chanels: {}\n")
+    monkeypatch.setattr(_program, "stack_context", Context)
+    with pytest.raises(DeclarationRunError, match=r"bad\.yaml:1:1: chanels") as caught:
+        _program.from_yaml(path)
+    assert isinstance(caught.value, DeclarationError)
+    assert isinstance(caught.value, pulumi.RunError)
+    assert caught.value.problems[0].field == "chanels"

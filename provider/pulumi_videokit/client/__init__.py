@@ -7,11 +7,12 @@
 
 from __future__ import annotations
 
-import time
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from ._base import DEFAULT_MAX_REQUESTS_PER_SECOND, ClientConfig, Page, RateLimiter, Sleep, Transport, redact
+# The errors import nothing heavy; the rest (httpx among it) is imported on first use (PEP 562),
+# so that code which only names the errors, such as the kinds on `videokit validate`'s path,
+# does not pay for an HTTP stack.
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -28,31 +29,42 @@ from ._errors import (
     ServerError,
     VideoKitError,
 )
-from .core import Core
-from .live import Live
-from .recorder import Recorder
-from .streaming import Streaming
-from .vod import Transcoder, Vod
+
+if TYPE_CHECKING:
+    from ._base import (
+        DEFAULT_MAX_REQUESTS_PER_SECOND,
+        ClientConfig,
+        Page,
+        RateLimiter,
+        Transport,
+        redact,
+    )
+    from ._client import VideoKitClient
+
+_LAZY = {
+    "DEFAULT_MAX_REQUESTS_PER_SECOND": "._base",
+    "ClientConfig": "._base",
+    "Page": "._base",
+    "RateLimiter": "._base",
+    "Sleep": "._base",
+    "Transport": "._base",
+    "redact": "._base",
+    "VideoKitClient": "._client",
+    "Core": ".core",
+    "Live": ".live",
+    "Recorder": ".recorder",
+    "Streaming": ".streaming",
+    "Transcoder": ".vod",
+    "Vod": ".vod",
+}
 
 
-class VideoKitClient:
-    """Entry point: one attribute per API group."""
-
-    def __init__(
-        self,
-        config: ClientConfig,
-        *,
-        http: httpx.Client | None = None,
-        sleep: Sleep = time.sleep,
-    ) -> None:
-        self.config = config
-        self.transport = Transport(config, http=http, sleep=sleep)
-        self.live = Live(self.transport)
-        self.streaming = Streaming(self.transport)
-        self.core = Core(self.transport)
-        self.recorder = Recorder(self.transport)
-        self.vod = Vod(self.transport)
-        self.transcoder = Transcoder(self.transport)
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

@@ -1,74 +1,35 @@
-"""GitOps: declarations in YAML files become Pulumi resources."""
+"""GitOps: declarations in YAML files become Pulumi resources.
+
+Checking files (:func:`load`, :func:`parse`, ``videokit validate``) needs no Pulumi; the names
+that make resources (:func:`declare`, :func:`from_yaml`, :func:`stack_context`,
+:class:`DeclarationRunError`) import it on first use (PEP 562).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-import pulumi
-
-from ..resources import RESOURCES, VideoKitResource
 from ._entries import OPTIONS, SECTIONS
 from ._tree import ConfigValue, Context
 from .loader import DeclarationError, Document, Entry, Problem, load, parse
 from .schema import overlay_schema, render, schema
 
+if TYPE_CHECKING:
+    from ._program import DeclarationRunError, declare, from_yaml, stack_context
+
 #: Sections in the order they are declared: a section after those it refers to.
 ORDER = tuple(SECTIONS)
 
-
-def _options(entry: Entry, declared: dict[str, VideoKitResource]) -> pulumi.ResourceOptions:
-    """The entry's Pulumi resource options, with dependsOn's names turned into resources."""
-    given = entry.options
-    return pulumi.ResourceOptions(
-        protect=given.get("protect"),
-        retain_on_delete=given.get("retainOnDelete"),
-        ignore_changes=given.get("ignoreChanges"),
-        depends_on=[declared[name] for name in given.get("dependsOn", [])] or None,
-        delete_before_replace=given.get("deleteBeforeReplace"),
-        # A value holding a secret config value is a secret output too, so state encrypts it.
-        additional_secret_outputs=sorted(entry.secrets) or None,
-    )
+_LAZY = frozenset({"DeclarationRunError", "declare", "from_yaml", "stack_context"})
 
 
-def declare(doc: Document, opts: pulumi.ResourceOptions | None = None) -> dict[str, VideoKitResource]:
-    """Declare every entry of a checked document; references (``channel: main``) become the
-    referenced object's id, and so dependencies. Values holding a secret stay secrets."""
-    declared: dict[str, VideoKitResource] = {}
-    for entry in doc.entries:  # in dependency order
-        props: dict[str, Any] = dict(entry.props)
-        for target, name in entry.refs.items():
-            props[target] = declared[name].id
-        for key in entry.secrets:
-            if key in props:
-                props[key] = pulumi.Output.secret(props[key])
-        merged = pulumi.ResourceOptions.merge(opts, _options(entry, declared))
-        declared[entry.name] = RESOURCES[entry.section].from_props(entry.name, props, merged)
-    return declared
-
-
-def stack_context() -> Context:
-    """The running program's stack, project and config, for ``${...}`` and overlays."""
-    from pulumi.runtime.config import get_config, is_config_secret
-
-    def lookup(key: str) -> ConfigValue | None:
-        value = get_config(key)
-        if value is None:
-            return None
-        return ConfigValue(str(value), bool(is_config_secret(key)))
-
-    return Context(stack=pulumi.get_stack(), project=pulumi.get_project(), config=lookup)
-
-
-def from_yaml(*paths: str | Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, VideoKitResource]:
-    """Declare every resource of the YAML files and directories given, and return them by name.
-
-    Directories are read recursively (``*.yaml``, ``*.yml``, sorted). ``NAME.<stack>.yaml`` is
-    merged over ``NAME.yaml`` on stack ``<stack>``; ``${stack}``, ``${project}``,
-    ``${config:NAME}`` and ``${env:NAME}`` are resolved. Raises :class:`DeclarationError`
-    listing every problem (file:line:col) before anything is declared.
-    """
-    return declare(load(*(paths or (".",)), context=stack_context()), opts)
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module("._program", __name__), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [
@@ -76,6 +37,7 @@ __all__ = [
     "ConfigValue",
     "Context",
     "DeclarationError",
+    "DeclarationRunError",
     "Document",
     "Entry",
     "Problem",

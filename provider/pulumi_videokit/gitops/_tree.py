@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 
 @dataclass(frozen=True)
 class Pos:
@@ -44,7 +42,7 @@ def _lc(node: Any, key: Any, file: str, default: Pos) -> Pos:
     if lc is None:
         return default
     try:
-        line, col = lc.key(key) if isinstance(node, CommentedMap) else lc.item(key)
+        line, col = lc.key(key) if isinstance(node, dict) else lc.item(key)
     except (KeyError, TypeError, AttributeError, IndexError):
         return default
     return Pos(file, int(line) + 1, int(col) + 1)

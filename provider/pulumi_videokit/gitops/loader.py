@@ -13,14 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pulumi import RunError
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..reconcile.validate import describe, may_omit
-from . import _tree
+from . import _fastyaml, _tree
 from ._entries import OPTIONS, REFERENCES, SECTIONS, SPECS
 from ._tree import Context, Node, Pos
 
@@ -48,10 +44,12 @@ class Problem:
         return f"::error file={self.file},line={self.line},col={self.col}::{text}"
 
 
-class DeclarationError(RunError, ValueError):
+class DeclarationError(ValueError):
     """A declaration file has problems; nothing was sent to the API.
 
-    A ``pulumi.RunError``, so the engine shows the problems without a Python traceback.
+    Not a ``pulumi.RunError`` here, so that checking files needs no Pulumi: ``from_yaml`` raises
+    it as one (:class:`pulumi_videokit.gitops.DeclarationRunError`, a subclass of this), so the
+    engine shows the problems without a Python traceback.
     """
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -132,6 +130,21 @@ def read_tree(text: bytes | str, path: str) -> Node | None:
     raise :class:`DeclarationError`."""
     if isinstance(text, bytes):
         text = _decode(text, path)
+    fast = _fastyaml.parse(text, path, MAX_DEPTH)
+    tree = _read_with_ruamel(text, path) if isinstance(fast, _fastyaml.Unsure) else fast
+    if tree is None or tree.value is None:
+        return None
+    if not isinstance(tree.value, dict):
+        allowed = ", ".join([*SECTIONS, "allowEnv"])
+        raise DeclarationError([Problem(path, 1, 1, "(file)", f"must be a mapping of sections ({allowed})")])
+    return tree
+
+
+def _read_with_ruamel(text: str, path: str) -> Node | None:
+    """The whole of YAML, and ruamel's words for what is wrong: for what ``_fastyaml`` leaves."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -145,7 +158,7 @@ def read_tree(text: bytes | str, path: str) -> Node | None:
         raise DeclarationError([Problem(path, 1, 1, "(yaml)", f"cannot be parsed: {exc}")]) from None
     if root is None:
         return None
-    if not isinstance(root, CommentedMap):
+    if not isinstance(root, dict):
         allowed = ", ".join([*SECTIONS, "allowEnv"])
         raise DeclarationError([Problem(path, 1, 1, "(file)", f"must be a mapping of sections ({allowed})")])
     deep = _depth(root, MAX_DEPTH)
@@ -392,7 +405,9 @@ class _Checker:
     def _ordered(self, entries: list[Entry], graph: dict[str, list[str]]) -> list[Entry]:
         """Entries with each after those it needs; a cycle is an error at a dependsOn."""
         by_name = {e.name: e for e in entries}
-        rank = {name: i for i, name in enumerate(sorted(by_name, key=lambda n: _rank(by_name[n], entries)))}
+        sections = {section: i for i, section in enumerate(SECTIONS)}
+        given = {e.name: (sections[e.section], i) for i, e in enumerate(entries)}
+        rank = {name: i for i, name in enumerate(sorted(by_name, key=given.__getitem__))}
         state: dict[str, int] = {}
         out: list[Entry] = []
         reported: set[frozenset[str]] = set()
@@ -429,10 +444,6 @@ class _Checker:
                     f"makes a cycle: {text}",
                 )
                 return
-
-
-def _rank(entry: Entry, entries: list[Entry]) -> tuple[int, int]:
-    return (list(SECTIONS).index(entry.section), entries.index(entry))
 
 
 def check(trees: list[tuple[list[str], Node | None]], ctx: Context, files: list[str]) -> Document:

@@ -11,9 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from ._tree import ConfigValue, Context
 from .loader import DeclarationError, Problem
 
@@ -30,6 +27,9 @@ def find_project(start: Sequence[Path]) -> Path | None:
 
 
 def _yaml(path: Path) -> Any:
+    from ruamel.yaml import YAML  # only for --stack: not on every validate's path
+    from ruamel.yaml.error import YAMLError
+
     try:
         return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except (OSError, YAMLError) as exc:

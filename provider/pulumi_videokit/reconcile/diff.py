@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from ..specs import CONTROL_FIELDS, ResourceSpec
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -43,6 +41,8 @@ def comparable(spec: ResourceSpec, inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def changed_fields(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    from deepdiff import DeepDiff  # on first use: `videokit validate` reads the specs, not this
+
     unknown = {k for k, v in news.items() if is_unknown(v)}
     old = comparable(spec, olds)
     new = comparable(spec, {k: v for k, v in news.items() if k not in unknown})

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from ...client import VideoKitClient
 from ...specs import CONTROL_FIELDS, ResourceSpec
 from ..diff import Plan, plan
 from ..errors import MissingObjectError
+
+if TYPE_CHECKING:
+    from ...client import VideoKitClient
 
 
 class OnCreated(Protocol):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...client import VideoKitClient
 from ...models import AllowedDomain, normalize_url
 from ...models.desired import AllowedDomainSpec
 from ...specs import ResourceSpec
@@ -14,6 +13,9 @@ from ..diff import Plan
 from ..errors import UnexpectedStateError
 from ._base import Kind, Observed, OnCreated, Settings
 from ._listing import Fetched, Listing
+
+if TYPE_CHECKING:
+    from ...client import VideoKitClient
 
 
 def _normalized(inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...client import ConflictError, NotFoundError, VideoKitClient
+from ...client import ConflictError, NotFoundError
 from ...models import Channel
 from ...models.desired import ChannelSpec
 from ...specs import ResourceSpec
@@ -15,6 +15,9 @@ from ..diff import Plan, patch_body
 from ..errors import UnexpectedStateError
 from ._base import Kind, Observed, OnCreated, Settings, after
 from ._listing import Fetched, Listing
+
+if TYPE_CHECKING:
+    from ...client import VideoKitClient
 
 PATCHABLE = frozenset({"name", "input", "endpoints", "qualities", "restreams", "automationDisabled"})
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...client import NotFoundError, VideoKitClient
+from ...client import NotFoundError
 from ...models import Event as Event_
 from ...models import parse_time
 from ...models._base import format_time
@@ -15,6 +15,9 @@ from ...specs import ResourceSpec
 from ..diff import Plan, patch_body
 from ._base import Kind, Observed, OnCreated, Settings, after
 from ._listing import Fetched, Listing
+
+if TYPE_CHECKING:
+    from ...client import VideoKitClient
 
 PATCHABLE = frozenset({"start", "end", "title", "ensureChannel", "metadata", "tags", "attributes"})
 
