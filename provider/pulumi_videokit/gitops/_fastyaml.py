@@ -87,6 +87,8 @@ for _tag, _regexp, _first in _IMPLICIT:
     for _char in _first:
         _BY_FIRST.setdefault(_char, []).append((_MINE + _tag, _regexp))
 _PLAIN_INT = re.compile(r"^[-+]?[1-9][0-9]*$")
+#: The common date-time spellings, read without ruamel (its constructor costs an import).
+_PLAIN_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?$")
 
 
 if HAVE_LIBYAML:
@@ -155,6 +157,9 @@ def _value(node: Any) -> Any:
     tag = node.tag
     if tag == _STR:
         return node.value
+    if tag == "\0timestamp" and _PLAIN_TIME.match(node.value):
+        parsed = dt.datetime.fromisoformat(node.value.replace("t", "T"))
+        return parsed.isoformat().replace("+00:00", "Z")
     key = _key(node)
     if isinstance(key, dt.datetime):
         return key.isoformat().replace("+00:00", "Z")
@@ -202,7 +207,7 @@ def _build(node: Any, file: str, pos: Pos, level: int, limit: int, seen: set[int
 _DIRECTIVE = re.compile(r"^%", re.M)
 
 
-def parse(text: str, file: str, max_depth: int) -> Node | None | Unsure:
+def parse(text: str, file: str, max_depth: int) -> Node | Unsure | None:
     """The file's tree (``None`` when it holds no value), or :data:`UNSURE` when ruamel must read it."""
     if not HAVE_LIBYAML or _DIRECTIVE.search(text):
         return UNSURE
