@@ -133,7 +133,7 @@ def floors(op: str, n: int) -> int:
 
 
 def floor_seconds(op: str, n: int, latency_ms: int) -> float:
-    """For up, the issue's floor: writes x latency / the engine's concurrency; for the others, the
+    """For up, the time floor: writes x latency / the engine's concurrency; for the others, the
     fewest requests x latency / the same concurrency."""
     count = 3 * n if op == "up" else floors(op, n)
     return count * latency_ms / 1000 / CONCURRENCY
@@ -348,7 +348,7 @@ NOTES = [
     "only, and the URLs are read back right after the write (a listing is never reused after a "
     "write, and the other creates keep writing). Those reads are the gap to the request floor; "
     "they also make a channel two round trips, and events wait for their channel, which is most "
-    "of the gap between the added time and the issue's time floor.",
+    "of the gap between the added time and the time floor.",
     "- **destroy** sends one delete per object. The floor counts Delete Multiple Events; the "
     "engine deletes each event in its own call, and batching them across calls is not done.",
     "- **tiny up** is the engine's own cost: at 0 ms our up is within the run-to-run noise of "

@@ -16,7 +16,7 @@ from ..conftest import API_KEY, TENANT_ID, make_client
 from .conftest import Stack, record, seeded_emulator
 
 N = 100
-#: The issue's bound for a refresh: 3 x ceil(N/100) + 5.
+#: The bound for a refresh: 3 x ceil(N/100) + 5.
 REFRESH_BUDGET = 3 * math.ceil(N / 100) + 5
 
 
