@@ -12,7 +12,7 @@ from pulumi.runtime.proto import provider_pb2 as pb
 
 from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import FaultRule, RunningEmulator
-from pulumi_videokit.native._props import SECRET, SIG, decode
+from pulumi_videokit.native._props import SECRET, SIG, decode, encode
 from pulumi_videokit.native.schema import render
 from pulumi_videokit.reconcile.kinds import KINDS
 
@@ -165,3 +165,12 @@ def _struct_dict(struct: Any) -> dict[str, Any]:
     from google.protobuf import json_format
 
     return dict(json_format.MessageToDict(struct))
+
+
+def test_check_config_marks_the_api_key_secret(host: NativeHost) -> None:
+    """The engine checks config before it knows the plugin takes secrets, so it sends plain
+    values; the answer must carry the API key as a secret, or the engine would keep it plain."""
+    news = encode({"apiKey": API_KEY, "tenantId": TENANT_ID})
+    checked = host.call("CheckConfig", pb.CheckRequest(urn="urn:pulumi:test::videokit::pulumi:providers:videokit::default", news=news))
+    raw = _struct_dict(checked.inputs)
+    assert raw["apiKey"] == {SIG: SECRET, "value": API_KEY} and raw["tenantId"] == TENANT_ID

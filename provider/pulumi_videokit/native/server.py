@@ -28,7 +28,7 @@ from ..reconcile.errors import UserError
 from ..reconcile.kinds import kind_named
 from ..reconcile.service import HalfCreated, Service, log_to_stderr, read_config
 from ._props import UNKNOWN, decode, encode
-from .schema import PACKAGE, TOKEN, render
+from .schema import PACKAGE, SECRET_CONFIG, TOKEN, render
 
 log = logging.getLogger("pulumi_videokit.native")
 EXPECTED: tuple[type[BaseException], ...] = (VideoKitError, UserError)
@@ -128,7 +128,10 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
     def CheckConfig(
         self, request: pb.CheckRequest, context: Ctx
     ) -> pb.CheckResponse:
-        return pb.CheckResponse(inputs=request.news)
+        # The engine sends config before it knows the plugin takes secrets, so as plain values:
+        # the answer marks the secret settings as secrets again, and the engine keeps them so.
+        news, secret = decode(request.news)
+        return pb.CheckResponse(inputs=encode(news, secret | SECRET_CONFIG))
 
     def DiffConfig(
         self, request: pb.DiffRequest, context: Ctx
