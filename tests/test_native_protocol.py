@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2 as pb
 
 from pulumi_videokit.client import VideoKitClient
-from pulumi_videokit.emulator import FaultRule, RunningEmulator
+from pulumi_videokit.emulator import EmulatorConfig, FaultRule, RunningEmulator, running
 from pulumi_videokit.native._props import SECRET, SIG, decode, encode
 from pulumi_videokit.native.schema import render
 from pulumi_videokit.reconcile.kinds import KINDS
 
-from .conftest import API_KEY, TENANT_ID
+from .conftest import API_KEY, TENANT_ID, make_client
 from .nativehost import NativeError, NativeHost, secret
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,3 +176,29 @@ def test_check_config_marks_the_api_key_secret(host: NativeHost) -> None:
     checked = host.call("CheckConfig", pb.CheckRequest(urn="urn:pulumi:test::videokit::pulumi:providers:videokit::default", news=news))
     raw = _struct_dict(checked.inputs)
     assert raw["apiKey"] == {SIG: SECRET, "value": API_KEY} and raw["tenantId"] == TENANT_ID
+
+
+def test_cancel_stops_a_wait_and_the_half_done_create_stays(tmp_path: Path) -> None:
+    """A channel start takes as long as the platform needs; when the engine cancels, the plugin
+    stops waiting at once and answers with the new channel, so it stays in state."""
+    with running(EmulatorConfig(api_key=API_KEY, tenant_id=TENANT_ID, transition_seconds=120)) as slow, NativeHost(config(slow.url)) as host:
+        answer: dict[str, Any] = {}
+
+        def create() -> None:
+            try:
+                host.create("Channel", {**CH, "name": "slow-start", "running": True})
+            except NativeError as err:
+                answer["error"] = err
+
+        worker = threading.Thread(target=create)
+        worker.start()
+        client = make_client(slow.url)
+        while not [c for c in client.live.channels.list() if c.status == "Starting"]:
+            assert worker.is_alive(), answer
+            threading.Event().wait(0.05)
+        host.call("Cancel", empty_pb2.Empty())
+        worker.join(timeout=60)
+        assert not worker.is_alive()
+        detail = answer["error"].init_failed()
+        assert detail is not None and "cancelled while channel" in detail.reasons[0]
+        assert client.live.channels.status(detail.id).status == "Starting"  # it did not wait it out

@@ -155,7 +155,10 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         )
 
     def Cancel(self, request: empty_pb2.Empty, context: Ctx) -> empty_pb2.Empty:
-        # Every call is bounded by the client's retry budget and the wait timeout; nothing to stop.
+        # Requests are bounded by the retry budget; waits for a channel's state stop now.
+        with self._lock:
+            for service in self._services.values():
+                service.cancel()
         return empty_pb2.Empty()
 
     # ---- resources ----

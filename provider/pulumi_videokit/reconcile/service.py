@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,7 @@ def log_to_stderr(level: str) -> None:
     logger.setLevel(level.upper())
 
 
-def connect(kind: type[Kind], config: Mapping[str, str]) -> Kind:
+def connect(kind: type[Kind], config: Mapping[str, str], cancelled: threading.Event | None = None) -> Kind:
     """A kind bound to a client built from ``config``; a missing setting is the user's to fix."""
     missing = [CONFIG_KEYS[k][0] for k in ("api_key", "tenant_id") if k not in config]
     if "tenant_name" not in config and "endpoint" not in config:
@@ -93,6 +94,7 @@ def connect(kind: type[Kind], config: Mapping[str, str]) -> Kind:
     settings = Settings(
         wait_timeout_seconds=float(config.get("wait_timeout_seconds", 600)),
         poll_seconds=float(config.get("poll_seconds", 1)),
+        cancelled=cancelled or threading.Event(),
     )
     return kind(client, settings)
 
@@ -123,12 +125,17 @@ class Service:
         self.spec = kind.spec
         self.config = dict(config)
         self._kind: Kind | None = None
+        self._cancelled = threading.Event()
 
     @property
     def kind(self) -> Kind:
         if self._kind is None:
-            self._kind = connect(self.kind_cls, self.config)
+            self._kind = connect(self.kind_cls, self.config, self._cancelled)
         return self._kind
+
+    def cancel(self) -> None:
+        """The engine is cancelling: waits in flight stop at their next poll."""
+        self._cancelled.set()
 
     def journal(self) -> Journal:
         directory = self.config.get("journal_dir")

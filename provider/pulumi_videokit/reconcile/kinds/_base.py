@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,8 @@ class Settings:
 
     wait_timeout_seconds: float = 600.0
     poll_seconds: float = 1.0
+    #: Set when the engine cancels the operation: waits stop at their next poll.
+    cancelled: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass

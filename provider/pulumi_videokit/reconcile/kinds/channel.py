@@ -215,7 +215,11 @@ class ChannelKind(Kind):
                     f"channel {object_id} is still {status} after {waited:g}s waiting for "
                     f"{'/'.join(sorted(targets))} (raise videokit:waitTimeoutSeconds to wait longer)"
                 )
-            time.sleep(self.settings.poll_seconds)
+            if self.settings.cancelled.wait(self.settings.poll_seconds):
+                raise ChannelError(
+                    f"cancelled while channel {object_id} was {status}, on its way to "
+                    f"{'/'.join(sorted(targets))}; run `pulumi up` again to finish"
+                )
 
     @classmethod
     def interruptions(cls, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan) -> list[str]:
