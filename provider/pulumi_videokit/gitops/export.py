@@ -86,6 +86,11 @@ def collect(client: VideoKitClient, f: Filters) -> list[Item]:
     channels = sorted(client.live.channels.list(), key=lambda c: ((c.name or ""), c.id))
     wanted = set(f.channels)
     chosen = [c for c in channels if not wanted or c.id in wanted or c.name in wanted]
+    # A --channel that names nothing is a typo, not an empty tenant: a file that declares nothing,
+    # committed over an export, would have the stack delete what it managed.
+    unknown = sorted(w for w in wanted if not any(w in (c.id, c.name) for c in chosen))
+    if unknown:
+        raise ValueError(f"no channel has the id or name {', '.join(map(repr, unknown))}")
     never = sorted(SPECS["channels"].never_returned)
     create_only = sorted(SPECS["channels"].create_only)
     if "channels" in f.sections:
