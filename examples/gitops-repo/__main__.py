@@ -1,10 +1,11 @@
-"""The whole program of a GitOps repo: everything is declared in videokit.yaml."""
+"""The whole program of a GitOps repo: every file under base/ declares this stack's objects, and
+base/NAME.<stack>.yaml overlays NAME.yaml for the stack being run (staging or prod)."""
 
 import pulumi
 
 from pulumi_videokit import from_yaml
 
-resources = from_yaml("videokit.yaml")
+resources = from_yaml("base")
 
 stage = resources["main-stage"]
 pulumi.export("ingestUrls", stage.ingest_urls)  # type: ignore[attr-defined]
