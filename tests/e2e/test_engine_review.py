@@ -15,6 +15,8 @@ from pulumi_videokit.emulator import RunningEmulator
 from ..conftest import API_KEY
 from .conftest import record, stack_for
 
+ASSET = "12345678-1234-1234-1234-123456789abc"  # the seeded tenant's streaming asset
+
 pytestmark = pytest.mark.e2e
 
 
@@ -38,8 +40,9 @@ def rows(markdown: str) -> list[str]:
 def test_review_loop_on_live_engine_json(
     pulumi_bin: str, seeded: RunningEmulator, api: VideoKitClient, tmp_path: Path
 ) -> None:
-    stack = stack_for("gitops-repo", tmp_path, seeded, pulumi_bin)
-    yaml_file = stack.project / "videokit.yaml"
+    stack = stack_for("gitops-repo", tmp_path, seeded, pulumi_bin)  # stack e2e: no overlay applies
+    stack.run("config", "set", "promoAssetId", ASSET, label="config set")
+    yaml_file = stack.project / "base" / "player.yaml"
     stack.up()
     # The API key's material, when the tenant returned one (a secret output of the stack).
     secrets = [API_KEY] + [v for v in [stack.outputs(secrets=True).get("ciKey")] if v]
@@ -68,13 +71,13 @@ def test_review_loop_on_live_engine_json(
     stack.up()
 
     # Changes made by hand through the emulator's HTTP API: a rename, a delete, a renamed API key.
-    channel = next(c for c in api.live.channels.list() if c.name == "main-stage")
+    channel = next(c for c in api.live.channels.list() if c.name == "main-stage-e2e")
     api.live.channels.update(channel.id, {"name": "renamed-in-console"})
-    domain = next(d for d in api.streaming.domains.list() if d.url == "https://www.example.com")
+    domain = next(d for d in api.streaming.domains.list() if d.url == "https://e2e.example.com")
     api.streaming.domains.delete(
         player_domain_id=domain.player_domain_id, analytics_domain_id=domain.analytics_domain_id
     )
-    key = next(k for k in api.core.api_keys.list() if k.name == "ci-bot")
+    key = next(k for k in api.core.api_keys.list() if k.name == "ci-bot-e2e")
     api.core.api_keys.update(key.id, {"name": "ci-bot-renamed", "roleId": "role-123"})
 
     stack.extra_env = {"PULUMI_ENABLE_STREAMING_JSON_PREVIEW": "true"}
@@ -86,9 +89,9 @@ def test_review_loop_on_live_engine_json(
     assert rows(drift.stdout) == [
         "| `site` | AllowedDomain | deleted | — | id `"
         + domain.player_domain_id
-        + "`, url `https://www.example.com` | (gone) |",
-        '| `ci` | ApiKey | changed | `name` | `"ci-bot"` | `"ci-bot-renamed"` |',
-        '| `main-stage` | Channel | changed | `name` | `"main-stage"` | `"renamed-in-console"` |',
+        + "`, url `https://e2e.example.com` | (gone) |",
+        '| `ci` | ApiKey | changed | `name` | `"ci-bot-e2e"` | `"ci-bot-renamed"` |',
+        '| `main-stage` | Channel | changed | `name` | `"main-stage-e2e"` | `"renamed-in-console"` |',
     ]
     as_json = videokit("drift-report", "--format", "json", stdin=refreshed)
     outputs.append(as_json.stdout)
