@@ -78,7 +78,8 @@ def main() -> None:
             project = tmp / "gitops-repo"
             skip = shutil.ignore_patterns(".github")
             shutil.copytree(ROOT / "examples" / "gitops-repo", project, ignore=skip)
-            yaml_file = project / "videokit.yaml"
+            channels_file = project / "base" / "channels.yaml"
+            yaml_file = project / "base" / "player.yaml"
             stack = Stack(project=project, state=tmp / "state", name="staging", bin_dir=bin_dir)
             stack.init(
                 {
@@ -89,6 +90,8 @@ def main() -> None:
                 },
                 {"videokit:apiKey": API_KEY},
             )
+            # The seeded tenant's streaming asset (assets.yaml takes it from the stack's config).
+            stack.run("config", "set", "promoAssetId", "12345678-1234-1234-1234-123456789abc")
             api = VideoKitClient(ClientConfig(api_key=API_KEY, tenant_id=TENANT_ID, endpoint=emu.url))
 
             def preview(name: str, *, ok: bool = True) -> None:
@@ -107,29 +110,29 @@ def main() -> None:
             stack.extra_env.clear()
             stack.up()
 
-            edit(yaml_file, "latency: NormalLatency", "latency: ReducedLatency")
+            edit(channels_file, "latency: NormalLatency", "latency: ReducedLatency")
             preview("preview-replace.json")
             stack.up()
 
             declared = yaml_file.read_text()
-            edit(yaml_file, "domains:\n  site: {url: https://www.example.com}\n", "")
+            edit(yaml_file, 'domains:\n  site: {url: "https://${stack}.example.com"}\n', "")
             preview("preview-delete.json")
             yaml_file.write_text(declared)
 
-            edit(yaml_file, "running: false", "running: true")
+            edit(channels_file, "running: false", "running: true")
             stack.up()
-            edit(yaml_file, "latency: ReducedLatency", "latency: NormalLatency")
+            edit(channels_file, "latency: ReducedLatency", "latency: NormalLatency")
             preview("preview-onair-refused.json", ok=False)
-            edit(yaml_file, "running: true", "running: true\n    allowInterrupt: true")
+            edit(channels_file, "running: true", "running: true\n    allowInterrupt: true")
             preview("preview-interrupt.json")
 
             stack.extra_env["PULUMI_ENABLE_STREAMING_JSON_PREVIEW"] = "true"
             save("refresh-clean.ndjson", stack.run("refresh", "--preview-only", "--json").stdout)
-            channel = next(c for c in api.live.channels.list() if c.name == "main-stage")
+            channel = next(c for c in api.live.channels.list() if c.name == "main-stage-staging")
             api.live.channels.update(channel.id, {"name": "main-stage-renamed"})
             event = next(e for e in api.live.events.list() if e.title == "Opening keynote")
             api.live.events.update(event.id, {"title": "Keynote (edited in the console)"})
-            domain = next(d for d in api.streaming.domains.list() if d.url == "https://www.example.com")
+            domain = next(d for d in api.streaming.domains.list() if d.url == "https://staging.example.com")
             api.streaming.domains.delete(
                 player_domain_id=domain.player_domain_id, analytics_domain_id=domain.analytics_domain_id
             )
