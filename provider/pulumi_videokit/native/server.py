@@ -10,7 +10,6 @@ anything else is a bug, logged with its traceback.
 from __future__ import annotations
 
 import functools
-import logging
 import threading
 from collections.abc import Callable
 from concurrent import futures
@@ -30,7 +29,6 @@ from ..reconcile.service import HalfCreated, Service, log_to_stderr, read_config
 from ._props import UNKNOWN, decode, encode
 from .schema import PACKAGE, SECRET_CONFIG, TOKEN, render
 
-log = logging.getLogger("pulumi_videokit.native")
 EXPECTED: tuple[type[BaseException], ...] = (VideoKitError, UserError)
 #: Threads serving calls at once: more than the engine's default parallelism asks for.
 WORKERS = 64
@@ -55,7 +53,7 @@ def _abort(context: Ctx, message: str, detail: Any = None) -> None:
 
 
 def answered(method: F) -> F:
-    """Answer an expected failure with its message; log a bug's traceback and say it is one."""
+    """Answer an expected failure with its message alone; a bug is left to show as one."""
 
     @functools.wraps(method)
     def wrapper(self: Servicer, request: Any, context: Ctx) -> Any:
@@ -71,10 +69,7 @@ def answered(method: F) -> F:
             _abort(context, half.reason, detail)
         except EXPECTED as exc:
             _abort(context, str(exc))
-        except Exception as exc:
-            log.exception("%s failed", method.__name__)
-            bug = f"{type(exc).__name__}: {exc}"
-            _abort(context, f"bug in pulumi-resource-videokit ({bug}); the log has its traceback")
+        # Anything else is a bug: gRPC logs its traceback and answers "Exception calling application".
         raise AssertionError("unreachable: abort raises")
 
     return cast(F, wrapper)
