@@ -10,6 +10,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from .._lazy import attributes
+
 # The errors import nothing heavy; the rest (httpx among it) is imported on first use (PEP 562),
 # so that code which only names the errors, such as the kinds on `videokit validate`'s path,
 # does not pay for an HTTP stack.
@@ -59,12 +61,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_LAZY[name], __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = attributes(globals(), _LAZY)
 
 
 __all__ = [
