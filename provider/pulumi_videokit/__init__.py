@@ -6,8 +6,7 @@ for the Pulumi SDK (PEP 562).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._lazy import attributes
 from ._version import __version__
