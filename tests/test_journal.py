@@ -2,49 +2,164 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from pulumi_videokit.client import VideoKitClient
+import pytest
+
+from pulumi_videokit.client import VideoKitClient, VideoKitError
 from pulumi_videokit.emulator import FaultRule, RunningEmulator
 from pulumi_videokit.reconcile import apply
-from pulumi_videokit.reconcile.journal import Journal
+from pulumi_videokit.reconcile.errors import AlreadyExistsError
+from pulumi_videokit.reconcile.journal import MAX_AGE_SECONDS, Attempt, Journal, resource_owner, scoped
 from pulumi_videokit.reconcile.kinds import Settings
-from pulumi_videokit.resources import ApiKeyKind, AssetSettingsKind, ChannelKind
+from pulumi_videokit.resources import AllowedDomainKind, ApiKeyKind, AssetSettingsKind, ChannelKind
 
 CH = {"name": "journaled", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
+OWNER = scoped("tenant@test", resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:Channel::j"))
 
 
-def test_a_create_recorded_but_not_in_state_is_adopted_not_repeated(
+class Killed(BaseException):
+    """The provider process died (kill -9): nothing after this point runs."""
+
+
+class KilledJournal(Journal):
+    """A journal whose process dies right after (or right before) the API names the new object."""
+
+    def __init__(self, directory: Path, *, before_record: bool = False) -> None:
+        super().__init__(directory)
+        self.before_record = before_record
+
+    def made(self, attempt: Attempt, object_id: str, memo: Mapping[str, Any] | None = None) -> None:
+        if not self.before_record:
+            super().made(attempt, object_id, memo)
+        raise Killed
+
+
+def posts(emulator: RunningEmulator, path: str) -> list[int | None]:
+    return [r["status"] for r in emulator.ctx.requests if r["method"] == "POST" and r["path"] == path]
+
+
+def named(client: VideoKitClient, name: str) -> list[str]:
+    return [c.id for c in client.live.channels.list() if c.name == name]
+
+
+def test_a_finished_create_leaves_nothing_so_a_replacement_makes_a_new_object(
     client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
 ) -> None:
     journal = Journal(tmp_path)
     kind = ChannelKind(client, Settings(poll_seconds=0.05))
-    first, _ = apply.create(kind, CH, journal=journal, owner="o/p/s/Channel/j")
-    # The run dies before the engine saves state; the next run creates the same resource again.
-    emulator.ctx.requests.clear()
-    second, outputs = apply.create(kind, CH, journal=journal, owner="o/p/s/Channel/j")
-    assert second == first and outputs["status"] == "Off"
-    assert ("POST", "/live/v1/channels") not in [(r["method"], r["path"]) for r in emulator.ctx.requests]
-    assert [c.id for c in client.live.channels.list() if c.name == "journaled"] == [first]
-    apply.delete(kind, first, CH, journal=journal, owner="o/p/s/Channel/j")
-    assert journal.get("o/p/s/Channel/j") is None
+    first, _ = apply.create(kind, {**CH, "name": "replaced"}, journal=journal, owner=OWNER)
+    assert journal.attempts() == []
+    # A create-before-delete replace: the engine creates the same URN again while state holds `first`.
+    second, _ = apply.create(kind, {**CH, "name": "replaced"}, journal=journal, owner=OWNER)
+    assert second != first
+    assert sorted(named(client, "replaced")) == sorted([first, second])
+    assert posts(emulator, "/live/v1/channels") == [200, 200]
+    assert journal.attempts() == []
 
 
-def test_an_intent_without_an_id_is_resolved_by_natural_key(
+def test_a_run_killed_after_the_answer_is_finished_by_the_same_resource_only(
     client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
 ) -> None:
+    kind = ChannelKind(client, Settings(poll_seconds=0.05))
+    with pytest.raises(Killed):
+        apply.create(kind, CH, journal=KilledJournal(tmp_path), owner=OWNER)
     journal = Journal(tmp_path)
-    kind = ApiKeyKind(client, Settings())
-    journal.begin("o/p/s/ApiKey/k", "ApiKey")  # the run died while the POST was in flight
-    made = client.core.api_keys.create({"name": "journal-key", "roleId": "role-123"})
-    key_id, outputs = apply.create(
-        kind, {"name": "journal-key", "roleId": "role-123"}, journal=journal, owner="o/p/s/ApiKey/k"
+    [left] = journal.attempts()
+    assert left.object_id is not None and named(client, "journaled") == [left.object_id]
+    # Another stack (or backend, or tenant) declaring the same resource never sees the attempt.
+    other = scoped(
+        "tenant@test", resource_owner("file:///elsewhere", "urn:pulumi:s::p::videokit:index:Channel::j")
     )
-    # The key the lost run made is kept, never deleted and made again: the reference documents
-    # no key material in any answer, so nothing was lost with the run.
-    assert key_id == made.id and "key" not in outputs and outputs["roleName"] == "Admin"
-    assert [k.id for k in client.core.api_keys.list() if k.name == "journal-key"] == [key_id]
-    assert not [r for r in emulator.ctx.requests if r["method"] == "DELETE"]
+    assert journal.pending(other) is None
+    emulator.ctx.requests.clear()
+    second, outputs = apply.create(kind, CH, journal=journal, owner=OWNER)
+    assert second == left.object_id and outputs["status"] == "Off"
+    assert posts(emulator, "/live/v1/channels") == []
+    assert named(client, "journaled") == [second]
+    assert journal.attempts() == []
+
+
+def test_an_attempt_without_an_id_takes_only_an_object_made_after_it_began(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    kind = ApiKeyKind(client, Settings())
+    spec = {"name": "journal-key", "roleId": "role-123"}
+    foreign = client.core.api_keys.create(spec)  # someone else's key with the same name
+    with pytest.raises(Killed):
+        apply.create(kind, spec, journal=KilledJournal(tmp_path, before_record=True), owner=OWNER)
+    journal = Journal(tmp_path)
+    [left] = journal.attempts()
+    assert left.object_id is None and left.existing == [foreign.id]
+    ours = [k.id for k in client.core.api_keys.list() if k.name == "journal-key" and k.id != foreign.id]
+    assert len(ours) == 1
+    emulator.ctx.requests.clear()
+    key_id, outputs = apply.create(kind, spec, journal=journal, owner=OWNER)
+    # The key the lost run made is kept, never deleted and made again; the foreign one is untouched.
+    assert key_id == ours[0] and "key" not in outputs and outputs["roleName"] == "Admin"
+    assert not [r for r in emulator.ctx.requests if r["method"] in ("DELETE", "POST", "PATCH", "PUT")]
+    assert journal.attempts() == []
+
+
+def test_a_409_is_an_error_every_time_and_names_the_way_out(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    url = "https://taken.journal.example.com"
+    theirs = client.streaming.domains.create(url)
+    journal = Journal(tmp_path)
+    kind = AllowedDomainKind(client, Settings())
+    for _ in range(2):
+        with pytest.raises(AlreadyExistsError) as failed:
+            apply.create(kind, {"url": url + "/"}, journal=journal, owner=OWNER)
+        message = str(failed.value)
+        assert theirs.player_domain_id in message and "aliases" in message and "adopt: true" in message
+        assert journal.attempts() == []
+    assert posts(emulator, "/streaming/v1/domains") == [200, 409, 409]  # theirs, then ours twice
+    assert [d.player_domain_id for d in client.streaming.domains.list() if d.url == url] == [
+        theirs.player_domain_id
+    ]
+
+
+def test_a_lost_409_answer_never_takes_over_the_domain_that_was_there(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    url = "https://lost-answer.journal.example.com"
+    theirs = client.streaming.domains.create(url)
+    emulator.ctx.faults.replace(
+        [FaultRule(kind="drop", every=1, method="POST", path="^/streaming/v1/domains$")]
+    )
+    kind = AllowedDomainKind(client, Settings())
+    with pytest.raises((AlreadyExistsError, VideoKitError)):
+        apply.create(kind, {"url": url}, journal=Journal(tmp_path), owner=OWNER, sleep=lambda _s: None)
+    assert emulator.ctx.faults.injected["drop"] >= 1
+    assert [d.player_domain_id for d in client.streaming.domains.list() if d.url == url] == [
+        theirs.player_domain_id
+    ]
+
+
+def test_an_orphan_that_cannot_become_the_declaration_is_removed(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    kind = AllowedDomainKind(client, Settings())
+    old, new = "https://before.journal.example.com", "https://after.journal.example.com"
+    with pytest.raises(Killed):
+        apply.create(kind, {"url": old}, journal=KilledJournal(tmp_path), owner=OWNER)
+    assert [d.url for d in client.streaming.domains.list() if d.url == old] == [old]
+    # The user changed the URL (create-only) before the next run: the orphan is ours, and goes.
+    object_id, _ = apply.create(kind, {"url": new}, journal=Journal(tmp_path), owner=OWNER)
+    urls = {d.url for d in client.streaming.domains.list()}
+    assert old not in urls and new in urls
+    assert [d.player_domain_id for d in client.streaming.domains.list() if d.url == new] == [object_id]
+
+
+def test_an_attempt_too_old_is_not_recovered(client: VideoKitClient, tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    attempt = journal.begin(OWNER, "Channel", {"name": "ancient"}, [])
+    attempt.started -= MAX_AGE_SECONDS + 1
+    journal._write(attempt)
+    assert journal.pending(OWNER) is None and journal.attempts() == []
 
 
 def test_asset_settings_killed_after_the_patch_still_restore_the_originals(
@@ -55,14 +170,22 @@ def test_asset_settings_killed_after_the_patch_still_restore_the_originals(
         {"channelId": cid, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
     )
     original = client.streaming.assets.get(asset).settings
-    journal = Journal(tmp_path)
     kind = AssetSettingsKind(client, Settings())
     spec = {"assetId": asset, "analytics": "Disabled", "cap": "Disabled"}
-    apply.create(kind, spec, journal=journal, owner="o/p/s/AssetSettings/a")
-    _, outputs = apply.create(kind, spec, journal=journal, owner="o/p/s/AssetSettings/a")
+
+    class KilledAfterPatch(Journal):
+        def made(self, attempt: Attempt, object_id: str, memo: Mapping[str, Any] | None = None) -> None:
+            super().made(attempt, object_id, memo)
+            client.streaming.assets.update_settings(asset, {"analytics": "Disabled", "cap": "Disabled"})
+            raise Killed
+
+    with pytest.raises(Killed):
+        apply.create(kind, spec, journal=KilledAfterPatch(tmp_path), owner=OWNER)
+    assert client.streaming.assets.get(asset).settings != original
+    _, outputs = apply.create(kind, spec, journal=Journal(tmp_path), owner=OWNER)
     # The asset inherited the tenant's values: destroy hands them back to the tenant.
     assert outputs["previous"] == {"analytics": "Inherit", "cap": "Inherit"}
-    apply.delete(kind, asset, {**spec, **outputs}, journal=journal, owner="o/p/s/AssetSettings/a")
+    apply.delete(kind, asset, {**spec, **outputs}, journal=Journal(tmp_path), owner=OWNER)
     assert client.streaming.assets.get(asset).settings == original
 
 
@@ -81,7 +204,11 @@ def test_a_5xx_create_is_looked_up_then_sent_again(client: VideoKitClient, emula
         for r in emulator.ctx.requests
         if r["path"].startswith("/live/v1/channels")
     ]
-    assert methods[0] == ("POST", "/live/v1/channels", 503)
-    assert ("GET", "/live/v1/channels", 200) in methods  # looked up before sending again
+    # What has the name before the POST is never this create's own; then the POST, then a lookup.
+    assert methods[:3] == [
+        ("GET", "/live/v1/channels", 200),
+        ("POST", "/live/v1/channels", 503),
+        ("GET", "/live/v1/channels", 200),
+    ]
     assert [c.id for c in client.live.channels.list() if c.name == "after-503"] == [cid]
     assert len(calls) == 1

@@ -97,7 +97,7 @@ def test_classes_take_snake_case_and_send_api_names(mocks: Recorder) -> Any:
             "assetId": "a1",
             "codeObfuscation": "Disabled",
         }
-        assert seen["s"].inputs["__owner"].endswith("/project/stack/AssetSettings/s")
+        assert seen["s"].inputs["__owner"].endswith("|urn:pulumi:stack::project::pulumi-python:dynamic/videokit:AssetSettings::s")
 
     return pulumi.Output.all(ch.status, ev.id).apply(check)  # type: ignore[attr-defined]
 

@@ -24,6 +24,7 @@ from pulumi.runtime.proto import provider_pb2 as pb
 from .._version import __version__
 from ..client import VideoKitError
 from ..reconcile.errors import UserError
+from ..reconcile.journal import backend_url, resource_owner
 from ..reconcile.kinds import kind_named
 from ..reconcile.service import HalfCreated, Service, log_to_stderr, read_config
 from ._props import UNKNOWN, decode, encode
@@ -83,9 +84,8 @@ def _kind_of(urn: str) -> str:
 
 
 def _owner(urn: str) -> str:
-    """Who a create belongs to, for the journal: ``native/project/stack/kind/name``."""
-    head, project, token, name = urn.split("::", 3)
-    return f"native/{project}/{head.rsplit(':', 1)[-1]}/{token.rsplit(':', 1)[-1]}/{name}"
+    """Who a create belongs to, for the journal: the backend and the resource's URN."""
+    return resource_owner(backend_url(), urn)
 
 
 class Servicer(provider_pb2_grpc.ResourceProviderServicer):

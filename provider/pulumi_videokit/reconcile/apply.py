@@ -1,5 +1,5 @@
-"""Act on a decision: create (adopting where asked or where a create's answer was lost),
-read, update and delete, each tolerant of the API's failure modes."""
+"""Act on a decision: create (adopting where asked, finishing this resource's own interrupted
+create), read, update and delete, each tolerant of the API's failure modes."""
 
 from __future__ import annotations
 
@@ -9,21 +9,27 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..client import NotFoundError, OutcomeUnknownError, RetryBudgetExceededError, ServerError
-from .diff import Plan
-from .errors import AdoptionError
-from .journal import Journal
+from ..client import (
+    ConflictError,
+    NotFoundError,
+    OutcomeUnknownError,
+    RetryBudgetExceededError,
+    ServerError,
+)
+from .diff import Plan, comparable, plan
+from .errors import AdoptionError, AlreadyExistsError, InterruptRefused
+from .journal import Attempt, Journal
 from .observe import merge_observed
 
 if TYPE_CHECKING:
     from .kinds import Kind
 
 
-def _one(kind: Kind, inputs: Mapping[str, Any], ids: list[str]) -> str | None:
+def _one(kind: Kind, ids: list[str], what: str) -> str | None:
     if len(ids) > 1:
         raise AdoptionError(
             f"{len(ids)} existing {kind.spec.kind} objects share the {kind.spec.natural_key_text} "
-            f"of this declaration ({', '.join(ids)}); adopt one by id instead"
+            f"of {what} ({', '.join(ids)}); adopt one by id instead"
         )
     return ids[0] if ids else None
 
@@ -45,8 +51,65 @@ class PartialCreateError(Exception):
 
 
 def _since(started: float) -> datetime:
-    # Clocks differ; anything made shortly before the intent still counts.
+    # Clocks differ; anything made shortly before the attempt still counts.
     return datetime.fromtimestamp(started, UTC) - timedelta(minutes=5)
+
+
+def natural_key(kind: Kind, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of the kind's natural key in ``inputs``."""
+    return {k: inputs[k] for k in kind.spec.natural_key if inputs.get(k) is not None}
+
+
+def refuse_interruption(
+    kind: type[Kind] | Kind,
+    object_id: str,
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    decided: Plan,
+    live_state: Callable[[], str | None],
+) -> None:
+    """Refuse a change that would stop or replace a live object, unless the user allows it.
+
+    ``live_state`` is asked (one read) only when the change would interrupt."""
+    reasons = kind.interruptions(olds, news, decided)
+    if not reasons or news.get("allowInterrupt"):
+        return
+    live = live_state()
+    if live in kind.spec.live_states:
+        raise InterruptRefused(
+            f"{kind.spec.kind} {olds.get('name') or news.get('name') or object_id} is {live}: "
+            + "; ".join(reasons)
+            + ". Set allowInterrupt: true (allow_interrupt=True) to let this happen."
+        )
+
+
+def adoptable(kind: Kind, inputs: Mapping[str, Any]) -> str | None:
+    """The existing object ``adopt`` names (by id, or by natural key with ``true``), checked
+    against on-air protection; ``None`` when ``adopt: true`` finds nothing (then it is created).
+
+    Read-only, so a preview may ask it too."""
+    adopt = inputs.get("adopt")
+    if not adopt:
+        return None
+    if isinstance(adopt, str) and adopt.lower() != "true":
+        seen = kind.observe(adopt, inputs)
+        if seen is None:
+            raise AdoptionError(f"cannot adopt {kind.spec.kind} {adopt!r}: it does not exist")
+        object_id = adopt
+    else:
+        found = _one(kind, kind.find(inputs), "this declaration")
+        if found is None:
+            return None
+        object_id = found
+        seen = kind.observe(object_id, inputs)
+        if seen is None:
+            return None
+    # Adoption never replaces: only what it changes in place may interrupt.
+    changed = plan(kind.spec, seen.inputs, inputs).changed
+    refuse_interruption(
+        kind, object_id, seen.inputs, inputs, Plan(changed=changed), lambda: kind.live_state(object_id)
+    )
+    return object_id
 
 
 def create(
@@ -58,17 +121,19 @@ def create(
     attempts: int = 4,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[str, dict[str, Any]]:
-    """Create, or take over what ``adopt`` names, or recover an earlier create that was cut short.
+    """Create; or take over what ``adopt`` names; or finish this resource's own create that an
+    earlier run began and never saw answered (``owner`` names the resource in ``journal``).
 
-    A create whose answer was lost, or that failed with a 5xx, is never sent again blindly:
-    the object is first looked up by its natural key.
+    Nothing else is ever taken over: a create whose answer was lost, or that failed with a 5xx,
+    is resolved by its natural key among objects that did not exist before its POST.
     """
     made: list[str] = []
+    attempt: Attempt | None = None
 
     def record(object_id: str, memo: Mapping[str, Any] | None = None) -> None:
         made.append(object_id)
-        if journal is not None and owner:
-            journal.created(owner, kind.spec.kind, object_id, memo)
+        if journal is not None and attempt is not None:
+            journal.made(attempt, object_id, memo)
 
     def take_over(
         object_id: str, lost: bool = False, memo: Mapping[str, Any] | None = None
@@ -82,40 +147,105 @@ def create(
         except Exception as exc:
             raise PartialCreateError(made[-1], exc) from exc
 
-    adopt = inputs.get("adopt")
-    if adopt:
-        if isinstance(adopt, str) and adopt.lower() != "true":
-            if kind.observe(adopt, inputs) is None:
-                raise AdoptionError(f"cannot adopt {kind.spec.kind} {adopt!r}: it does not exist")
-            return take_over(adopt)
-        found = _one(kind, inputs, kind.find(inputs))
-        if found:
-            return take_over(found)
+    adopted = adoptable(kind, inputs)
+    if adopted is not None:
+        return take_over(adopted)
 
-    started = time.time()
     if journal is not None and owner:
-        prior = journal.get(owner)
-        if prior is not None and prior.object_id and kind.observe(prior.object_id, inputs) is not None:
-            return take_over(prior.object_id, lost=True, memo=prior.memo)
-        if prior is not None and not prior.object_id:
-            found = _one(kind, inputs, kind.find(inputs, since=_since(prior.started)))
-            if found:
-                return take_over(found, lost=True)
-        started = journal.begin(owner, kind.spec.kind).started
+        prior = journal.pending(owner)
+        if prior is not None:
+            attempt = prior
+            try:
+                resumed = _resume(kind, inputs, prior, take_over)
+            except PartialCreateError:
+                journal.finish(prior)
+                raise
+            if resumed is not None:
+                journal.finish(prior)
+                return resumed
+    existing = kind.find(inputs) if kind.spec.natural_key else []
+    if journal is not None and owner:
+        attempt = journal.begin(owner, kind.spec.kind, natural_key(kind, inputs), existing)
+    started = attempt.started if attempt is not None else time.time()
 
-    for attempt in range(1, attempts + 1):
+    def over() -> None:
+        if journal is not None and attempt is not None:
+            journal.finish(attempt)
+
+    for number in range(1, attempts + 1):
         try:
-            return kind.create(inputs, record)
+            result = kind.create(inputs, record)
         except Exception as exc:
             if made:
+                over()
                 raise PartialCreateError(made[-1], exc) from exc
-            if not _ambiguous(exc) or attempt == attempts:
+            if isinstance(exc, ConflictError):
+                over()
+                raise _already_exists(kind, inputs, existing, exc) from None
+            if not _ambiguous(exc):
+                over()
                 raise
-            found = _one(kind, inputs, kind.find(inputs, since=_since(started)))
+            if number == attempts:
+                raise  # the outcome is unknown: the attempt stays for the next run to resolve
+            found = _one(kind, _new_since(kind, inputs, started, existing), "this create")
             if found:
-                return take_over(found, lost=True)
-            sleep(min(8.0, 0.25 * 2**attempt))
+                try:
+                    resolved = take_over(found, lost=True)
+                finally:
+                    over()
+                return resolved
+            sleep(min(8.0, 0.25 * 2**number))
+            continue
+        over()
+        return result
     raise AssertionError("unreachable")
+
+
+def _new_since(kind: Kind, lookup: Mapping[str, Any], started: float, existing: list[str]) -> list[str]:
+    """Objects with the natural key of ``lookup`` made by an attempt that began at ``started``."""
+    return [i for i in kind.find(lookup, since=_since(started)) if i not in existing]
+
+
+def _resume(
+    kind: Kind,
+    inputs: Mapping[str, Any],
+    prior: Attempt,
+    take_over: Callable[..., tuple[str, dict[str, Any]]],
+) -> tuple[str, dict[str, Any]] | None:
+    """Finish this resource's own interrupted create; ``None`` when it left nothing behind."""
+    object_id = prior.object_id
+    if object_id is None:
+        object_id = _one(
+            kind,
+            _new_since(kind, {**inputs, **prior.key}, prior.started, prior.existing),
+            "an interrupted create",
+        )
+    if object_id is None:
+        return None
+    seen = kind.observe(object_id, {**inputs, **prior.key})
+    if seen is None:
+        return None
+    spec = kind.spec
+    was, now = comparable(spec, prior.key), comparable(spec, natural_key(kind, inputs))
+    if any(was.get(k) != now.get(k) for k in spec.create_only & set(spec.natural_key)):
+        # The declaration moved on to what its own orphan cannot become: the orphan goes.
+        with contextlib.suppress(NotFoundError):
+            kind.delete(object_id, {**seen.inputs, **seen.outputs, **(prior.memo or {})})
+        return None
+    return take_over(object_id, lost=True, memo=prior.memo)
+
+
+def _already_exists(
+    kind: Kind, inputs: Mapping[str, Any], existing: list[str], exc: ConflictError
+) -> AlreadyExistsError:
+    spec = kind.spec
+    key = ", ".join(f"{k} {v}" for k, v in natural_key(kind, inputs).items())
+    ids = f" ({', '.join(existing)})" if existing else ""
+    return AlreadyExistsError(
+        f"a {spec.kind} with {key} already exists in the tenant{ids}: {exc.server_message or exc.message}. "
+        "If this entry was renamed, list its old name in `aliases`; to manage the existing one, "
+        "set `adopt: true`"
+    )
 
 
 def read(

@@ -6,6 +6,7 @@ The whole tree::
     ├── ConfigurationError      a provider setting is missing
     ├── InterruptRefused        a change would stop or replace something on air, not allowed
     ├── AdoptionError           the object to adopt is missing, or not unique
+    ├── AlreadyExistsError      a create met an object with the same natural key (409)
     ├── MissingObjectError      an object the declaration manages or names does not exist
     └── UnexpectedStateError    the API left an object in a state it was not asked for
 
@@ -32,6 +33,10 @@ class AdoptionError(UserError):
     """The object to adopt could not be found, or was not unique."""
 
 
+class AlreadyExistsError(UserError):
+    """A create met an existing object with the same natural key, which the API allows once."""
+
+
 class MissingObjectError(UserError):
     """An object the declaration manages or names does not exist."""
 
@@ -42,6 +47,7 @@ class UnexpectedStateError(UserError):
 
 __all__ = [
     "AdoptionError",
+    "AlreadyExistsError",
     "ConfigurationError",
     "InterruptRefused",
     "MissingObjectError",

@@ -1,32 +1,55 @@
-"""A local record of creates in flight, so an interrupted run never leaves a duplicate behind.
+"""Creates in flight, so a run killed mid-create never leaves a duplicate behind.
 
-Before a create is sent, an intent is written; once the API answers, the new id is written.
-If the run dies (``kill -9``, a lost answer, a failed step after the create), the engine's
-state may not know the object, and the next run would create it again.  The next create for
-the same resource first consults this journal: a recorded id is adopted, and an intent
-without an id is resolved by the object's natural key among objects created since.
+The rule (``docs/reliability.md``): a create may take over an existing object only when it is
+the object *this resource's own interrupted create* made.  To know that, every create attempt
+writes an :class:`Attempt` before its POST and removes it as soon as the create's answer is in
+hand, whether the create succeeded or failed cleanly.  An attempt left behind is therefore
+proof of a create that was cut off (a kill, a lost answer that no lookup resolved); the next
+create of the *same resource* (the same URN, on the same backend and tenant) resolves it:
 
-Entries hold resource names and ids only, never secrets.
+- by the id the API named, when the attempt recorded one;
+- otherwise by the natural key, among objects that did not exist before the POST (their ids
+  are recorded with the attempt) and that were made after it began.
+
+A create with no attempt left behind always makes a new object: a replacement, a new resource
+reusing a removed or retained one's name, another stack's declaration of the same name.
+
+An attempt holds names, ids and the natural key only, never secrets.  Its file is named by a
+hash of its owner: the backend, the tenant and the resource's URN, so two stacks, projects,
+backends or tenants on one machine never see each other's attempts.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+#: An attempt older than this is not recovered: whatever it made is the user's to adopt.
+MAX_AGE_SECONDS = 14 * 24 * 3600
+
 
 @dataclass
-class Entry:
+class Attempt:
+    """One create attempt of one resource."""
+
     owner: str
     kind: str
+    token: str
     started: float
+    #: The natural key the attempt created with (``{"url": ...}``).
+    key: dict[str, Any] = field(default_factory=dict)
+    #: Ids of objects with that natural key before the POST: never this attempt's own.
+    existing: list[str] = field(default_factory=list)
     object_id: str | None = None
     memo: dict[str, Any] | None = None
 
@@ -38,8 +61,46 @@ def default_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pulumi-videokit" / "journal"
 
 
+def resource_owner(backend: str, urn: str) -> str:
+    """One resource of one stack on one backend (hashed: a backend URL may be a local path)."""
+    return f"{hashlib.sha256(backend.encode()).hexdigest()[:16]}|{urn}"
+
+
+def scoped(tenant: str, owner: str) -> str:
+    """A resource owner on one tenant: the key of its attempts."""
+    return json.dumps([tenant, owner])
+
+
+def backend_url(project_dir: Path | None = None) -> str:
+    """The backend a run's state lives in, as the CLI resolves it: ``PULUMI_BACKEND_URL``, the
+    project's ``backend.url``, then the current login; empty when none is known."""
+    if os.environ.get("PULUMI_BACKEND_URL"):
+        return os.environ["PULUMI_BACKEND_URL"]
+    return _configured_backend(project_dir or Path.cwd(), os.environ.get("PULUMI_HOME", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _configured_backend(project_dir: Path, pulumi_home: str) -> str:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    project = project_dir / "Pulumi.yaml"
+    with contextlib.suppress(OSError, YAMLError):
+        data = YAML(typ="safe").load(project.read_text())
+        section = data.get("backend") if isinstance(data, dict) else None
+        url = section.get("url") if isinstance(section, dict) else None
+        if isinstance(url, str) and url:
+            return url
+    home = Path(pulumi_home or Path.home() / ".pulumi")
+    with contextlib.suppress(OSError, ValueError):
+        current = json.loads((home / "credentials.json").read_text()).get("current")
+        if isinstance(current, str):
+            return current
+    return ""
+
+
 class Journal:
-    """Files under ``directory``, one per resource, replaced atomically."""
+    """Files under ``directory``, one per resource with a create in flight, replaced atomically."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_dir()
@@ -47,30 +108,66 @@ class Journal:
     def _path(self, owner: str) -> Path:
         return self.directory / (hashlib.sha256(owner.encode()).hexdigest()[:32] + ".json")
 
-    def get(self, owner: str) -> Entry | None:
+    def _read(self, path: Path) -> Attempt | None:
         try:
-            return Entry(**json.loads(self._path(owner).read_text()))
+            return Attempt(**json.loads(path.read_text()))
         except (OSError, ValueError, TypeError):
             return None
 
-    def _write(self, entry: Entry) -> None:
+    def pending(self, owner: str) -> Attempt | None:
+        """The interrupted create attempt of ``owner``, if one is left (and not too old)."""
+        attempt = self._read(self._path(owner))
+        if attempt is None or attempt.owner != owner:
+            return None
+        if time.time() - attempt.started > MAX_AGE_SECONDS:
+            self._path(owner).unlink(missing_ok=True)
+            return None
+        return attempt
+
+    def _write(self, attempt: Attempt) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".entry-")
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".attempt-")
         with os.fdopen(fd, "w") as fh:
-            json.dump(asdict(entry), fh)
+            json.dump(asdict(attempt), fh)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, self._path(entry.owner))
+        os.replace(tmp, self._path(attempt.owner))
 
-    def begin(self, owner: str, kind: str) -> Entry:
-        entry = Entry(owner=owner, kind=kind, started=time.time())
-        self._write(entry)
-        return entry
+    def begin(self, owner: str, kind: str, key: Mapping[str, Any], existing: list[str]) -> Attempt:
+        """Record a create about to be sent (replacing any earlier attempt of ``owner``)."""
+        self.prune()
+        attempt = Attempt(owner, kind, uuid.uuid4().hex, time.time(), dict(key), list(existing))
+        self._write(attempt)
+        return attempt
 
-    def created(self, owner: str, kind: str, object_id: str, memo: Mapping[str, Any] | None = None) -> None:
-        prior = self.get(owner)
-        started = prior.started if prior else time.time()
-        self._write(Entry(owner, kind, started, object_id, dict(memo) if memo is not None else None))
+    def made(self, attempt: Attempt, object_id: str, memo: Mapping[str, Any] | None = None) -> None:
+        """The API named the new object: recorded, unless a later attempt took the owner over."""
+        current = self._read(self._path(attempt.owner))
+        if current is not None and current.token != attempt.token:
+            return
+        attempt.object_id = object_id
+        attempt.memo = dict(memo) if memo is not None else None
+        self._write(attempt)
+
+    def finish(self, attempt: Attempt) -> None:
+        """The create's answer is in hand: the attempt is over."""
+        path = self._path(attempt.owner)
+        current = self._read(path)
+        if current is None or current.token == attempt.token:
+            path.unlink(missing_ok=True)
 
     def forget(self, owner: str) -> None:
         self._path(owner).unlink(missing_ok=True)
+
+    def prune(self) -> None:
+        """Drop attempts too old to recover, so the directory cannot grow without bound."""
+        with contextlib.suppress(OSError):
+            for path in self.directory.glob("*.json"):
+                attempt = self._read(path)
+                if attempt is None or time.time() - attempt.started > MAX_AGE_SECONDS:
+                    path.unlink(missing_ok=True)
+
+    def attempts(self) -> list[Attempt]:
+        """Every attempt left behind (for tests and the reliability report)."""
+        found = [self._read(p) for p in sorted(self.directory.glob("*.json"))]
+        return [a for a in found if a is not None]

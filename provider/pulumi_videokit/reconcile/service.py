@@ -18,8 +18,8 @@ from typing import Any
 from ..client import DEFAULT_MAX_REQUESTS_PER_SECOND, ClientConfig, VideoKitClient, VideoKitError
 from . import apply
 from .diff import Plan, plan
-from .errors import ConfigurationError, InterruptRefused
-from .journal import Journal
+from .errors import ConfigurationError
+from .journal import Journal, scoped
 from .kinds import Kind, Settings
 from .validate import problems
 
@@ -173,15 +173,15 @@ class Service:
         new_inputs = strip(news, self.spec.outputs)
         old_inputs = self.settled(state, old_inputs)
         decided = plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs))
-        reasons = self.kind_cls.interruptions(old_inputs, new_inputs, decided)
-        if reasons and not new_inputs.get("allowInterrupt"):
-            live = self._live_state(object_id) or state.get("status")
-            if live in self.spec.live_states:
-                raise InterruptRefused(
-                    f"{self.spec.kind} {state.get('name') or object_id} is {live}: "
-                    + "; ".join(reasons)
-                    + ". Set allowInterrupt: true (allow_interrupt=True) to let this happen."
-                )
+        olds = {**old_inputs, "name": state.get("name") or old_inputs.get("name")}
+        apply.refuse_interruption(
+            self.kind_cls,
+            object_id,
+            olds,
+            new_inputs,
+            decided,
+            lambda: self._live_state(object_id) or state.get("status"),
+        )
         return decided
 
     def _live_state(self, object_id: str) -> str | None:
@@ -192,14 +192,23 @@ class Service:
             return None
 
     def create(self, props: Mapping[str, Any], owner: str | None) -> tuple[str, dict[str, Any]]:
-        """Create (or adopt, or recover); the outputs include the inputs."""
+        """Create (or adopt, or finish this resource's own interrupted create); the outputs
+        include the inputs.  ``owner`` names the resource: its backend and URN."""
         inputs = strip(props, self.spec.outputs)
         kind = self.kind
         try:
-            object_id, outputs = apply.create(kind, inputs, journal=self.journal(), owner=owner)
+            object_id, outputs = apply.create(
+                kind, inputs, journal=self.journal(), owner=self.scoped(owner) if owner else None
+            )
         except apply.PartialCreateError as exc:
             raise self._half_created(kind, exc, inputs) from exc
         return object_id, {**inputs, **outputs}
+
+    def scoped(self, owner: str) -> str:
+        """The journal's key for ``owner`` on this provider's tenant."""
+        where = self.config.get("endpoint") or self.config.get("tenant_name", "")
+        tenant = f"{self.config.get('tenant_id', '')}@{where}"
+        return scoped(tenant, owner)
 
     def _half_created(self, kind: Kind, exc: apply.PartialCreateError, inputs: dict[str, Any]) -> HalfCreated:
         try:
@@ -248,7 +257,13 @@ class Service:
         return {**new_inputs, **kept, **outputs}
 
     def delete(self, object_id: str, state: Mapping[str, Any], owner: str | None) -> None:
-        apply.delete(self.kind, object_id, strip(state), journal=self.journal(), owner=owner)
+        apply.delete(
+            self.kind,
+            object_id,
+            strip(state),
+            journal=self.journal(),
+            owner=self.scoped(owner) if owner else None,
+        )
 
 
 __all__ = [

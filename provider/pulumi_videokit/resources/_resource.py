@@ -111,12 +111,13 @@ class VideoKitResource(pulumi.dynamic.Resource):
 
 
 def _owner(kind: str, resource_name: str) -> str:
-    """Who a create belongs to, for the journal: organization, project, stack, kind and name."""
-    try:
-        org = pulumi.get_organization()
-    except Exception:
-        org = "organization"
-    return f"{org}/{pulumi.get_project()}/{pulumi.get_stack()}/{kind}/{resource_name}"
+    """Who a create belongs to, for the journal: the backend and the resource's URN."""
+    from ..reconcile.journal import backend_url, resource_owner
+    from ..reconcile.kinds import kind_named
+
+    token = kind_named(kind).spec.type_token
+    urn = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{token}::{resource_name}"
+    return resource_owner(backend_url(), urn)
 
 
 def _snake(name: str) -> str:

@@ -27,6 +27,7 @@ def kind_of_section(section: str) -> type[Kind]:
     """The kind a YAML section (``channels``) declares."""
     return {k.spec.section: k for k in KINDS}[section]
 
+
 __all__ = [
     "KINDS",
     "AllowedDomainKind",
