@@ -236,6 +236,43 @@ CORPUS: dict[str, tuple[str, str, str]] = {
         "2:19: assetSettings.s.drm",
         "not a known field",
     ),
+    "one domain twice, case and slash": (
+        "domains:\n  a: {url: 'https://Site.example.com/'}\n  b: {url: 'https://site.EXAMPLE.com'}\n",
+        "3:7: domains.b.url",
+        "same url as domains.a at",
+    ),
+    "alias still declared": (
+        GOOD_CH + "  backup:\n    name: b\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n"
+        "    aliases: [main]\n",
+        "8:15: channels.backup.aliases.0",
+        "'main' is still declared in channels at",
+    ),
+    "alias not a name": (
+        "domains:\n  site:\n    url: 'https://a.com'\n    aliases: ['old site']\n",
+        "4:15: domains.site.aliases.0",
+        "is not a resource name",
+    ),
+    "alias a URN of another kind": (
+        "domains:\n  site:\n    url: 'https://a.com'\n"
+        "    aliases: ['urn:pulumi:dev::p::pulumi-python:dynamic/videokit:Channel::old']\n",
+        "4:15: domains.site.aliases.0",
+        "is not a URN of a AllowedDomain",
+    ),
+    "alias its own name": (
+        "domains:\n  site:\n    url: 'https://a.com'\n    aliases: [site]\n",
+        "4:15: domains.site.aliases.0",
+        "own name",
+    ),
+    "alias claimed twice": (
+        "domains:\n  a: {url: 'https://a.com', aliases: [old]}\n  b: {url: 'https://b.com', aliases: [old]}\n",
+        "3:39: domains.b.aliases.0",
+        "already an alias of domains.a",
+    ),
+    "aliases not a list": (
+        "domains:\n  site:\n    url: 'https://a.com'\n    aliases: old\n",
+        "4:5: domains.site.aliases",
+        "valid list",
+    ),
 }
 
 

@@ -40,6 +40,8 @@ class ResourceSpec:
     secret_outputs: tuple[str, ...] = ()
     #: The fields that recognise an existing object, for ``adopt: true`` and lost creates.
     natural_key: tuple[str, ...] = ()
+    #: Whether the API allows one object per natural key (it answers a second create with 409).
+    unique_key: bool = False
     #: A YAML key that names another declaration, the input it fills with that object's id,
     #: and the section it names it in: ``{"channel": ("channelId", "channels")}``.
     references: Mapping[str, tuple[str, str]] = field(default_factory=dict)

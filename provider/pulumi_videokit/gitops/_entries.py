@@ -34,6 +34,11 @@ OPTIONS: dict[str, tuple[Any, str]] = {
         bool | None,
         "Pulumi's deleteBeforeReplace: delete the old object before its replacement is created.",
     ),
+    "aliases": (
+        list[str] | None,
+        "Pulumi's aliases: earlier names of this entry (or full URNs), so renaming it keeps the same "
+        "object and changes nothing in the tenant.",
+    ),
 }
 
 

@@ -30,9 +30,15 @@ def _options(entry: Entry, declared: dict[str, VideoKitResource]) -> pulumi.Reso
         ignore_changes=given.get("ignoreChanges"),
         depends_on=[declared[name] for name in given.get("dependsOn", [])] or None,
         delete_before_replace=given.get("deleteBeforeReplace"),
+        aliases=[_alias(a) for a in given.get("aliases", [])] or None,
         # A value holding a secret config value is a secret output too, so state encrypts it.
         additional_secret_outputs=sorted(entry.secrets) or None,
     )
+
+
+def _alias(alias: str) -> str | pulumi.Alias:
+    """A URN as it is; an earlier name as Pulumi's alias of that name (same type, parent, stack)."""
+    return alias if alias.startswith("urn:") else pulumi.Alias(name=alias)
 
 
 def declare(doc: Document, opts: pulumi.ResourceOptions | None = None) -> dict[str, VideoKitResource]:

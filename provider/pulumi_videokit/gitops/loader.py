@@ -83,6 +83,33 @@ class Document:
     files: list[str] = field(default_factory=list)
 
 
+_URN = re.compile(r"^urn:pulumi:[^:]+::[^:]+::(?P<type>[^:]+(?::[^:]+)*)::(?P<name>[^:]+)$")
+
+
+def _alias_name(alias: str) -> str:
+    """The resource name an alias gives (an earlier name, or a URN's last part)."""
+    found = _URN.match(alias)
+    return found.group("name") if found else alias
+
+
+def _alias_problem(kind: str, name: str, alias: Any) -> str | None:
+    if not isinstance(alias, str):
+        return "must be an earlier name of this entry or a URN"
+    found = _URN.match(alias)
+    if alias.startswith("urn:") and found is None:
+        return f"{alias!r} is not a URN (urn:pulumi:STACK::PROJECT::TYPE::NAME)"
+    if found is not None and not found.group("type").endswith(f":{kind}"):
+        return f"{alias!r} is not a URN of a {kind}"
+    if found is None and not NAME_RE.match(alias):
+        return (
+            f"{alias!r} is not a resource name (a letter or digit, then letters, digits, '.', '_' "
+            "and '-') or a URN"
+        )
+    if _alias_name(alias) == name and found is None:
+        return "is this entry's own name; an alias names an earlier one"
+    return None
+
+
 def _depth(node: Any, limit: int, level: int = 0) -> Any:
     """The first node nested deeper than ``limit``, if any."""
     if level > limit:
@@ -338,6 +365,10 @@ class _Checker:
                     f"{where}.ignoreChanges.{i}",
                     f"{path!r} is not an input of {spec.kind} (allowed: {', '.join(sorted(inputs))})",
                 )
+        for i, alias in enumerate(options.get("aliases", [])):
+            problem = _alias_problem(spec.kind, name, alias)
+            if problem:
+                self.add(_tree.locate(decl, ("aliases", i)), f"{where}.aliases.{i}", problem)
         secrets = frozenset(str(p[2]) for p in resolved.secret if p[:2] == (section, name) and len(p) > 2)
         self.entries.append(
             Entry(
@@ -369,6 +400,8 @@ class _Checker:
                     f"{other.section}.{other.name}",
                     f"the same name is declared again in {entry.section} at {here}",
                 )
+        self._aliases(unique, first)
+        self._unique_keys(unique)
         by_section: dict[str, set[str]] = {}
         for entry in unique:
             by_section.setdefault(entry.section, set()).add(entry.name)
@@ -401,6 +434,53 @@ class _Checker:
                     needs.append(named)
             graph[entry.name] = needs
         return self._ordered(unique, graph)
+
+    def _aliases(self, entries: list[Entry], declared: dict[str, Entry]) -> None:
+        """An alias names an entry's earlier name: not one still declared, nor one claimed twice."""
+        claimed: dict[str, Entry] = {}
+        for entry in entries:
+            node = entry.node
+            assert node is not None
+            for i, alias in enumerate(entry.options.get("aliases", [])):
+                old = _alias_name(alias)
+                here = (_tree.locate(node, ("aliases", i)), f"{entry.section}.{entry.name}.aliases.{i}")
+                if old in declared and old != entry.name:
+                    other = declared[old]
+                    there = Pos(other.file, other.line, other.col)
+                    self.add(
+                        *here,
+                        f"{old!r} is still declared in {other.section} at {there}; "
+                        "an alias names an entry's earlier name (remove that entry, or this alias)",
+                    )
+                elif old in claimed and claimed[old] is not entry:
+                    self.add(
+                        *here,
+                        f"{old!r} is already an alias of {claimed[old].section}.{claimed[old].name}; "
+                        "one earlier name can become only one entry",
+                    )
+                else:
+                    claimed[old] = entry
+
+    def _unique_keys(self, entries: list[Entry]) -> None:
+        """Two entries the API would take for one object (a domain it allows once) are an error."""
+        seen: dict[tuple[str, str], Entry] = {}
+        for entry in entries:
+            spec = SPECS[entry.section]
+            if not spec.unique_key or any(k not in entry.props for k in spec.natural_key):
+                continue
+            values = spec.normalize({k: entry.props[k] for k in spec.natural_key})
+            key = (entry.section, repr(sorted(values.items())))
+            other = seen.setdefault(key, entry)
+            if other is entry or entry.node is None:
+                continue
+            field_name = spec.natural_key[0]
+            self.add(
+                _tree.locate(entry.node, (field_name,)),
+                f"{entry.section}.{entry.name}.{field_name}",
+                f"is the same {spec.natural_key_text} as {other.section}.{other.name} at "
+                f"{Pos(other.file, other.line, other.col)} (case and a trailing slash do not count); "
+                f"the API allows one {spec.kind} per {spec.natural_key_text}",
+            )
 
     def _ordered(self, entries: list[Entry], graph: dict[str, list[str]]) -> list[Entry]:
         """Entries with each after those it needs; a cycle is an error at a dependsOn."""

@@ -18,7 +18,7 @@ from ..client import (
 )
 from .diff import Plan, comparable, plan
 from .errors import AdoptionError, AlreadyExistsError, InterruptRefused
-from .journal import Attempt, Journal
+from .journal import Attempt, Journal, owner_tenant
 from .observe import merge_observed
 
 if TYPE_CHECKING:
@@ -147,9 +147,14 @@ def create(
         except Exception as exc:
             raise PartialCreateError(made[-1], exc) from exc
 
+    def held(result: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+        if journal is not None and owner:
+            _claim(kind, journal, owner, result[0])
+        return result
+
     adopted = adoptable(kind, inputs)
     if adopted is not None:
-        return take_over(adopted)
+        return held(take_over(adopted))
 
     if journal is not None and owner:
         prior = journal.pending(owner)
@@ -162,7 +167,7 @@ def create(
                 raise
             if resumed is not None:
                 journal.finish(prior)
-                return resumed
+                return held(resumed)
     existing = kind.find(inputs) if kind.spec.natural_key else []
     if journal is not None and owner:
         attempt = journal.begin(owner, kind.spec.kind, natural_key(kind, inputs), existing)
@@ -191,14 +196,29 @@ def create(
             if found:
                 try:
                     resolved = take_over(found, lost=True)
-                finally:
+                except Exception:
                     over()
-                return resolved
+                    raise
+                over()
+                return held(resolved)
             sleep(min(8.0, 0.25 * 2**number))
             continue
         over()
-        return result
+        return held(result)
     raise AssertionError("unreachable")
+
+
+def _claim(kind: Kind, journal: Journal, owner: str, object_id: str) -> None:
+    """A resource now holds ``object_id``: no interrupted create on this tenant may take it."""
+    tenant = owner_tenant(owner)
+    for attempt in journal.attempts():
+        if (
+            attempt.kind == kind.spec.kind
+            and attempt.object_id is None
+            and attempt.owner != owner
+            and owner_tenant(attempt.owner) == tenant
+        ):
+            journal.claimed(attempt, object_id)
 
 
 def _new_since(kind: Kind, lookup: Mapping[str, Any], started: float, existing: list[str]) -> list[str]:

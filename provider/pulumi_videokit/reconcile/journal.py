@@ -9,7 +9,8 @@ create of the *same resource* (the same URN, on the same backend and tenant) res
 
 - by the id the API named, when the attempt recorded one;
 - otherwise by the natural key, among objects that did not exist before the POST (their ids
-  are recorded with the attempt) and that were made after it began.
+  are recorded with the attempt), that were made after it began, and that no other create or
+  adoption on this machine has since claimed (each one adds its id to the attempts left behind).
 
 A create with no attempt left behind always makes a new object: a replacement, a new resource
 reusing a removed or retained one's name, another stack's declaration of the same name.
@@ -69,6 +70,15 @@ def resource_owner(backend: str, urn: str) -> str:
 def scoped(tenant: str, owner: str) -> str:
     """A resource owner on one tenant: the key of its attempts."""
     return json.dumps([tenant, owner])
+
+
+def owner_tenant(owner: str) -> str:
+    """The tenant part of a scoped owner."""
+    try:
+        parts = json.loads(owner)
+    except ValueError:
+        return ""
+    return str(parts[0]) if isinstance(parts, list) and parts else ""
 
 
 def backend_url(project_dir: Path | None = None) -> str:
@@ -155,6 +165,12 @@ class Journal:
         current = self._read(path)
         if current is None or current.token == attempt.token:
             path.unlink(missing_ok=True)
+
+    def claimed(self, attempt: Attempt, object_id: str) -> None:
+        """``object_id`` belongs to another resource: ``attempt`` may never take it over."""
+        if object_id not in attempt.existing:
+            attempt.existing.append(object_id)
+            self._write(attempt)
 
     def forget(self, owner: str) -> None:
         self._path(owner).unlink(missing_ok=True)

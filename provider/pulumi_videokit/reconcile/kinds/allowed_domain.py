@@ -33,6 +33,7 @@ class AllowedDomainKind(Kind):
         create_only=frozenset({"url"}),
         outputs=("playerDomainId", "analyticsDomainId"),
         natural_key=("url",),
+        unique_key=True,
         normalize=_normalized,
         doc="A domain the player may be embedded on.",
     )

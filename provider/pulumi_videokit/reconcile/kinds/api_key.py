@@ -61,7 +61,14 @@ class ApiKeyKind(Kind):
         memo: Mapping[str, Any] | None = None,
     ) -> tuple[str, dict[str, Any]]:
         # The create's answer was lost.  The key exists; it is kept, never replaced: the reference
-        # documents no key material in any answer, so none is lost with it.  Its role name is read.
+        # documents no key material in any answer, so none is lost with it.  It is brought to the
+        # declaration (which may have changed since), and its role name is read.
+        seen = self.observe(object_id, inputs)
+        if seen is not None and (seen.inputs.get("name"), seen.inputs.get("roleId")) != (
+            inputs["name"],
+            inputs["roleId"],
+        ):
+            self.client.core.api_keys.update(object_id, {"name": inputs["name"], "roleId": inputs["roleId"]})
         return object_id, {"roleName": self._role_name(object_id, inputs["name"])}
 
     def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
