@@ -1,0 +1,204 @@
+"""Each sequence of edits that once lost or took over an object, as the engine runs it, on the core.
+
+One test per case of the convergence issue, judged on the tenant object by object.  The model-based
+test (``test_stateful``) searches the same space at random; these pin the cases down.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pulumi_videokit.client import VideoKitClient
+from pulumi_videokit.emulator import RunningEmulator
+from pulumi_videokit.reconcile.errors import AlreadyExistsError, InterruptRefused
+
+from .test_stateful import Decl, MiniEngine
+
+CH = {"input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}, "redundancy": "SingleInput"}
+
+
+@pytest.fixture()
+def engines(emulator: RunningEmulator) -> Iterator[dict[str, MiniEngine]]:
+    journal = tempfile.mkdtemp()
+    made = {
+        label: MiniEngine(label, emulator.url, journal, backend, stack)
+        for label, backend, stack in (
+            ("staging", "file:///one", "staging"),
+            ("prod", "file:///one", "prod"),
+            ("again", "file:///two", "staging"),
+        )
+    }
+    yield made
+    for engine in made.values():
+        for name, held in list(engine.state.items()):
+            held.retain = False
+            engine.state[name] = held
+        engine.apply({})
+
+
+def posts(emulator: RunningEmulator) -> list[str]:
+    return [r["path"] for r in emulator.ctx.requests if r["method"] == "POST"]
+
+
+def domains(api: VideoKitClient, host: str) -> list[str]:
+    return [d.player_domain_id or "" for d in api.streaming.domains.list() if host in (d.url or "")]
+
+
+def test_a_domain_url_change_leaves_one_new_domain(
+    engines: dict[str, MiniEngine], client: VideoKitClient
+) -> None:
+    engine = engines["staging"]
+    engine.apply({"site": Decl("AllowedDomain", {"url": "https://one.seq.example.com"})})
+    old = engine.state["site"].object_id
+    engine.apply({"site": Decl("AllowedDomain", {"url": "https://two.seq.example.com"})})
+    new = engine.state["site"].object_id
+    assert new != old and domains(client, "one.seq") == [] and domains(client, "two.seq") == [new]
+    # ... and back again: still exactly one.
+    engine.apply({"site": Decl("AllowedDomain", {"url": "https://one.seq.example.com"})})
+    assert domains(client, "two.seq") == [] and domains(client, "one.seq") == [engine.state["site"].object_id]
+
+
+def test_an_event_moved_to_another_channel_is_made_there(
+    engines: dict[str, MiniEngine], client: VideoKitClient
+) -> None:
+    engine = engines["staging"]
+    times = {"title": "seq-moved", "start": "2031-06-01T10:00:00Z", "end": "2031-06-01T11:00:00Z"}
+    declared = {
+        "a": Decl("Channel", {"name": "seq-a", **CH}),
+        "b": Decl("Channel", {"name": "seq-b", **CH}),
+        "ev": Decl("Event", {"channel": "a", **times}),
+    }
+    engine.apply(declared)
+    engine.apply({**declared, "ev": Decl("Event", {"channel": "b", **times})})
+    events = [(e.id, e.channel_id) for e in client.live.events.list() if e.title == "seq-moved"]
+    assert events == [(engine.state["ev"].object_id, engine.state["b"].object_id)]
+
+
+def test_a_retained_channel_is_not_taken_by_a_new_entry_with_its_name(
+    engines: dict[str, MiniEngine], client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    engine = engines["staging"]
+    engine.apply({"main": Decl("Channel", {"name": "seq-kept", **CH}, retain=True)})
+    kept = engine.state["main"].object_id
+    engine.apply({})
+    assert [c.id for c in client.live.channels.list() if c.name == "seq-kept"] == [kept]
+    emulator.ctx.requests.clear()
+    engine.apply({"main": Decl("Channel", {"name": "seq-new", **CH})})
+    assert posts(emulator) == ["/live/v1/channels"]
+    assert engine.state["main"].object_id != kept
+    assert [c.name for c in client.live.channels.list() if c.id == kept] == ["seq-kept"]
+    engine.apply({})
+    assert [c.id for c in client.live.channels.list() if c.name == "seq-kept"] == [kept]
+    client.live.channels.delete(kept)
+
+
+def test_asset_settings_moved_to_another_asset_follow_it(
+    engines: dict[str, MiniEngine], client: VideoKitClient
+) -> None:
+    engine = engines["staging"]
+    channel = client.live.channels.create({"name": "seq-assets", **CH})
+    first, second = (
+        client.live.events.create(
+            {"channelId": channel, "start": f"2031-06-02T{h}:00:00Z", "end": f"2031-06-02T{h}:30:00Z"}
+        )
+        for h in (10, 11)
+    )
+    before = {a: client.streaming.assets.get(a).settings for a in (first, second)}
+    engine.apply({"promo": Decl("AssetSettings", {"assetId": first, "tokenRequired": "Enabled"})})
+    engine.apply({"promo": Decl("AssetSettings", {"assetId": second, "tokenRequired": "Enabled"})})
+    moved = client.streaming.assets.get(second).settings
+    assert moved is not None and moved.token_required is not None
+    assert moved.token_required.asset == "Enabled"
+    assert client.streaming.assets.get(first).settings == before[first]
+    engine.apply({})
+    assert client.streaming.assets.get(second).settings == before[second]
+
+
+def test_a_url_another_stack_manages_is_refused_every_time_and_never_taken(
+    engines: dict[str, MiniEngine], client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    url = {"url": "https://shared.seq.example.com"}
+    engines["staging"].apply({"site": Decl("AllowedDomain", url)})
+    theirs = engines["staging"].state["site"].object_id
+    for label in ("prod", "again", "prod", "again"):
+        with pytest.raises(AlreadyExistsError, match=r"aliases.*adopt: true"):
+            engines[label].apply({"site": Decl("AllowedDomain", url)})
+        assert "site" not in engines[label].state
+    engines["prod"].apply({})
+    engines["again"].apply({})
+    assert domains(client, "shared.seq") == [theirs]
+
+
+def test_the_same_stack_name_on_another_backend_makes_its_own_objects(
+    engines: dict[str, MiniEngine], client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    declared: dict[str, Any] = {
+        "main": Decl("Channel", {"name": "seq-twin", **CH}),
+        "key": Decl("ApiKey", {"name": "seq-twin-key", "roleId": "role-123"}),
+    }
+    engines["staging"].apply(declared)
+    emulator.ctx.requests.clear()
+    engines["again"].apply(declared)
+    assert sorted(posts(emulator)) == ["/core/v1/api-key", "/live/v1/channels"]
+    mine = {n: h.object_id for n, h in engines["staging"].state.items()}
+    theirs = {n: h.object_id for n, h in engines["again"].state.items()}
+    assert not set(mine.values()) & set(theirs.values())
+    engines["again"].apply({})
+    assert [c.id for c in client.live.channels.list() if c.name == "seq-twin"] == [mine["main"]]
+    assert [k.id for k in client.core.api_keys.list() if k.name == "seq-twin-key"] == [mine["key"]]
+
+
+def test_a_renamed_entry_needs_aliases_and_with_them_changes_nothing(
+    engines: dict[str, MiniEngine], client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    engine = engines["staging"]
+    url = {"url": "https://renamed.seq.example.com"}
+    engine.apply({"site": Decl("AllowedDomain", url)})
+    kept = engine.state["site"].object_id
+    with pytest.raises(AlreadyExistsError, match=r"aliases"):
+        engine.apply({"website": Decl("AllowedDomain", url)})
+    with pytest.raises(AlreadyExistsError):
+        engine.apply({"website": Decl("AllowedDomain", url)})  # never adopted on the second try
+    assert domains(client, "renamed.seq") == [kept]
+    emulator.ctx.requests.clear()
+    engine.apply({"website": Decl("AllowedDomain", url, aliases=("site",))})
+    assert [r for r in emulator.ctx.requests if r["method"] != "GET"] == []
+    assert engine.state["website"].object_id == kept and domains(client, "renamed.seq") == [kept]
+
+
+def test_adopting_a_channel_on_air_with_running_false_is_refused(
+    engines: dict[str, MiniEngine], client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    on_air = client.live.channels.create({"name": "seq-on-air", **CH})
+    client.live.channels.start(on_air)
+    engine = engines["staging"]
+    adopt = {"name": "seq-on-air", "input": CH["input"], "adopt": True, "running": False}
+    emulator.ctx.requests.clear()
+    with pytest.raises(InterruptRefused, match="running: false stops it"):
+        engine.apply({"main": Decl("Channel", adopt)})
+    assert [r for r in emulator.ctx.requests if r["method"] not in ("GET",)] == []
+    engine.apply({"main": Decl("Channel", {**adopt, "running": True})})
+    assert engine.state["main"].object_id == on_air
+    client.live.channels.stop(on_air)
+
+
+def test_replacing_an_api_key_makes_a_new_key(
+    engines: dict[str, MiniEngine], client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    engine = engines["staging"]
+    declared = {"key": Decl("ApiKey", {"name": "seq-key", "roleId": "role-123"})}
+    engine.apply(declared)
+    old = engine.state["key"].object_id
+    # `pulumi up --replace`: the engine creates the same URN again, then deletes the old key.
+    held = engine.state["key"]
+    service = engine.services["ApiKey"]
+    new, _ = service.create({"name": "seq-key", "roleId": "role-123"}, engine.owner("ApiKey", "key"))
+    service.delete(old, held.outs, engine.owner("ApiKey", "key"))
+    assert new != old
+    assert [k.id for k in client.core.api_keys.list() if k.name == "seq-key"] == [new]
+    client.core.api_keys.delete(new)
+    engine.state.clear()
