@@ -15,7 +15,15 @@ import pytest
 from click.testing import CliRunner
 
 from pulumi_videokit.cli import main
-from pulumi_videokit.gitops.review import SECRET, SECRET_SIG, SECRET_SIG_KEY, changes, masked, show
+from pulumi_videokit.gitops.review import (
+    SECRET,
+    SECRET_SIG,
+    SECRET_SIG_KEY,
+    changes,
+    masked,
+    plan_summary,
+    show,
+)
 
 DATA = Path(__file__).parent / "data" / "review"
 GOLDEN = DATA / "golden"
@@ -111,3 +119,18 @@ def test_drift_json_is_machine_readable() -> None:
     }
     fields = {r["name"]: r["fields"] for r in report["resources"]}
     assert fields["main-stage"] == [{"field": "name", "was": "main-stage", "now": "main-stage-renamed"}]
+
+
+def test_plan_summary_names_an_adoption() -> None:
+    doc = json.loads((DATA / "preview-create.json").read_text())
+    step = next(s for s in doc["steps"] if s["urn"].endswith("ApiKey::ci"))
+    step["newState"]["inputs"]["adopt"] = True
+    plan = plan_summary(json.dumps(doc))
+    row = next(line for line in plan.markdown.splitlines() if "`ci`" in line and line.startswith("|"))
+    assert "| adopt |" in row, row
+    assert "**Adopts an existing object**: ApiKey `ci`" in plan.markdown
+    # Without adopt, the same step is a plain create.
+    del step["newState"]["inputs"]["adopt"]
+    plain = plan_summary(json.dumps(doc))
+    assert "| create |" in next(ln for ln in plain.markdown.splitlines() if "`ci`" in ln and ln.startswith("|"))
+    assert "Adopts" not in plain.markdown

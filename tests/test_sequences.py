@@ -16,7 +16,7 @@ from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import RunningEmulator
 from pulumi_videokit.reconcile.errors import AlreadyExistsError, InterruptRefused
 
-from .test_stateful import Decl, MiniEngine
+from .test_stateful import CheckFailed, Decl, MiniEngine
 
 CH = {"input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}, "redundancy": "SingleInput"}
 
@@ -177,9 +177,17 @@ def test_adopting_a_channel_on_air_with_running_false_is_refused(
     client.live.channels.start(on_air)
     engine = engines["staging"]
     adopt = {"name": "seq-on-air", "input": CH["input"], "adopt": True, "running": False}
+    # A preview refuses it already (check), with nothing written ...
+    _, found = engine.services["Channel"].check(adopt, {})
+    assert [(p, "running: false stops it" in r) for p, r in found] == [("adopt", True)], found
+    _, in_state = engine.services["Channel"].check(adopt, {"name": "seq-on-air"})
+    assert in_state == []  # ... and only while the object is not in the stack yet
     emulator.ctx.requests.clear()
-    with pytest.raises(InterruptRefused, match="running: false stops it"):
+    with pytest.raises(CheckFailed, match="running: false stops it"):
         engine.apply({"main": Decl("Channel", adopt)})
+    # The create refuses it too, whatever a door's check did.
+    with pytest.raises(InterruptRefused, match="running: false stops it"):
+        engine.services["Channel"].create(adopt, engine.owner("Channel", "main"))
     assert [r for r in emulator.ctx.requests if r["method"] not in ("GET",)] == []
     engine.apply({"main": Decl("Channel", {**adopt, "running": True})})
     assert engine.state["main"].object_id == on_air

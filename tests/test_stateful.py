@@ -60,6 +60,10 @@ STACKS = (
 SEEN: Counter[str] = Counter()
 
 
+class CheckFailed(Exception):
+    """The engine stops an up whose check finds problems (a preview shows them)."""
+
+
 class Killed(BaseException):
     """The provider process died (kill -9): nothing after this point runs, no cleanup either."""
 
@@ -190,9 +194,10 @@ class MiniEngine:
         for kind in ORDER:
             for name, decl in [(n, d) for n, d in desired.items() if d.kind == kind]:
                 service = self.services[kind]
-                inputs, failures = service.check(self.props(decl))
-                assert failures == [], failures
                 held = self.state.get(name)
+                inputs, failures = service.check(self.props(decl), held.outs if held else {})
+                if failures:
+                    raise CheckFailed(failures)
                 if held is None:
                     self.state[name] = self._create(name, decl, inputs)
                     continue

@@ -39,8 +39,7 @@ def public_asset(asset: dict[str, Any], fields: tuple[str, ...] = ASSET_FIELDS) 
     out = dict(asset)
     own = asset.get("_settings") or {}
     out["settings"] = {
-        name: {"asset": own.get(name, "Inherit"), "tenant": TENANT_SETTINGS[name]}
-        for name in SETTING_NAMES
+        name: {"asset": own.get(name, "Inherit"), "tenant": TENANT_SETTINGS[name]} for name in SETTING_NAMES
     }
     out["tags"] = [
         {"id": hashlib.md5(t.encode()).hexdigest()[:8] + "-0000-0000-0000-000000000000", "name": t}

@@ -366,6 +366,17 @@ def _warnings(step: Step, found: list[Change], delete_first: bool) -> list[str]:
             warnings.append(
                 f"**Interrupts a running channel**: Channel `{name}` is {status}; `running: false` stops it."
             )
+    adopt = step.props("new", "inputs").get("adopt") if step.op == "create" else None
+    if adopt:
+        what = (
+            f"the one with id `{adopt}`"
+            if adopt is not True and str(adopt).lower() != "true"
+            else ("the one with the same natural key, if one exists")
+        )
+        warnings.append(
+            f"**Adopts an existing object**: {kind} `{name}` takes over {what}, changing it to match"
+            " the declaration; from then on this stack manages it, and a destroy deletes it."
+        )
     if step.op == "delete":
         warnings.append(f"**Deletes a live object**: {kind} `{name}` ({_identity(step)}).")
     if step.op == "replace":
@@ -395,9 +406,7 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
     # The document form lists only the steps that do something; its summary counts the rest
     # (the stack itself included).
     stack_same = sum(1 for s in run.steps if s.type == "pulumi:pulumi:Stack" and s.op == "same")
-    unchanged = max(
-        sum(1 for s in run.managed() if s.op == "same"), run.counts.get("same", 0) - stack_same
-    )
+    unchanged = max(sum(1 for s in run.managed() if s.op == "same"), run.counts.get("same", 0) - stack_same)
     rows: list[tuple[str, str, str, list[str]]] = []
     warnings: list[str] = []
     for step in sorted(steps, key=lambda s: (_ORDER.index(s.op), s.kind, s.name)):
@@ -425,6 +434,8 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
         out += ["", "| | Resource | Kind | Change | Properties |", "|---|---|---|---|---|"]
         for op, kind, name, lines in rows:
             label = "replace (delete first)" if op == "replace" and facts.get(kind, (False, ()))[0] else op
+            if op == "create" and any(line.startswith("`adopt`") for line in lines):
+                label = "adopt"
             cell = "<br>".join(_cell(line) for line in lines) or "—"
             out.append(f"| `{_SYMBOL[op]}` | `{name}` | {kind} | {label} | {cell} |")
     code = CHANGES if total else NO_CHANGES

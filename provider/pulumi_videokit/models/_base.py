@@ -39,9 +39,7 @@ def parse_instant(value: Any) -> Any:
     """Like :func:`parse_time`, but a time without an offset is an error: it names no instant."""
     if isinstance(value, str) and isinstance(parsed := parse_time(value), datetime):
         if not re.search(r"([Zz]|[+-]\d{2}:?\d{2})$", value.strip()):
-            raise ValueError(
-                f"{value!r} has no UTC offset; write it as {value.strip()}Z or with +hh:mm"
-            )
+            raise ValueError(f"{value!r} has no UTC offset; write it as {value.strip()}Z or with +hh:mm")
         return parsed
     if isinstance(value, datetime) and value.tzinfo is None:
         raise ValueError(f"{value.isoformat()} has no UTC offset; give the datetime a tzinfo")

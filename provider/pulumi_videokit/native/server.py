@@ -115,28 +115,20 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
     def GetPluginInfo(self, request: empty_pb2.Empty, context: Ctx) -> plugin_pb2.PluginInfo:
         return plugin_pb2.PluginInfo(version=__version__)
 
-    def GetSchema(
-        self, request: pb.GetSchemaRequest, context: Ctx
-    ) -> pb.GetSchemaResponse:
+    def GetSchema(self, request: pb.GetSchemaRequest, context: Ctx) -> pb.GetSchemaResponse:
         return pb.GetSchemaResponse(schema=render())
 
-    def CheckConfig(
-        self, request: pb.CheckRequest, context: Ctx
-    ) -> pb.CheckResponse:
+    def CheckConfig(self, request: pb.CheckRequest, context: Ctx) -> pb.CheckResponse:
         # The engine sends config before it knows the plugin takes secrets, so as plain values:
         # the answer marks the secret settings as secrets again, and the engine keeps them so.
         news, secret = decode(request.news)
         return pb.CheckResponse(inputs=encode(news, secret | SECRET_CONFIG))
 
-    def DiffConfig(
-        self, request: pb.DiffRequest, context: Ctx
-    ) -> pb.DiffResponse:
+    def DiffConfig(self, request: pb.DiffRequest, context: Ctx) -> pb.DiffResponse:
         # Credentials and endpoints may change freely: no object is replaced for them.
         return pb.DiffResponse(changes=pb.DiffResponse.DIFF_NONE)
 
-    def Configure(
-        self, request: pb.ConfigureRequest, context: Ctx
-    ) -> pb.ConfigureResponse:
+    def Configure(self, request: pb.ConfigureRequest, context: Ctx) -> pb.ConfigureResponse:
         args, _ = decode(request.args)
         lookup = {f"{PACKAGE}:{k}": v for k, v in args.items()}
         for key, value in request.variables.items():  # older engines: "videokit:config:apiKey"
@@ -161,7 +153,8 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
     @answered
     def Check(self, request: pb.CheckRequest, context: Ctx) -> pb.CheckResponse:
         news, secret = decode(request.news)
-        inputs, found = self._service(request.urn).check(news)
+        olds, _ = decode(request.olds)
+        inputs, found = self._service(request.urn).check(news, olds)
         return pb.CheckResponse(
             inputs=encode(inputs, secret),
             failures=[pb.CheckFailure(property=p, reason=r) for p, r in found],

@@ -17,8 +17,8 @@ from typing import Any
 
 from ..client import DEFAULT_MAX_REQUESTS_PER_SECOND, ClientConfig, VideoKitClient, VideoKitError
 from . import apply
-from .diff import Plan, plan
-from .errors import ConfigurationError
+from .diff import Plan, is_unknown, plan
+from .errors import AdoptionError, ConfigurationError, InterruptRefused
 from .journal import Journal, scoped
 from .kinds import Kind, Settings
 from .validate import problems
@@ -141,10 +141,31 @@ class Service:
         directory = self.config.get("journal_dir")
         return Journal(Path(directory) if directory else None)
 
-    def check(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        """The inputs to record, and every problem by property; no API call."""
+    def check(
+        self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The inputs to record, and every problem by property.  No API call, except for a new
+        ``adopt`` whose declaration would interrupt what it adopts (so a preview refuses it)."""
         inputs = strip(news, self.spec.outputs)
-        return {k: v for k, v in inputs.items() if v is not None}, problems(self.spec, inputs)
+        found = list(problems(self.spec, inputs))
+        if not found and not olds and inputs.get("adopt"):
+            refused = self._adoption_refused(inputs)
+            if refused:
+                found.append(("adopt", refused))
+        return {k: v for k, v in inputs.items() if v is not None}, found
+
+    def _adoption_refused(self, inputs: dict[str, Any]) -> str | None:
+        if any(is_unknown(v) for v in inputs.values()):
+            return None
+        if not self.kind_cls.interruptions({}, inputs, Plan(changed=sorted(inputs))):
+            return None
+        try:
+            apply.adoptable(self.kind, inputs)
+        except InterruptRefused as exc:
+            return str(exc)
+        except (ConfigurationError, VideoKitError, AdoptionError):
+            return None  # judged again, with its own error, when the create runs
+        return None
 
     def old_inputs(self, state: Mapping[str, Any]) -> dict[str, Any]:
         return {k: state[k] for k in self.spec.input_names() if k in state}

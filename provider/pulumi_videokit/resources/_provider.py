@@ -74,7 +74,7 @@ class VideoKitProvider(ResourceProvider):
     # ---- the dynamic provider protocol ----
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs, found = self._service().check(news)
+        inputs, found = self._service().check(news, _olds)
         return CheckResult(inputs, [CheckFailure(prop, reason) for prop, reason in found])
 
     @clean_errors
