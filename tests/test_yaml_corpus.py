@@ -256,7 +256,7 @@ CORPUS: dict[str, tuple[str, str, str]] = {
         "domains:\n  site:\n    url: 'https://a.com'\n"
         "    aliases: ['urn:pulumi:dev::p::pulumi-python:dynamic/videokit:Channel::old']\n",
         "4:15: domains.site.aliases.0",
-        "is not a URN of a AllowedDomain",
+        "is not a URN of an AllowedDomain",
     ),
     "alias its own name": (
         "domains:\n  site:\n    url: 'https://a.com'\n    aliases: [site]\n",

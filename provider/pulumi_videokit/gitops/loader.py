@@ -99,7 +99,7 @@ def _alias_problem(kind: str, name: str, alias: Any) -> str | None:
     if alias.startswith("urn:") and found is None:
         return f"{alias!r} is not a URN (urn:pulumi:STACK::PROJECT::TYPE::NAME)"
     if found is not None and not found.group("type").endswith(f":{kind}"):
-        return f"{alias!r} is not a URN of a {kind}"
+        return f"{alias!r} is not a URN of {'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
     if found is None and not NAME_RE.match(alias):
         return (
             f"{alias!r} is not a resource name (a letter or digit, then letters, digits, '.', '_' "
@@ -444,7 +444,7 @@ class _Checker:
             for i, alias in enumerate(entry.options.get("aliases", [])):
                 old = _alias_name(alias)
                 here = (_tree.locate(node, ("aliases", i)), f"{entry.section}.{entry.name}.aliases.{i}")
-                if old in declared and old != entry.name:
+                if old in declared and old != entry.name and declared[old].section == entry.section:
                     other = declared[old]
                     there = Pos(other.file, other.line, other.col)
                     self.add(

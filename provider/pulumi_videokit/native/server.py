@@ -196,7 +196,7 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         if request.preview:
             unknown = {name: UNKNOWN for name in service.spec.outputs}
             return pb.CreateResponse(id="", properties=encode({**unknown, **props}, secret))
-        object_id, outputs = service.create(props, _owner(request.urn))
+        object_id, outputs = service.create(props, _owner(request.urn), context.is_active)
         return pb.CreateResponse(id=object_id, properties=encode(outputs, secret))
 
     @answered

@@ -120,9 +120,13 @@ def create(
     owner: str | None = None,
     attempts: int = 4,
     sleep: Callable[[float], None] = time.sleep,
+    delivered: Callable[[], bool] = lambda: True,
 ) -> tuple[str, dict[str, Any]]:
     """Create; or take over what ``adopt`` names; or finish this resource's own create that an
     earlier run began and never saw answered (``owner`` names the resource in ``journal``).
+
+    The attempt is over once the engine can have the answer: ``delivered`` says whether the
+    engine is still there to take it (a plugin outlives a killed engine and finishes its calls).
 
     Nothing else is ever taken over: a create whose answer was lost, or that failed with a 5xx,
     is resolved by its natural key among objects that did not exist before its POST.
@@ -152,6 +156,17 @@ def create(
             _claim(kind, journal, owner, result[0])
         return result
 
+    def over() -> None:
+        """The create's answer is in hand, or it failed cleanly: the attempt is over."""
+        if journal is not None and attempt is not None:
+            journal.finish(attempt)
+
+    def answered(result: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+        """A made object whose answer the engine will not get stays journaled for its next run."""
+        if delivered():
+            over()
+        return held(result)
+
     adopted = adoptable(kind, inputs)
     if adopted is not None:
         return held(take_over(adopted))
@@ -166,16 +181,11 @@ def create(
                 journal.finish(prior)
                 raise
             if resumed is not None:
-                journal.finish(prior)
-                return held(resumed)
+                return answered(resumed)
     existing = kind.find(inputs) if kind.spec.natural_key else []
     if journal is not None and owner:
         attempt = journal.begin(owner, kind.spec.kind, natural_key(kind, inputs), existing)
     started = attempt.started if attempt is not None else time.time()
-
-    def over() -> None:
-        if journal is not None and attempt is not None:
-            journal.finish(attempt)
 
     for number in range(1, attempts + 1):
         try:
@@ -192,6 +202,10 @@ def create(
                 raise
             if number == attempts:
                 raise  # the outcome is unknown: the attempt stays for the next run to resolve
+            current = journal.pending(owner) if journal is not None and owner else None
+            if current is not None:
+                # Ids other creates claimed since this attempt began are theirs, never its own.
+                existing = [*existing, *current.existing]
             found = _one(kind, _new_since(kind, inputs, started, existing), "this create")
             if found:
                 try:
@@ -199,12 +213,10 @@ def create(
                 except Exception:
                     over()
                     raise
-                over()
-                return held(resolved)
+                return answered(resolved)
             sleep(min(8.0, 0.25 * 2**number))
             continue
-        over()
-        return held(result)
+        return answered(result)
     raise AssertionError("unreachable")
 
 
@@ -214,7 +226,7 @@ def _claim(kind: Kind, journal: Journal, owner: str, object_id: str) -> None:
     for attempt in journal.attempts():
         if (
             attempt.kind == kind.spec.kind
-            and attempt.object_id is None
+            and attempt.object_id in (None, object_id)
             and attempt.owner != owner
             and owner_tenant(attempt.owner) == tenant
         ):
@@ -233,7 +245,7 @@ def _resume(
     take_over: Callable[..., tuple[str, dict[str, Any]]],
 ) -> tuple[str, dict[str, Any]] | None:
     """Finish this resource's own interrupted create; ``None`` when it left nothing behind."""
-    object_id = prior.object_id
+    object_id = prior.object_id if prior.object_id not in prior.existing else None
     if object_id is None:
         object_id = _one(
             kind,
@@ -255,6 +267,10 @@ def _resume(
     return take_over(object_id, lost=True, memo=prior.memo)
 
 
+def article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _already_exists(
     kind: Kind, inputs: Mapping[str, Any], existing: list[str], exc: ConflictError
 ) -> AlreadyExistsError:
@@ -262,9 +278,10 @@ def _already_exists(
     key = ", ".join(f"{k} {v}" for k, v in natural_key(kind, inputs).items())
     ids = f" ({', '.join(existing)})" if existing else ""
     return AlreadyExistsError(
-        f"a {spec.kind} with {key} already exists in the tenant{ids}: {exc.server_message or exc.message}. "
-        "If this entry was renamed, list its old name in `aliases`; to manage the existing one, "
-        "set `adopt: true`"
+        f"{article(spec.kind)} {spec.kind} with {key} already exists in the tenant{ids}: "
+        f"{exc.server_message or exc.message}. If this entry was renamed, list its old name in "
+        "`aliases`; to manage the existing one from this stack instead, set `adopt: true` (a "
+        "stack that adopts an object deletes it on destroy, whoever else uses it)"
     )
 
 

@@ -119,10 +119,22 @@ class Journal:
         return self.directory / (hashlib.sha256(owner.encode()).hexdigest()[:32] + ".json")
 
     def _read(self, path: Path) -> Attempt | None:
+        """The attempt in ``path``; ``None`` for anything unreadable or of another shape."""
         try:
-            return Attempt(**json.loads(path.read_text()))
+            attempt = Attempt(**json.loads(path.read_text()))
         except (OSError, ValueError, TypeError):
             return None
+        shaped = (
+            isinstance(attempt.owner, str)
+            and isinstance(attempt.kind, str)
+            and isinstance(attempt.token, str)
+            and isinstance(attempt.started, (int, float))
+            and isinstance(attempt.key, dict)
+            and isinstance(attempt.existing, list)
+            and isinstance(attempt.object_id, (str, type(None)))
+            and isinstance(attempt.memo, (dict, type(None)))
+        )
+        return attempt if shaped else None
 
     def pending(self, owner: str) -> Attempt | None:
         """The interrupted create attempt of ``owner``, if one is left (and not too old)."""
@@ -178,7 +190,12 @@ class Journal:
     def prune(self) -> None:
         """Drop attempts too old to recover, so the directory cannot grow without bound."""
         with contextlib.suppress(OSError):
-            for path in self.directory.glob("*.json"):
+            for path in [*self.directory.glob("*.json"), *self.directory.glob(".attempt-*")]:
+                if path.name.startswith(".attempt-"):
+                    # A write that died before its rename: never an attempt of its own.
+                    if time.time() - path.stat().st_mtime > 60:
+                        path.unlink(missing_ok=True)
+                    continue
                 attempt = self._read(path)
                 if attempt is None or time.time() - attempt.started > MAX_AGE_SECONDS:
                     path.unlink(missing_ok=True)

@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,14 +212,24 @@ class Service:
         except (ConfigurationError, VideoKitError):
             return None
 
-    def create(self, props: Mapping[str, Any], owner: str | None) -> tuple[str, dict[str, Any]]:
+    def create(
+        self,
+        props: Mapping[str, Any],
+        owner: str | None,
+        delivered: Callable[[], bool] = lambda: True,
+    ) -> tuple[str, dict[str, Any]]:
         """Create (or adopt, or finish this resource's own interrupted create); the outputs
-        include the inputs.  ``owner`` names the resource: its backend and URN."""
+        include the inputs.  ``owner`` names the resource: its backend and URN; ``delivered``
+        says whether the engine is still there to take the answer."""
         inputs = strip(props, self.spec.outputs)
         kind = self.kind
         try:
             object_id, outputs = apply.create(
-                kind, inputs, journal=self.journal(), owner=self.scoped(owner) if owner else None
+                kind,
+                inputs,
+                journal=self.journal(),
+                owner=self.scoped(owner) if owner else None,
+                delivered=delivered,
             )
         except apply.PartialCreateError as exc:
             raise self._half_created(kind, exc, inputs) from exc

@@ -70,6 +70,13 @@ def _abort(context: grpc.ServicerContext, message: str, detail: Any = None) -> N
     )
 
 
+def delivered() -> bool:
+    """Whether the engine is still there to take the current call's answer (a plugin outlives a
+    killed engine); true where there is no call (a provider called directly)."""
+    context = _context()
+    return context is None or bool(context.is_active())
+
+
 def fail(message: str) -> None:
     """Fail the current call with ``message`` alone; returns when there is no call to fail."""
     context = _context()

@@ -25,6 +25,7 @@ class AssetSettingsKind(Kind):
         outputs=("previous",),
         output_types={"previous": {"type": "object", "additionalProperties": {"type": "string"}}},
         natural_key=("assetId",),
+        unique_key=True,
         doc="Player settings of one existing streaming asset.",
     )
 
