@@ -167,11 +167,14 @@ def test_a_sequence_of_edits_converges_object_by_object(
             for rule in rules:
                 rule.retry_after = 0.1 if rule.kind == "429" else None
             seeded.ctx.faults.replace(rules)
+            failures = []
             for _ in range(3):  # a run that gives up under faults is run again, as a user would
-                if stack.up(check=False).returncode == 0:
+                done = stack.up(check=False)
+                if done.returncode == 0:
                     break
+                failures.append("\n".join(line for line in done.stdout.splitlines() if "error" in line))
             else:
-                raise AssertionError(f"{step}: up did not converge under faults in 3 runs")
+                raise AssertionError(f"{step}: up did not converge under faults in 3 runs: {failures}")
             seeded.ctx.faults.replace([])
         else:
             stack.up()
