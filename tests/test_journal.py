@@ -212,3 +212,60 @@ def test_a_5xx_create_is_looked_up_then_sent_again(client: VideoKitClient, emula
     ]
     assert [c.id for c in client.live.channels.list() if c.name == "after-503"] == [cid]
     assert len(calls) == 1
+
+
+def test_a_malformed_journal_file_is_ignored_not_a_crash(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    (tmp_path / "0000.json").write_text('{"owner": "x", "kind": "Channel", "token": "t", "started": null}')
+    (tmp_path / "0001.json").write_text("not json")
+    (tmp_path / "0002.json").write_text('{"owner": "o/p/s/Channel/j", "kind": "Channel", "started": 1.0}')
+    journal = Journal(tmp_path)
+    assert journal.attempts() == [] and journal.pending(OWNER) is None
+    kind = ChannelKind(client, Settings(poll_seconds=0.05))
+    object_id, _ = apply.create(kind, {**CH, "name": "after-garbage"}, journal=journal, owner=OWNER)
+    assert named(client, "after-garbage") == [object_id]
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == []  # pruned with the attempt
+
+
+def test_an_object_another_resource_adopted_is_never_resumed(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    kind = AllowedDomainKind(client, Settings())
+    url = "https://adopted-orphan.journal.example.com"
+    with pytest.raises(Killed):
+        apply.create(kind, {"url": url}, journal=KilledJournal(tmp_path), owner=OWNER)
+    [left] = Journal(tmp_path).attempts()
+    assert left.object_id is not None
+    # Another stack adopts the object the killed create made ...
+    other = scoped(
+        "tenant@test", resource_owner("file:///other", "urn:pulumi:s::p::videokit:index:AllowedDomain::x")
+    )
+    taken, _ = apply.create(kind, {"url": url, "adopt": True}, journal=Journal(tmp_path), owner=other)
+    assert taken == left.object_id
+    # ... so the killed resource's next create neither takes it nor deletes it: it is refused.
+    with pytest.raises(AlreadyExistsError):
+        apply.create(kind, {"url": url}, journal=Journal(tmp_path), owner=OWNER)
+    # Declared with another URL now, it makes its own domain and leaves the adopted one alone.
+    moved = url.replace("adopted", "moved")
+    mine, _ = apply.create(kind, {"url": moved}, journal=Journal(tmp_path), owner=OWNER)
+    assert mine != taken
+    assert [d.player_domain_id for d in client.streaming.domains.list() if d.url == url] == [taken]
+    assert [d.player_domain_id for d in client.streaming.domains.list() if d.url == moved] == [mine]
+
+
+def test_an_answer_the_engine_never_got_stays_journaled(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    kind = ChannelKind(client, Settings(poll_seconds=0.05))
+    journal = Journal(tmp_path)
+    # The engine was killed while the plugin finished the create: nobody took the answer.
+    made, _ = apply.create(
+        kind, {**CH, "name": "undelivered"}, journal=journal, owner=OWNER, delivered=lambda: False
+    )
+    [left] = journal.attempts()
+    assert left.object_id == made
+    emulator.ctx.requests.clear()
+    again, _ = apply.create(kind, {**CH, "name": "undelivered"}, journal=journal, owner=OWNER)
+    assert again == made and posts(emulator, "/live/v1/channels") == []
+    assert journal.attempts() == [] and named(client, "undelivered") == [made]
