@@ -45,7 +45,8 @@ ROWS = [
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         figures_file = Path(tmp) / "figures.json"
-        env = {**os.environ, "VIDEOKIT_FIGURES": str(figures_file)}
+        # The model-based test searches four times deeper here than in `make test`.
+        env = {**os.environ, "VIDEOKIT_FIGURES": str(figures_file), "VIDEOKIT_STATEFUL_EXAMPLES": "100"}
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS]
         run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
         summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "no output"
