@@ -774,6 +774,7 @@ def machine_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runni
 def test_stateful_convergence(machine_emulator: RunningEmulator, tmp_path: Path) -> None:
     VideoKitMachine.emulator = machine_emulator
     VideoKitMachine.journal_dir = str(tmp_path)
+    SEEN.clear()
     missing: list[str] = []
     # The first search is the same every run; when it has not reached every kind of step, further
     # searches from other seeds go on (every step of every search is judged all the same).
