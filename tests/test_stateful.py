@@ -148,10 +148,12 @@ class MiniEngine:
         try:
             object_id, outs = service.create(inputs, self.owner(decl.kind, name))
         except HalfCreated as half:
+            vars(service.kind).pop("create", None)  # an armed kill covers this create only
             self.state[name] = Held(decl.kind, half.object_id, dict(half.outputs), decl.retain)
             self.creating = None
             raise
         self.creating = None
+        vars(service.kind).pop("create", None)  # an adoption or a resumed create sends no POST
         SEEN[f"{decl.kind} created"] += 1
         return Held(decl.kind, object_id, outs, decl.retain)
 
@@ -174,6 +176,13 @@ class MiniEngine:
                 del kind.create  # an armed kill covers one create only
 
         kind.create = create  # type: ignore[method-assign]
+
+    def disarm(self) -> None:
+        """No kill is left armed past the run it was meant for."""
+        self.kill = None
+        for service in self.services.values():
+            if service._kind is not None:
+                vars(service._kind).pop("create", None)
 
     def _delete(self, name: str, held: Held) -> None:
         if not held.retain:
@@ -526,6 +535,7 @@ class VideoKitMachine(RuleBasedStateMachine):
             return
         finally:
             self.emu.ctx.faults.replace([])
+            engine.disarm()
             self._adopted_hand()
             self._retain_let_go()
         self.deleted_by_hand -= {h.object_id for h in engine.state.values()}
@@ -690,28 +700,26 @@ class VideoKitMachine(RuleBasedStateMachine):
             "orphans": [self._tenant()[i] for i in actual - expected],
             "missing": sorted(expected - actual),
         }
-        settings_held = {
-            h.object_id: self.desired["dev"].get(n)
-            for n, h in self.engines["dev"].state.items()
-            if h.kind == "AssetSettings"
-        }
+        dev = self.engines["dev"]
+        # Settings the stack holds (the last applied declaration), not the ones it now declares.
+        held_on = {h.object_id: n for n, h in dev.state.items() if h.kind == "AssetSettings"}
         for asset in ASSETS:
             with self._no_faults():
                 live = self.api.streaming.assets.get(asset).settings
             assert live is not None
-            decl = settings_held.get(asset)
-            if self.engines["dev"].pending_deletes:
+            if dev.pending_deletes:
                 continue  # the replaced settings' restore has not run yet
-            if decl is not None and self.engines["dev"].converged:
-                assert live.cap.asset == decl.inputs["cap"], (asset, live, decl)  # type: ignore[union-attr]
-            elif decl is None:
+            if asset not in held_on:
                 assert live == self.settings_before[asset], (asset, live)
+            elif dev.converged:
+                decl = self.desired["dev"][held_on[asset]]
+                assert live.cap.asset == decl.inputs["cap"], (asset, live, decl)  # type: ignore[union-attr]
 
     def teardown(self) -> None:
         self.emu.ctx.faults.replace([])
         try:
             for label, engine in self.engines.items():
-                engine.kill = None
+                engine.disarm()
                 engine.refresh()
                 if not engine.clean:
                     # A killed or failed run is finished by the next up, as a user would, and only
