@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,15 @@ from pulumi_videokit.client import VideoKitClient, VideoKitError
 from pulumi_videokit.emulator import FaultRule, RunningEmulator
 from pulumi_videokit.reconcile import apply
 from pulumi_videokit.reconcile.errors import AlreadyExistsError
-from pulumi_videokit.reconcile.journal import MAX_AGE_SECONDS, Attempt, Journal, resource_owner, scoped
+from pulumi_videokit.reconcile.journal import (
+    MAX_AGE_SECONDS,
+    Attempt,
+    Journal,
+    _configured_backend,
+    backend_url,
+    resource_owner,
+    scoped,
+)
 from pulumi_videokit.reconcile.kinds import Settings
 from pulumi_videokit.resources import AllowedDomainKind, ApiKeyKind, AssetSettingsKind, ChannelKind
 
@@ -269,3 +279,89 @@ def test_an_answer_the_engine_never_got_stays_journaled(
     again, _ = apply.create(kind, {**CH, "name": "undelivered"}, journal=journal, owner=OWNER)
     assert again == made and posts(emulator, "/live/v1/channels") == []
     assert journal.attempts() == [] and named(client, "undelivered") == [made]
+
+
+def test_a_retried_create_never_takes_what_another_stack_made_meanwhile(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """Stack B's create of the same name lands while A's POST is in flight, and A's POST then
+    fails with 503 (never carried out): A's lookup must not take B's channel."""
+    spec = {**CH, "name": "raced"}
+    other = scoped(
+        "tenant@test", resource_owner("file:///other", "urn:pulumi:s::p::videokit:index:Channel::j")
+    )
+    theirs: list[str] = []
+
+    class Racing(ChannelKind):
+        def create(self, inputs: Mapping[str, Any], created: Any) -> Any:
+            if not theirs:
+                theirs.append(
+                    apply.create(
+                        ChannelKind(client, Settings()), spec, journal=Journal(tmp_path), owner=other
+                    )[0]
+                )
+                emulator.ctx.faults.replace(
+                    [FaultRule(kind="503", every=1, method="POST", path="^/live/v1/channels$")]
+                )
+            return super().create(inputs, created)
+
+    with pytest.raises(VideoKitError):
+        apply.create(
+            Racing(client, Settings()), spec, journal=Journal(tmp_path), owner=OWNER, sleep=lambda _s: None
+        )
+    assert emulator.ctx.faults.injected["503"] >= 1
+    assert named(client, "raced") == theirs  # B's, untouched; A made nothing and took nothing
+    # The outcome of A's create is unknown to it: its attempt stays, with B's id claimed.
+    [left] = Journal(tmp_path).attempts()
+    assert left.owner == OWNER and theirs[0] in left.existing
+
+
+def test_a_key_recovered_after_a_kill_is_brought_to_its_declaration(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    kind = ApiKeyKind(client, Settings())
+    with pytest.raises(Killed):
+        apply.create(
+            kind, {"name": "killed-key", "roleId": "role-123"}, journal=KilledJournal(tmp_path), owner=OWNER
+        )
+    [left] = Journal(tmp_path).attempts()
+    emulator.ctx.requests.clear()
+    # The declaration changed before the next run.
+    key_id, _ = apply.create(
+        kind, {"name": "killed-key-2", "roleId": "role-456"}, journal=Journal(tmp_path), owner=OWNER
+    )
+    assert key_id == left.object_id
+    assert not [r for r in emulator.ctx.requests if r["method"] == "POST"]
+    assert [(k.name, k.role_id) for k in client.core.api_keys.list() if k.id == key_id] == [
+        ("killed-key-2", "role-456")
+    ]
+
+
+def test_attempts_are_scoped_to_a_tenant_and_stale_temp_files_go(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    urn = resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:Channel::j")
+    journal.begin(scoped("tenant-a@x", urn), "Channel", {"name": "n"}, [])
+    assert journal.pending(scoped("tenant-b@x", urn)) is None
+    assert journal.pending(scoped("tenant-a@x", urn)) is not None
+    stale = tmp_path / ".attempt-dead"
+    stale.write_text("{")
+    os.utime(stale, (1, 1))
+    journal.prune()
+    assert not stale.exists() and len(journal.attempts()) == 1
+
+
+def test_the_backend_is_read_as_the_cli_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home, project = tmp_path / "home", tmp_path / "project"
+    home.mkdir()
+    project.mkdir()
+    monkeypatch.delenv("PULUMI_BACKEND_URL", raising=False)
+    monkeypatch.setenv("PULUMI_HOME", str(home))
+    assert backend_url(project) == ""
+    _configured_backend.cache_clear()  # read once per process: a run's files do not change under it
+    (home / "credentials.json").write_text(json.dumps({"current": "https://api.pulumi.com"}))
+    assert backend_url(project) == "https://api.pulumi.com"
+    _configured_backend.cache_clear()
+    (project / "Pulumi.yaml").write_text("name: p\nruntime: yaml\nbackend:\n  url: file:///state\n")
+    assert backend_url(project) == "file:///state"
+    monkeypatch.setenv("PULUMI_BACKEND_URL", "s3://bucket")
+    assert backend_url(project) == "s3://bucket"

@@ -268,6 +268,11 @@ CORPUS: dict[str, tuple[str, str, str]] = {
         "3:39: domains.b.aliases.0",
         "already an alias of domains.a",
     ),
+    "one asset's settings twice": (
+        "assetSettings:\n  a: {assetId: x1, cap: Enabled}\n  b: {assetId: x1, analytics: Disabled}\n",
+        "3:7: assetSettings.b.assetId",
+        "same assetId as assetSettings.a at",
+    ),
     "aliases not a list": (
         "domains:\n  site:\n    url: 'https://a.com'\n    aliases: old\n",
         "4:5: domains.site.aliases",
@@ -388,13 +393,21 @@ def test_nested_snake_case_keys_are_errors_too(tmp_path: Path) -> None:
     with pytest.raises(DeclarationError) as err:
         load(path)
     fields = {p.field: (p.line, p.message) for p in err.value.problems}
-    assert fields["channels.main.input.input_loss"] == (6, "is not a known field; the API spells it inputLoss")
+    assert fields["channels.main.input.input_loss"] == (
+        6,
+        "is not a known field; the API spells it inputLoss",
+    )
     assert fields["channels.main.qualities.0.frame_rate"][1].endswith("frameRate")
 
 
 @pytest.mark.parametrize(
     "url",
-    ["https://x.example/player?a=1", "https://x.example/player", "https://x.example/#top", "https://u@x.example"],
+    [
+        "https://x.example/player?a=1",
+        "https://x.example/player",
+        "https://x.example/#top",
+        "https://u@x.example",
+    ],
 )
 def test_a_domain_that_is_not_an_origin_is_an_error(tmp_path: Path, url: str) -> None:
     path = tmp_path / "t.yaml"
@@ -467,3 +480,14 @@ def test_from_yaml_raises_a_pulumi_run_error(tmp_path: Path, monkeypatch: pytest
     assert isinstance(caught.value, DeclarationError)
     assert isinstance(caught.value, pulumi.RunError)
     assert caught.value.problems[0].field == "chanels"
+
+
+def test_an_alias_may_name_an_entry_of_another_kind(tmp_path: Path) -> None:
+    """Aliases name earlier names of the same kind: a domain named `site` is another resource."""
+    path = tmp_path / "videokit.yaml"
+    path.write_text(
+        GOOD_CH + "  backup:\n    name: b\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n"
+        "    aliases: [site]\ndomains:\n  site: {url: 'https://a.com'}\n"
+    )
+    doc = load(path)
+    assert doc.entries[[e.name for e in doc.entries].index("backup")].options["aliases"] == ["site"]
