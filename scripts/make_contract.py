@@ -391,7 +391,8 @@ def _settings_values(entry: dict[str, Any]) -> None:
 
 
 def _origin(entry: dict[str, Any]) -> None:
-    prop(entry, "url")["pattern"] = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$"
+    label = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    prop(entry, "url")["pattern"] = rf"^https?://{label}(\.{label})*(:[1-9][0-9]{{0,4}})?/?$"
 
 
 def _restreams(entry: dict[str, Any]) -> None:
@@ -509,7 +510,8 @@ DECISIONS: tuple[Decision, ...] = (
         "url",
         '"url": "https://your.domain.com"',
         "an allowed domain is an origin: http(s), a host and an optional port, with no path, query "
-        "or fragment, as every example shows",
+        "or fragment, as every example shows. The host is ASCII: dot-separated labels of letters, "
+        "digits and inner hyphens; an internationalized name is given in its IDNA (xn--) form",
         _origin,
     ),
     Decision(

@@ -55,7 +55,7 @@ for name, value in {"number": "42", "bool": "true", "null": "null", "list": "[a]
     MORE[f"channel name {name}"] = (
         f"channels:\n  main:\n    name: {value}\n    input: {{type: RTMP_PUSH, inputLoss: {{type: COLOR}}}}\n",
         "3:5: channels.main.name",
-        "valid string",
+        "must be a string",
     )
 for name, value in {
     "number": "1700000000",
@@ -128,30 +128,30 @@ MORE.update(
         "restream key type": (
             CH + "    restreams: [{rtmpDestinations: [{url: 'rtmp://x/y', streamKey: 5}]}]\n",
             "5:57: channels.main.restreams.0.rtmpDestinations.0.streamKey",
-            "valid string",
+            "must be a string",
         ),
         "automation not bool": (
             CH + "    automationDisabled: sometimes\n",
             "5:5: channels.main.automationDisabled",
-            "valid boolean",
+            "must be true or false",
         ),
         "allowInterrupt not bool": (
             CH + "    allowInterrupt: please\n",
             "5:5: channels.main.allowInterrupt",
-            "valid boolean",
+            "must be true or false",
         ),
-        "event title list": (EV + "    title: [a, b]\n", "10:5: events.e.title", "valid string"),
+        "event title list": (EV + "    title: [a, b]\n", "10:5: events.e.title", "must be a string"),
         "event ensureChannel word": (
             EV + "    ensureChannel: always\n",
             "10:5: events.e.ensureChannel",
-            "valid boolean",
+            "must be true or false",
         ),
         "event tags not list": (EV + "    tags: keynote\n", "10:5: events.e.tags", "valid list"),
-        "event tag not string": (EV + "    tags: [1]\n", "10:12: events.e.tags.0", "valid string"),
+        "event tag not string": (EV + "    tags: [1]\n", "10:12: events.e.tags.0", "must be a string"),
         "event metadata nested": (
             EV + "    metadata: {a: {b: c}}\n",
             "10:16: events.e.metadata.a",
-            "valid string",
+            "must be a string",
         ),
         "event unknown field": (EV + "    speaker: Ada\n", "10:5: events.e.speaker", "not a known field"),
         "event channel to nowhere twice": (
@@ -174,7 +174,7 @@ MORE.update(
         "api key role number": (
             "apiKeys:\n  k: {name: ci, roleId: 7}\n",
             "2:17: apiKeys.k.roleId",
-            "valid string",
+            "must be a string",
         ),
         "api key extra": (
             "apiKeys:\n  k: {name: ci, roleId: r, scopes: [all]}\n",

@@ -241,7 +241,7 @@ BAD: dict[str, tuple[dict[str, str], str, str]] = {
     "protect not a bool": (
         {"v.yaml": CH + "    protect: sometimes\n"},
         "v.yaml:5:5: channels.main.protect",
-        "valid boolean",
+        "must be true or false",
     ),
     "ignoreChanges unknown input": (
         {"v.yaml": CH + "    ignoreChanges: [latency, nmae]\n"},
@@ -310,8 +310,16 @@ def test_validate_with_stack_reads_its_config_file(tmp_path: Path) -> None:
     assert "ok (1 declarations) from 2 files, stack prod" in out.stderr
     missing = videokit("validate", "--stack", "dev", "--config", "Pulumi.prod.yaml", "base", cwd=tmp_path)
     assert missing.returncode == 0  # the config file given is read whatever the stack's name
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
     none = videokit("validate", "--stack", "dev", "base", cwd=tmp_path)
     assert none.returncode == 1 and "stack dev has no config value venue:region" in none.stdout
+    (tmp_path / "Pulumi.dev.yaml").unlink()
+    typo = videokit("validate", "--stack", "dve", "base", cwd=tmp_path)
+    assert typo.returncode == 1 and "Traceback" not in typo.stdout + typo.stderr
+    assert typo.stdout.strip() == (
+        f"{tmp_path / 'Pulumi.dve.yaml'}:1:1: (stack): stack dve has no config file here "
+        "(stacks with one: prod); check the name, or give the config file with --config"
+    )
 
 
 # ---- export's output ----

@@ -48,7 +48,7 @@ CORPUS: dict[str, tuple[str, str, str]] = {
     "name wrong type": (
         "channels:\n  main:\n    name: [a]\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n",
         "3:5: channels.main.name",
-        "valid string",
+        "must be a string",
     ),
     "name too long": (
         "channels:\n  main:\n    name: "
@@ -136,7 +136,7 @@ CORPUS: dict[str, tuple[str, str, str]] = {
     "frame rate not int": (
         GOOD_CH + "    qualities: [{resolution: 720p, frameRate: fast}]\n",
         "5:36: channels.main.qualities.0.frameRate",
-        "valid integer",
+        "must be an integer",
     ),
     "endpoints not list": (GOOD_CH + "    endpoints: HlsDrm\n", "5:5: channels.main.endpoints", "valid list"),
     "restream bad url": (
@@ -149,11 +149,11 @@ CORPUS: dict[str, tuple[str, str, str]] = {
         "5:5: channels.main.restreams",
         "at most 10",
     ),
-    "running not bool": (GOOD_CH + "    running: maybe\n", "5:5: channels.main.running", "valid boolean"),
+    "running not bool": (GOOD_CH + "    running: maybe\n", "5:5: channels.main.running", "must be true or false"),
     "adopt wrong type": (
         GOOD_CH + "    adopt: [1]\n",
         "5:5: channels.main.adopt",
-        "valid boolean or must be a valid string",
+        "must be true or false or a string, not a list",
     ),
     "event start after end": (
         GOOD_CH
@@ -209,7 +209,7 @@ CORPUS: dict[str, tuple[str, str, str]] = {
     "domain bad scheme": ("domains:\n  d: {url: 'ftp://a.com'}\n", "2:7: domains.d.url", "http(s) URL"),
     "domain no host": ("domains:\n  d: {url: 'https://'}\n", "2:7: domains.d.url", "http(s) URL"),
     "domain missing url": ("domains:\n  d: {}\n", "2:3: domains.d.url", "is required"),
-    "domain url number": ("domains:\n  d: {url: 42}\n", "2:7: domains.d.url", "valid string"),
+    "domain url number": ("domains:\n  d: {url: 42}\n", "2:7: domains.d.url", "must be a string"),
     "api key missing role": ("apiKeys:\n  k: {name: ci}\n", "2:3: apiKeys.k.roleId", "is required"),
     "api key empty name": (
         "apiKeys:\n  k: {name: '', roleId: r}\n",

@@ -128,6 +128,8 @@ def validate(paths: tuple[Path, ...], fmt: str, stack: str | None, config_file: 
         for problem in exc.problems:
             click.echo(problem.github() if fmt == "github" else str(problem))
         sys.exit(1)
+    for warning in doc.warnings:
+        click.echo(warning.github("warning") if fmt == "github" else f"warning: {warning}", err=True)
     if fmt == "text":
         label = ", ".join(str(p) for p in paths)
         where = f" from {len(doc.files)} files" if len(doc.files) > 1 else ""

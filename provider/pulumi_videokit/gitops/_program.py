@@ -83,4 +83,6 @@ def from_yaml(*paths: str | Path, opts: pulumi.ResourceOptions | None = None) ->
         doc = load(*(paths or (".",)), context=stack_context())
     except DeclarationError as exc:
         raise DeclarationRunError(exc.problems) from None
+    for warning in doc.warnings:
+        pulumi.log.warn(str(warning))
     return declare(doc, opts)

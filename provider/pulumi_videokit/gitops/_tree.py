@@ -172,6 +172,9 @@ class Resolved:
     unresolved: set[tuple[Any, ...]] = field(default_factory=set)
     #: Paths whose value came from a secret config value.
     secret: set[tuple[Any, ...]] = field(default_factory=set)
+    #: Paths whose whole value is one resolved ``${...}``: a string that may stand for a number
+    #: or a boolean, since config and environment values are text.
+    whole: set[tuple[Any, ...]] = field(default_factory=set)
 
 
 class _Unresolved(Exception):
@@ -243,6 +246,8 @@ def interpolate(
         done.unresolved.add(path)
     if secret:
         done.secret.add(path)
+    if not (failed or unknown) and TOKEN.fullmatch(text) and text != "$${":
+        done.whole.add(path)
     return Node("".join(out), node.pos)
 
 

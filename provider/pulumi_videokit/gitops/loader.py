@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,13 @@ from ._tree import Context, Node, Pos
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 16
 MAX_ENTRIES = 1000
+#: The longest string value: far past any field the API takes.
+MAX_STRING = 64 * 1024
+#: Aliases (``*name``) in one file, how deep one may reach through others, and how many nodes
+#: they may add in all: enough for shared settings, never for a file that grows a million-fold.
+MAX_ALIASES = 1000
+MAX_ALIAS_DEPTH = 3
+MAX_ALIAS_NODES = 100_000
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
@@ -39,9 +46,9 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
 
-    def github(self) -> str:
+    def github(self, level: str = "error") -> str:
         text = f"{self.field}: {self.message}".replace("%", "%25").replace("\n", "%0A")
-        return f"::error file={self.file},line={self.line},col={self.col}::{text}"
+        return f"::{level} file={self.file},line={self.line},col={self.col}::{text}"
 
 
 class DeclarationError(ValueError):
@@ -81,6 +88,8 @@ class Document:
     entries: list[Entry] = field(default_factory=list)
     #: The files read: base files, each followed by its overlay when one applied.
     files: list[str] = field(default_factory=list)
+    #: What is allowed but probably not meant: an empty file, an overlay no stack applies.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 _URN = re.compile(r"^urn:pulumi:[^:]+::[^:]+::(?P<type>[^:]+(?::[^:]+)*)::(?P<name>[^:]+)$")
@@ -135,7 +144,27 @@ def merged_errors(
         text = describe(err)
         if text not in merged.setdefault(loc, []):
             merged[loc].append(text)
-    return [(loc, " or ".join(texts)) for loc, texts in merged.items()]
+    return [(loc, _either(texts)) for loc, texts in merged.items()]
+
+
+_WRONG_TYPE = re.compile(r"^must be (?P<wanted>.+?), not (?P<given>[^(]+?)(?P<hint> \(.*\))?$")
+
+
+def _either(texts: list[str]) -> str:
+    """``must be true or false or a string, not a list``: one sentence for a union's types."""
+    found = [_WRONG_TYPE.match(t) for t in texts]
+    if len(texts) > 1 and all(found) and len({m["given"] for m in found if m}) == 1:
+        wanted = " or ".join(m["wanted"] for m in found if m)
+        return f"must be {wanted}, not {found[0]['given'] if found[0] else ''}"
+    return " or ".join(texts)
+
+
+def _lax_errors(section: str, plain: dict[str, Any]) -> list[Any]:
+    try:
+        SECTIONS[section].model_validate(plain, by_alias=True, by_name=False)
+    except ValidationError as exc:
+        return exc.errors()
+    return []
 
 
 def _decode(raw: bytes, path: str) -> str:
@@ -161,10 +190,41 @@ def read_tree(text: bytes | str, path: str) -> Node | None:
     tree = _read_with_ruamel(text, path) if isinstance(fast, _fastyaml.Unsure) else fast
     if tree is None or tree.value is None:
         return None
+    long = _long_string(tree)
+    if long is not None:
+        raise DeclarationError(
+            [
+                Problem(
+                    path,
+                    long.pos.line,
+                    long.pos.col,
+                    "(file)",
+                    f"holds a string longer than {MAX_STRING} characters",
+                )
+            ]
+        )
     if not isinstance(tree.value, dict):
         allowed = ", ".join([*SECTIONS, "allowEnv"])
         raise DeclarationError([Problem(path, 1, 1, "(file)", f"must be a mapping of sections ({allowed})")])
     return tree
+
+
+def _long_string(node: Node) -> Node | None:
+    """The first string value or key longer than :data:`MAX_STRING`, if any."""
+    value = node.value
+    if isinstance(value, str):
+        return node if len(value) > MAX_STRING else None
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found = child if isinstance(key, str) and len(key) > MAX_STRING else _long_string(child)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for child in value:
+            found = _long_string(child)
+            if found is not None:
+                return found
+    return None
 
 
 def _read_with_ruamel(text: str, path: str) -> Node | None:
@@ -175,6 +235,7 @@ def _read_with_ruamel(text: str, path: str) -> Node | None:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
+        _check_aliases(yaml, text, path)
         root = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -194,6 +255,57 @@ def _read_with_ruamel(text: str, path: str) -> Node | None:
         line, col = (lc.line + 1, lc.col + 1) if lc is not None else (1, 1)
         raise DeclarationError([Problem(path, line, col, "(file)", f"nests deeper than {MAX_DEPTH} levels")])
     return _tree.from_yaml(root, path)
+
+
+def _check_aliases(yaml: Any, text: str, path: str) -> None:
+    """Refuse a file whose aliases would expand past the limits, from its events alone: nothing
+    is expanded to find out."""
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+
+    sizes: dict[str, tuple[int, int]] = {}  # anchor → (nodes, alias depth)
+    open_: list[list[Any]] = []  # per open collection: [anchor, nodes, alias depth]
+    aliases = added = 0
+
+    def fail(event: Any, message: str) -> None:
+        mark = event.start_mark
+        raise DeclarationError([Problem(path, mark.line + 1, mark.column + 1, "(yaml)", message)])
+
+    for event in yaml.parse(text):
+        if isinstance(event, CollectionStartEvent):
+            open_.append([event.anchor, 1, 0])
+            continue
+        if isinstance(event, CollectionEndEvent):
+            anchor, nodes, depth = open_.pop()
+            size = (nodes, depth)
+        elif isinstance(event, ScalarEvent):
+            anchor, size = event.anchor, (1, 0)
+        elif isinstance(event, AliasEvent):
+            anchor = None
+            nodes, depth = sizes.get(event.anchor, (1, 0))
+            size = (nodes, depth + 1)
+            aliases += 1
+            added += nodes
+            if aliases > MAX_ALIASES:
+                fail(event, f"more than {MAX_ALIASES} aliases in one file")
+            if size[1] > MAX_ALIAS_DEPTH:
+                fail(
+                    event,
+                    f"alias *{event.anchor} reaches through more than {MAX_ALIAS_DEPTH} levels of "
+                    "aliases; write the values out",
+                )
+            if added > MAX_ALIAS_NODES:
+                fail(
+                    event,
+                    f"alias *{event.anchor} brings the file past {MAX_ALIAS_NODES} values copied by "
+                    "aliases; write the values out",
+                )
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        if open_:
+            open_[-1][1] += size[0]
+            open_[-1][2] = max(open_[-1][2], size[1])
 
 
 def _read_path(path: Path) -> Node | None:
@@ -229,15 +341,57 @@ def overlay_base(path: Path) -> tuple[Path, str] | None:
     return None
 
 
-def discover(paths: Iterable[str | Path], stack: str | None) -> list[tuple[Path, Path | None]]:
+def find_project(start: Sequence[Path]) -> Path | None:
+    """The nearest ``Pulumi.yaml`` at or above each of ``start`` (then the working directory)."""
+    for begin in [*start, Path.cwd()]:
+        here = begin.resolve()
+        here = here if here.is_dir() else here.parent
+        for folder in [here, *here.parents]:
+            if (folder / "Pulumi.yaml").is_file():
+                return folder / "Pulumi.yaml"
+    return None
+
+
+def project_stacks(paths: Sequence[Path]) -> list[str] | None:
+    """The stacks with a ``Pulumi.<stack>.yaml`` beside the project's ``Pulumi.yaml`` (``None``
+    without a project)."""
+    project = find_project(paths)
+    if project is None:
+        return None
+    return sorted(
+        f.name[len("Pulumi.") : -len(f.suffix)]
+        for f in project.parent.iterdir()
+        if f.name.startswith("Pulumi.") and f.suffix in YAML_SUFFIXES and f.name.count(".") == 2
+    )
+
+
+def _stack_part(path: Path) -> str | None:
+    """``prod`` for ``player.prod.yaml``: the part an overlay names its stack by."""
+    if path.suffix not in YAML_SUFFIXES or "." not in path.stem:
+        return None
+    name, _, stack = path.stem.rpartition(".")
+    return stack if name and stack else None
+
+
+@dataclass
+class Found:
+    """The files named by a load: base files with their overlays, and what is wrong with the rest."""
+
+    pairs: list[tuple[Path, Path | None]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def discover(paths: Iterable[str | Path], stack: str | None) -> Found:
     """The base files named by ``paths`` (every ``*.yaml``/``*.yml`` under a directory, sorted,
     recursively; hidden entries and Pulumi's own files skipped), each with its overlay for
-    ``stack``. An overlay is never a base file."""
-    found: list[Path] = []
-    for given in paths:
-        p = Path(given)
+    ``stack``. An overlay is never a base file: one without its base file is an error, and one
+    for a stack the project does not have is a warning."""
+    given = [Path(p) for p in paths]
+    files: list[Path] = []
+    for p in given:
         if p.is_dir():
-            found.extend(
+            files.extend(
                 f
                 for f in sorted(p.rglob("*"))
                 if f.is_file()
@@ -246,13 +400,47 @@ def discover(paths: Iterable[str | Path], stack: str | None) -> list[tuple[Path,
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         else:
-            found.append(p)
-    out: list[tuple[Path, Path | None]] = []
+            files.append(p)
+    out = Found()
+    stacks: list[str] | None = None
     seen: set[Path] = set()
-    for f in found:
-        if f in seen or overlay_base(f) is not None:
+    for f in files:
+        if f in seen:
             continue
         seen.add(f)
+        part = _stack_part(f)
+        if part is not None:
+            if stacks is None:
+                stacks = project_stacks(given) or []
+            known = [*stacks, *([stack] if stack and stack not in stacks else [])]
+            base = overlay_base(f)
+            if base is not None:
+                if part not in known and stacks:
+                    out.warnings.append(
+                        Problem(
+                            str(f),
+                            1,
+                            1,
+                            "(file)",
+                            f"is an overlay for stack {part!r}, which has no Pulumi.{part}.yaml "
+                            f"(stacks: {', '.join(stacks)}); it changes nothing on any of them",
+                        )
+                    )
+                continue
+            if part in known:
+                name = f.stem.rpartition(".")[0]
+                out.problems.append(
+                    Problem(
+                        str(f),
+                        1,
+                        1,
+                        "(file)",
+                        f"is an overlay for stack {part!r}, but its base file {name}{f.suffix} is "
+                        f"missing; an overlay only changes a base file's entries (create "
+                        f"{name}{f.suffix}, or rename this file to declare its entries on every stack)",
+                    )
+                )
+                continue
         overlay = None
         if stack is not None:
             for suffix in YAML_SUFFIXES:
@@ -260,7 +448,7 @@ def discover(paths: Iterable[str | Path], stack: str | None) -> list[tuple[Path,
                 if candidate.exists():
                     overlay = candidate
                     break
-        out.append((f, overlay))
+        out.pairs.append((f, overlay))
     return out
 
 
@@ -274,6 +462,11 @@ class _Checker:
         self.ctx = ctx
         self.problems: list[Problem] = []
         self.entries: list[Entry] = []
+        #: Names of entries with problems of their own, by section: a reference to one is no
+        #: second error.
+        self.invalid: dict[str, set[str]] = {}
+        #: Entries an overlay removes (``name: null``), by (section, name): where it does.
+        self.removed: dict[tuple[str, str], Pos] = {}
 
     def add(self, pos: Pos, where: str, message: str) -> None:
         self.problems.append(Problem(pos.file, pos.line, pos.col, where, message))
@@ -333,12 +526,20 @@ class _Checker:
         spec = SPECS[section]
         plain = _tree.plain(decl)
         unresolved = [p[2:] for p in resolved.unresolved if p[:2] == (section, name)]
+        whole = [p[2:] for p in resolved.whole if p[:2] == (section, name)]
         try:
-            # The API's camelCase names only: a snake_case key is an unknown field here.
-            SECTIONS[section].model_validate(plain, by_alias=True, by_name=False)
+            # The API's camelCase names only: a snake_case key is an unknown field here. Strict,
+            # as the JSON Schema is: a string is not a number, nor a number a boolean.
+            SECTIONS[section].model_validate(plain, by_alias=True, by_name=False, strict=True)
         except ValidationError as exc:
+            found = exc.errors()
+            if any(tuple(e["loc"]) in whole for e in found):
+                # ``${config:fps}`` is text, and stands for the number it spells.
+                found = [e for e in found if tuple(e["loc"]) not in whole] + [
+                    e for e in _lax_errors(section, plain) if tuple(e["loc"]) in whole
+                ]
             errors = []
-            for err in exc.errors():
+            for err in found:
                 loc = tuple(err["loc"])
                 if any(loc[: len(u)] == u for u in unresolved) or (not loc and unresolved):
                     continue  # a value not known offline is not judged
@@ -348,6 +549,7 @@ class _Checker:
             for loc, message in merged_errors(errors):
                 self.add(_tree.locate(decl, loc), ".".join([where, *(str(p) for p in loc)]), message)
             if errors:
+                self.invalid.setdefault(section, set()).add(name)
                 return
         refs = {
             target: str(plain.pop(key))
@@ -415,7 +617,18 @@ class _Checker:
                 if named is None:
                     continue
                 names = by_section.get(section, set())
-                if named not in names:
+                if named in self.invalid.get(section, set()) and named not in names:
+                    continue
+                gone = self.removed.get((section, named))
+                if named not in names and gone is not None:
+                    self.add(
+                        _tree.locate(node, (key,)),
+                        f"{entry.section}.{entry.name}.{key}",
+                        f"names {section}.{named}, which the overlay at {gone} removes on stack "
+                        f"{self.ctx.stack}; remove {entry.name} there too ({entry.section}: "
+                        f"{{{entry.name}: null}}) or keep {named}",
+                    )
+                elif named not in names:
                     self.add(
                         _tree.locate(node, (key,)),
                         f"{entry.section}.{entry.name}.{key}",
@@ -526,9 +739,15 @@ class _Checker:
                 return
 
 
-def check(trees: list[tuple[list[str], Node | None]], ctx: Context, files: list[str]) -> Document:
+def check(
+    trees: list[tuple[list[str], Node | None]],
+    ctx: Context,
+    files: list[str],
+    removed: dict[tuple[str, str], Pos] | None = None,
+) -> Document:
     """Check merged trees (each with the files it came from) as one set of declarations."""
     checker = _Checker(ctx)
+    checker.removed = removed or {}
     for _names, root in trees:
         if root is not None:
             checker.file(root)
@@ -548,6 +767,17 @@ def parse(text: bytes | str, path: str, context: Context | None = None) -> Docum
     return check([([path], read_tree(text, path))], context or Context(), [path])
 
 
+def _removals(overlay: Node) -> dict[tuple[str, str], Pos]:
+    """The entries an overlay removes with ``name: null``, and where."""
+    out: dict[tuple[str, str], Pos] = {}
+    if not isinstance(overlay.value, dict):
+        return out
+    for section, body in overlay.value.items():
+        if isinstance(section, str) and isinstance(body.value, dict):
+            out.update({(section, str(n)): v.pos for n, v in body.value.items() if v.value is None})
+    return out
+
+
 def load(*paths: str | Path, context: Context | None = None) -> Document:
     """Read and check files and directories as one set of declarations, with the overlays of
     ``context.stack`` merged over their base files."""
@@ -555,11 +785,13 @@ def load(*paths: str | Path, context: Context | None = None) -> Document:
     problems: list[Problem] = []
     trees: list[tuple[list[str], Node | None]] = []
     files: list[str] = []
-    pairs = discover(paths, ctx.stack)
-    if not pairs:
+    removed: dict[tuple[str, str], Pos] = {}
+    found = discover(paths, ctx.stack)
+    problems.extend(found.problems)
+    if not found.pairs and not problems:
         where = ", ".join(str(p) for p in paths) or "(no path)"
         raise DeclarationError([Problem(where, 1, 1, "(file)", "holds no *.yaml or *.yml declarations")])
-    for base, overlay in pairs:
+    for base, overlay in found.pairs:
         try:
             root = _read_path(base)
             files.append(str(base))
@@ -567,6 +799,7 @@ def load(*paths: str | Path, context: Context | None = None) -> Document:
                 files.append(str(overlay))
                 over = _read_path(overlay)
                 if over is not None:
+                    removed.update(_removals(over))
                     report = lambda pos, where, message: problems.append(  # noqa: E731
                         Problem(pos.file, pos.line, pos.col, where, message)
                     )
@@ -575,7 +808,7 @@ def load(*paths: str | Path, context: Context | None = None) -> Document:
         except DeclarationError as exc:
             problems.extend(exc.problems)
     try:
-        doc = check(trees, ctx, files)
+        doc = check(trees, ctx, files, removed)
     except DeclarationError as exc:
         problems.extend(exc.problems)
     if problems:
@@ -585,4 +818,19 @@ def load(*paths: str | Path, context: Context | None = None) -> Document:
                 dict.fromkeys(problems), key=lambda p: (order.get(p.file, len(order)), p.file, p.line, p.col)
             )
         )
+    declaring = {e.file for e in doc.entries}
+    doc.warnings = [
+        *found.warnings,
+        *(
+            Problem(
+                str(base),
+                1,
+                1,
+                "(file)",
+                "declares nothing: on a stack that holds objects from it, `pulumi up` deletes them all",
+            )
+            for base, overlay in found.pairs
+            if str(base) not in declaring and str(overlay) not in declaring
+        ),
+    ]
     return doc

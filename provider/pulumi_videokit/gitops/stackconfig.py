@@ -12,18 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ._tree import ConfigValue, Context
-from .loader import DeclarationError, Problem
-
-
-def find_project(start: Sequence[Path]) -> Path | None:
-    """The nearest ``Pulumi.yaml`` at or above each of ``start`` (then the working directory)."""
-    for begin in [*start, Path.cwd()]:
-        here = begin.resolve()
-        here = here if here.is_dir() else here.parent
-        for folder in [here, *here.parents]:
-            if (folder / "Pulumi.yaml").is_file():
-                return folder / "Pulumi.yaml"
-    return None
+from .loader import DeclarationError, Problem, find_project, project_stacks
 
 
 def _yaml(path: Path) -> Any:
@@ -51,9 +40,26 @@ def offline_context(paths: Sequence[Path], stack: str, config_file: Path | None)
     if project_file is not None:
         data = _yaml(project_file)
         project = str(data.get("name")) if isinstance(data, dict) and data.get("name") else None
-    if config_file is None and project_file is not None:
-        candidate = project_file.parent / f"Pulumi.{stack}.yaml"
-        config_file = candidate if candidate.is_file() else None
+    if config_file is None:
+        if project_file is None:
+            where = ", ".join(str(p) for p in paths)
+            message = f"stack {stack}: no Pulumi.yaml at or above {where}; give its config file with --config"
+            raise DeclarationError([Problem(where, 1, 1, "(stack)", message)])
+        config_file = project_file.parent / f"Pulumi.{stack}.yaml"
+        if not config_file.is_file():
+            stacks = ", ".join(project_stacks([project_file]) or []) or "none"
+            raise DeclarationError(
+                [
+                    Problem(
+                        str(config_file),
+                        1,
+                        1,
+                        "(stack)",
+                        f"stack {stack} has no config file here (stacks with one: {stacks}); "
+                        "check the name, or give the config file with --config",
+                    )
+                ]
+            )
     values: dict[str, ConfigValue] = {}
     if config_file is not None:
         data = _yaml(config_file) or {}

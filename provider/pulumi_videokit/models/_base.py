@@ -39,6 +39,11 @@ def parse_instant(value: Any) -> Any:
     """Like :func:`parse_time`, but a time without an offset is an error: it names no instant."""
     if isinstance(value, str) and isinstance(parsed := parse_time(value), datetime):
         if not re.search(r"([Zz]|[+-]\d{2}:?\d{2})$", value.strip()):
+            if "T" not in value.upper() and " " not in value.strip():
+                raise ValueError(
+                    f"{value!r} is a date, not an instant; write a time with its UTC offset, "
+                    f"such as {parsed:%Y-%m-%d}T00:00:00Z"
+                )
             raise ValueError(f"{value!r} has no UTC offset; write it as {value.strip()}Z or with +hh:mm")
         return parsed
     if isinstance(value, datetime) and value.tzinfo is None:

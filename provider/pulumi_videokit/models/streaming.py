@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 from urllib.parse import urlsplit
 
+import idna
 from pydantic import AliasChoices, Field, field_validator
 
 from ._base import APIModel, RequestModel, Timestamp
@@ -119,6 +121,27 @@ class AssetUpdate(RequestModel):
     attributes: list[str] | None = None
 
 
+#: An allowed domain's host: ASCII letters, digits, dots and hyphens, as the reference's pattern
+#: for Add Allow Domain holds. An internationalized name is written in its IDNA (xn--) form.
+_HOST = re.compile(
+    r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
+
+
+def _host_problem(value: str, scheme: str, host: str) -> str:
+    """Why ``host`` is no allowed domain's host, with its IDNA form when it has one."""
+    try:
+        ascii_host = idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        ascii_host = ""
+    if ascii_host and ascii_host != host.lower() and _HOST.match(ascii_host):
+        return f"{value!r} has a host that is not ASCII; write it in its IDNA form, {scheme}://{ascii_host}"
+    return (
+        f"{value!r} has no valid host: use letters, digits and hyphens in dot-separated labels "
+        "(an internationalized name in its IDNA xn-- form)"
+    )
+
+
 def normalize_url(url: str) -> str:
     """Lower-case scheme and host, drop a trailing slash: the form domains compare in."""
     parts = urlsplit(url.strip())
@@ -148,6 +171,12 @@ class AllowedDomainCreate(RequestModel):
                 f"{value!r} is not an origin: give only the scheme, host and port, "
                 f"such as {parts.scheme}://{parts.hostname}"
             )
+        host = parts.netloc.rsplit(":", 1)[0] if parts.netloc.count(":") == 1 else parts.netloc
+        if not _HOST.match(host):
+            raise ValueError(_host_problem(value, parts.scheme, host))
+        port = parts.netloc[len(host) + 1 :]
+        if port and not (port.isdigit() and 0 < int(port) < 65536):
+            raise ValueError(f"{value!r} has no valid port: give 1 to 65535")
         return value
 
 

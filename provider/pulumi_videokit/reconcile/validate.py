@@ -17,10 +17,48 @@ def _unknown(value: Any) -> bool:
     return (isinstance(value, str) and value == UNKNOWN) or type(value).__name__ in ("Unknown", "Output")
 
 
+_TYPES = {
+    "int_type": "an integer",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "a string",
+}
+
+
+def _given(value: Any) -> str:
+    """How a YAML value of the wrong type reads: ``the string '30'``, ``true``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    return f"a {'list' if isinstance(value, list) else 'mapping' if isinstance(value, dict) else 'value'}"
+
+
+def _unquoted(kind: str, text: str) -> bool:
+    """Whether ``text`` without its quotes is a value of the wanted type."""
+    if kind == "bool_type":
+        return text in ("true", "false")
+    try:
+        float(text) if kind == "float_type" else int(text)
+    except ValueError:
+        return False
+    return True
+
+
 def describe(error: Mapping[str, Any]) -> str:
     """A person-readable reason, with the allowed values where pydantic knows them."""
     message = str(error["msg"])
     ctx = error.get("ctx") or {}
+    if error["type"] in _TYPES:
+        text = f"must be {_TYPES[error['type']]}, not {_given(error.get('input'))}"
+        given = error.get("input")
+        if error["type"] == "string_type" and isinstance(given, (int, float)):
+            text += f" (quote it: '{given}')"
+        elif isinstance(given, str) and _unquoted(error["type"], given):
+            text += " (write it without quotes)"
+        return text
     if error["type"] == "literal_error" and "expected" in ctx:
         allowed = ctx["expected"].replace(" or ", ", ")
         return f"{error.get('input')!r} is not allowed (allowed: {allowed})"
