@@ -3,6 +3,11 @@
 The inputs under tests/data/review/ come from scripts/capture_review_data.py (the real Pulumi CLI on
 examples/gitops-repo against the emulator). The expected outputs are compared byte for byte; after a
 deliberate change of the output, rewrite them with VIDEOKIT_UPDATE_GOLDEN=1 and review the diff.
+
+preview-secret.json, refresh-secret.* and refresh-unseen.ndjson come from the same setup with the
+channel's name taken from a secret (`name: ${config:channelName}`, `pulumi config set --secret`):
+a preview after the secret was set to another value; refresh previews after the channel was renamed
+through the API; and one after its `endpoints` and `input` were changed through the API instead.
 """
 
 from __future__ import annotations
@@ -46,6 +51,11 @@ CASES = [
     ("drift-report", "refresh-drift.ndjson", [], "drift.md", 2),
     ("drift-report", "refresh-drift.ndjson", ["--format", "json"], "drift.json", 2),
     ("drift-report", "refresh-drift.json", [], "drift-from-document.md", 2),
+    ("plan-summary", "preview-secret.json", [], "plan-secret.md", 2),
+    ("drift-report", "refresh-secret.ndjson", [], "drift-secret.md", 2),
+    ("drift-report", "refresh-secret.ndjson", ["--format", "json"], "drift-secret.json", 2),
+    ("drift-report", "refresh-secret.json", [], "drift-secret-from-document.md", 2),
+    ("drift-report", "refresh-unseen.ndjson", [], "drift-unseen.md", 2),
 ]
 
 

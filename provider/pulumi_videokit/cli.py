@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -265,17 +266,17 @@ def export(
 def plan_summary(file: str, expect_no_changes: bool) -> None:
     """Markdown for a PR comment from `pulumi preview --json` (FILE or stdin).
 
-    Exit code: 0 nothing would change, 2 changes, 1 the preview failed or cannot be read.
+    Exit code: 0 nothing would change, 2 changes, 1 the preview failed or its output cannot be
+    read (not its JSON, the wrong shape, or cut off before its end).
     """
-    from .gitops.review import ReviewError
+    from .gitops.review import PREVIEW, ReviewError
     from .gitops.review import plan_summary as summarize
 
+    text = _read_engine_json("plan-summary", file, PREVIEW)
     try:
-        with click.open_file(file, "r") as stream:
-            plan = summarize(stream.read(), expect_no_changes=expect_no_changes)
-    except (OSError, ReviewError) as exc:
-        click.echo(f"videokit plan-summary: {exc}", err=True)
-        sys.exit(1)
+        plan = summarize(text, expect_no_changes=expect_no_changes)
+    except ReviewError as exc:
+        _refuse("plan-summary", f"{_input_name(file)}: {exc}")
     click.echo(plan.markdown, nl=False)
     sys.exit(plan.exit_code)
 
@@ -292,19 +293,43 @@ def plan_summary(file: str, expect_no_changes: bool) -> None:
 def drift_report(file: str, fmt: str) -> None:
     """What changed outside the repo, from `pulumi refresh --preview-only --json` (FILE or stdin).
 
-    Exit code: 0 no drift, 2 drift, 1 the refresh failed or cannot be read.
+    Exit code: 0 no drift, 2 drift, 1 the refresh failed or its output cannot be read (not its
+    JSON, the wrong shape, or cut off before its end).
     """
-    from .gitops.review import ReviewError
+    from .gitops.review import REFRESH, ReviewError
     from .gitops.review import drift_report as report
 
+    text = _read_engine_json("drift-report", file, REFRESH)
     try:
-        with click.open_file(file, "r") as stream:
-            drift = report(stream.read())
-    except (OSError, ReviewError) as exc:
-        click.echo(f"videokit drift-report: {exc}", err=True)
-        sys.exit(1)
+        drift = report(text)
+    except ReviewError as exc:
+        _refuse("drift-report", f"{_input_name(file)}: {exc}")
     click.echo(drift.json() if fmt == "json" else drift.markdown(), nl=False)
     sys.exit(drift.exit_code)
+
+
+def _input_name(file: str) -> str:
+    return "stdin" if file == "-" else file
+
+
+def _refuse(command: str, message: str) -> NoReturn:
+    click.echo(f"videokit {command}: {message}", err=True)
+    sys.exit(1)
+
+
+def _read_engine_json(command: str, file: str, writer: str) -> str:
+    """The text of FILE or stdin; a terminal on stdin is refused rather than waited on."""
+    from .gitops.review import ReviewError, decode
+
+    if file == "-" and sys.stdin is not None and sys.stdin.isatty():
+        _refuse(command, f"reads the output of `{writer}` from FILE or stdin: pipe it in or name the file")
+    try:
+        with click.open_file(file, "rb") as stream:
+            return decode(stream.read())
+    except OSError as exc:
+        _refuse(command, f"{_input_name(file)}: {exc.strerror or exc}")
+    except ReviewError as exc:
+        _refuse(command, f"{_input_name(file)}: {exc}")
 
 
 if __name__ == "__main__":  # pragma: no cover

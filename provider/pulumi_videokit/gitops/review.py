@@ -8,15 +8,24 @@ refreshed state of deleted objects only (changed ones keep their old state there
 counted), so the drift report says how many changes it cannot attribute; the stream carries them all.
 
 Secret values are shown as ``[secret]``: the engine masks them in both forms, and the values are
-never read from anywhere else.
+never read from anywhere else. A change the engine reports where only secret fields could differ is
+listed by field name, ``[secret] → [secret]``.
+
+The input is checked against the shapes read here before anything is read from it; a stream without
+its summary event (a run stopped before its end) or a document cut short is refused as incomplete.
+A refresh cannot see fields the API never returns (``ResourceSpec.never_returned``): the drift
+report names them, and lists outputs that changed while the inputs did not.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 #: Exit codes of both commands.
 NO_CHANGES, ERROR, CHANGES = 0, 1, 2
@@ -105,6 +114,8 @@ class Run:
     errors: list[tuple[str, str]]
     counts: dict[str, int]
     stack: str
+    #: ``document`` (the one JSON document of ``--json``) or ``events`` (the event stream).
+    form: str = "document"
 
     def managed(self) -> list[Step]:
         return [s for s in self.steps if s.managed]
@@ -112,27 +123,215 @@ class Run:
 
 # ---- reading ----
 
+#: The commands whose output each report reads, for messages.
+PREVIEW = "pulumi preview --json"
+REFRESH = "pulumi refresh --preview-only --json"
 
-def parse(text: str) -> Run:
-    """Read the JSON document or the event stream of a preview or refresh preview."""
-    stripped = text.strip()
-    if not stripped:
-        raise ReviewError("the input is empty (did the pulumi command fail before writing JSON?)")
+
+class _Shape(BaseModel):
+    """The part of an engine JSON object these reports read; the rest is ignored."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class _State(_Shape):
+    id: str | None = None
+    inputs: dict[str, Any] | None = None
+    outputs: dict[str, Any] | None = None
+
+    def as_mapping(self) -> dict[str, Any]:
+        return {"id": self.id or "", "inputs": self.inputs or {}, "outputs": self.outputs or {}}
+
+
+class _Diagnostic(_Shape):
+    severity: str | None = None
+    message: str | None = None
+    urn: str | None = None
+
+
+class _DocumentStep(_Shape):
+    urn: str
+    op: str
+    old_state: _State | None = Field(None, alias="oldState")
+    new_state: _State | None = Field(None, alias="newState")
+    replace_reasons: list[str] | None = Field(None, alias="replaceReasons")
+
+
+class _Document(_Shape):
+    steps: list[_DocumentStep]
+    change_summary: dict[str, int] | None = Field(None, alias="changeSummary")
+    diagnostics: list[_Diagnostic] | None = None
+
+
+class _Metadata(_Shape):
+    urn: str
+    op: str
+    old: _State | None = None
+    new: _State | None = None
+    keys: list[str] | None = None
+
+
+class _StepEvent(_Shape):
+    metadata: _Metadata
+
+
+class _Summary(_Shape):
+    resource_changes: dict[str, int] | None = Field(None, alias="resourceChanges")
+
+
+class _Event(_Shape):
+    resource_pre: _StepEvent | None = Field(None, alias="resourcePreEvent")
+    res_outputs: _StepEvent | None = Field(None, alias="resOutputsEvent")
+    diagnostic: _Diagnostic | None = Field(None, alias="diagnosticEvent")
+    summary: _Summary | None = Field(None, alias="summaryEvent")
+
+
+#: The keys of the engine's events: a stream holding any of them is the engine's, however short.
+_EVENT_KINDS = frozenset(
+    {
+        "cancelEvent",
+        "diagnosticEvent",
+        "preludeEvent",
+        "policyEvent",
+        "resOpFailedEvent",
+        "resOutputsEvent",
+        "resourcePreEvent",
+        "stdoutEvent",
+        "summaryEvent",
+    }
+)
+_JSON_TYPES = {str: "a string", bool: "true or false", int: "a number", float: "a number"}
+_EXPECTED = {
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _place(loc: Iterable[int | str]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _shape_error(exc: ValidationError, command: str, where: str = "") -> ReviewError:
+    """One line for the first field of the wrong shape: where it is and what it should be."""
+    errors = exc.errors()
+    first = errors[0]
+    place = f"`{_place(first['loc'])}`"
+    expected = _EXPECTED.get(first["type"])
+    if first["type"] == "missing":
+        problem = f"{place} is missing"
+    elif expected:
+        problem = f"{place} should be {expected}, not {_json_type(first['input'])}"
+    else:
+        problem = f"{place}: {first['msg']}"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return ReviewError(f"{where}{problem}{more}; expected the unmodified output of `{command}`")
+
+
+def _ends_early(text: str) -> bool:
+    """Whether JSON text stops inside a string, object or list: it was cut off."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+    return in_string or depth > 0
+
+
+def _cut_off(what: str, command: str) -> ReviewError:
+    return ReviewError(
+        f"the input is incomplete: {what}; `{command}` did not finish (a killed or timed-out job?) or"
+        " its output was cut. Run it again and pass all of its output."
+    )
+
+
+def decode(data: bytes) -> str:
+    """The text of an input file: UTF-8, or UTF-16 with its byte-order mark (PowerShell's ``>``)."""
+    encoding = "utf-16" if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
     try:
-        doc = json.loads(stripped)
-    except json.JSONDecodeError:
-        doc = None
-    if isinstance(doc, dict) and "steps" in doc:
-        return _from_document(doc)
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ReviewError(
+            f"not text: the byte at offset {exc.start} is not {exc.encoding.upper()}; expected the JSON"
+            " the pulumi command writes"
+        ) from None
+
+
+def parse(text: str, command: str = PREVIEW) -> Run:
+    """Read the JSON document or the event stream of a preview or refresh preview.
+
+    ``command`` names what writes the input, for messages. An input that is not its output, has
+    the wrong shape or was cut off raises ``ReviewError`` with one line that says so.
+    """
+    if not text.strip():
+        raise ReviewError(f"the input is empty (did `{command}` fail before writing JSON?)")
     try:
-        events = [json.loads(line) for line in stripped.splitlines() if line.strip()]
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReviewError(f"not engine JSON: {exc}") from None
-    if not events or not all(isinstance(e, dict) for e in events):
-        raise ReviewError("not engine JSON: expected the output of `pulumi preview --json`")
-    if not any(k in e for e in events for k in ("resourcePreEvent", "resOutputsEvent", "summaryEvent")):
-        raise ReviewError("not engine JSON: no steps and no engine events")
-    return _from_events(events)
+        return _from_events(_events(text, exc, command), command)
+    if not isinstance(doc, dict):
+        raise ReviewError(f"the input is {_json_type(doc)}; expected the output of `{command}`")
+    if "steps" in doc:
+        try:
+            document = _Document.model_validate(doc)
+        except ValidationError as exc:
+            raise _shape_error(exc, command) from None
+        return _from_document(document)
+    return _from_events([(1, doc)], command)
+
+
+def _events(text: str, broken: json.JSONDecodeError, command: str) -> list[tuple[int, Any]]:
+    """Each non-empty line parsed as JSON, with its line number; ``broken`` is why the whole
+    text is not one JSON document."""
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    events: list[tuple[int, Any]] = []
+    for number, line in lines:
+        try:
+            events.append((number, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            # When not even the first line stands alone, the text is one JSON document.
+            first = number == lines[0][0]
+            if first and _ends_early(text):
+                raise _cut_off(f"its JSON ends early (at line {lines[-1][0]})", command) from None
+            if not first and number == lines[-1][0] and _ends_early(line):
+                raise _cut_off(
+                    f"its last line (line {number}) stops in the middle of an event", command
+                ) from None
+            line_no, column, why = (
+                (broken.lineno, broken.colno, broken.msg) if first else (number, exc.colno, exc.msg)
+            )
+            raise ReviewError(
+                f"not JSON at line {line_no}, column {column} ({why}); expected the output of"
+                f" `{command}`: one JSON document, or one engine event per line"
+            ) from None
+    return events
 
 
 def _stack_of(urns: Iterable[str]) -> str:
@@ -142,14 +341,14 @@ def _stack_of(urns: Iterable[str]) -> str:
     return ""
 
 
-def _errors(diagnostics: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+def _errors(diagnostics: Iterable[_Diagnostic]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for diag in diagnostics:
-        if diag.get("severity") != "error":
+        if diag.severity != "error":
             continue
-        message = str(diag.get("message", "")).strip()
+        message = (diag.message or "").strip()
         message = message.removeprefix("error:").strip()
-        urn = str(diag.get("urn") or "")
+        urn = diag.urn or ""
         entry = (urn.rsplit("::", 1)[-1] if urn else "", message)
         if message and entry not in found:
             found.append(entry)
@@ -176,44 +375,54 @@ def _merge(urn: str, entries: list[tuple[str, Mapping[str, Any]]]) -> Step:
     return Step(urn=urn, op=op, ops=ops, old=old, new=new, replace_reasons=sorted(set(reasons)))
 
 
-def _from_document(doc: Mapping[str, Any]) -> Run:
+def _states(old: _State | None, new: _State | None) -> dict[str, Any]:
+    return {"old": old.as_mapping() if old else {}, "new": new.as_mapping() if new else {}}
+
+
+def _from_document(doc: _Document) -> Run:
     grouped: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-    for raw in doc.get("steps") or []:
-        meta = {
-            "old": raw.get("oldState") or {},
-            "new": raw.get("newState") or {},
-            "replaceReasons": raw.get("replaceReasons") or [],
-        }
-        grouped.setdefault(str(raw.get("urn", "")), []).append((str(raw.get("op", "")), meta))
+    for raw in doc.steps:
+        meta = {**_states(raw.old_state, raw.new_state), "replaceReasons": raw.replace_reasons or []}
+        grouped.setdefault(raw.urn, []).append((raw.op, meta))
     steps = [_merge(urn, entries) for urn, entries in grouped.items()]
-    counts = {str(k): int(v) for k, v in (doc.get("changeSummary") or {}).items()}
-    return Run(steps, _errors(doc.get("diagnostics") or []), counts, _stack_of(grouped))
+    counts = dict(doc.change_summary or {})
+    return Run(steps, _errors(doc.diagnostics or []), counts, _stack_of(grouped), "document")
 
 
-def _from_events(events: list[Mapping[str, Any]]) -> Run:
+def _from_events(lines: list[tuple[int, Any]], command: str) -> Run:
+    events: list[_Event] = []
+    for number, raw in lines:
+        if not isinstance(raw, dict):
+            raise ReviewError(
+                f"line {number} is {_json_type(raw)}, not an engine event (an object); expected the"
+                f" output of `{command}`"
+            )
+        try:
+            events.append(_Event.model_validate(raw))
+        except ValidationError as exc:
+            raise _shape_error(exc, command, f"line {number}: ") from None
+    if not any(kind in raw for _, raw in lines for kind in _EVENT_KINDS):
+        raise ReviewError(f"no `steps` and no engine events; expected the output of `{command}`")
+    summaries = [e.summary for e in events if e.summary is not None]
+    if not summaries:
+        raise _cut_off(f"its event stream ends before the summary event (after {len(lines)} lines)", command)
     grouped: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-    diagnostics: list[Mapping[str, Any]] = []
-    counts: dict[str, int] = {}
     for event in events:
-        for kind in ("resourcePreEvent", "resOutputsEvent"):
-            meta = (event.get(kind) or {}).get("metadata")
-            if not meta:
+        for step_event in (event.resource_pre, event.res_outputs):
+            if step_event is None:
                 continue
-            entries = grouped.setdefault(str(meta.get("urn", "")), [])
-            op = str(meta.get("op", ""))
-            states = {"old": meta.get("old") or {}, "new": meta.get("new") or {}, "keys": meta.get("keys")}
-            entry = (op, states)
+            meta = step_event.metadata
+            entries = grouped.setdefault(meta.urn, [])
+            entry = (meta.op, {**_states(meta.old, meta.new), "keys": meta.keys})
             # A step's outputs event repeats its pre event (with the final states): keep the later one.
-            if entries and entries[-1][0] == op:
+            if entries and entries[-1][0] == meta.op:
                 entries[-1] = entry
             else:
                 entries.append(entry)
-        if "diagnosticEvent" in event:
-            diagnostics.append(event["diagnosticEvent"])
-        if "summaryEvent" in event:
-            counts = {str(k): int(v) for k, v in (event["summaryEvent"].get("resourceChanges") or {}).items()}
     steps = [_merge(urn, entries) for urn, entries in grouped.items()]
-    return Run(steps, _errors(diagnostics), counts, _stack_of(grouped))
+    counts = dict(summaries[-1].resource_changes or {})
+    diagnostics = [e.diagnostic for e in events if e.diagnostic is not None]
+    return Run(steps, _errors(diagnostics), counts, _stack_of(grouped), "events")
 
 
 # ---- comparing and showing values ----
@@ -274,20 +483,70 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _kind_facts() -> dict[str, tuple[bool, tuple[str, ...]]]:
-    """Per kind: whether a replacement deletes first, and which outputs are always secret."""
-    from ..resources import RESOURCES
+@dataclass(frozen=True)
+class _Facts:
+    """What the kinds' registry says about one kind."""
 
-    facts: dict[str, tuple[bool, tuple[str, ...]]] = {}
-    for cls in RESOURCES.values():
-        spec = cls._provider_cls.kind.spec
-        facts[spec.kind] = (spec.delete_before_replace, tuple(spec.secret_outputs))
-    return facts
+    delete_first: bool = False
+    secret_outputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    never_returned: tuple[str, ...] = ()
 
 
-def _hide_secret_outputs(step: Step, props: dict[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
-    secret_names = facts.get(step.kind, (False, ()))[1]
+def _kind_facts() -> dict[str, _Facts]:
+    """Per kind name, its facts from ``reconcile.kinds.KINDS``."""
+    from ..reconcile.kinds import KINDS
+
+    return {
+        k.spec.kind: _Facts(
+            k.spec.delete_before_replace,
+            tuple(k.spec.secret_outputs),
+            tuple(k.spec.outputs),
+            tuple(sorted(k.spec.never_returned)),
+        )
+        for k in KINDS
+    }
+
+
+def _hide_secret_outputs(step: Step, props: dict[str, Any], facts: Mapping[str, _Facts]) -> dict[str, Any]:
+    secret_names = facts.get(step.kind, _Facts()).secret_outputs
     return {k: (SECRET if k in secret_names and v not in (None, UNKNOWN) else v) for k, v in props.items()}
+
+
+def secret_changes(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = "") -> list[Change]:
+    """Every leaf that is secret on both sides, as ``[secret] → [secret]``: where a change that
+    the engine reports but no visible value shows must be."""
+    found: list[Change] = []
+    for key in sorted(set(old) & set(new)):
+        path = f"{prefix}.{key}" if prefix else str(key)
+        found.extend(_secret_changes_at(path, old[key], new[key]))
+    return found
+
+
+def _secret_changes_at(path: str, old: Any, new: Any) -> list[Change]:
+    if is_secret(old) and is_secret(new):
+        return [Change(path, SECRET, SECRET)]
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        return secret_changes(old, new, path)
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        pairs = enumerate(zip(old, new, strict=True))
+        return [c for i, (a, b) in pairs for c in _secret_changes_at(f"{path}[{i}]", a, b)]
+    return []
+
+
+def _top(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def _changed(step: Step, part: str, facts: Mapping[str, _Facts]) -> list[Change]:
+    """What differs in ``part`` (inputs or outputs); when nothing visible does, the secret fields,
+    whose values the engine masks (outputs that are always secret are never compared)."""
+    old, new = step.props("old", part), step.props("new", part)
+    found = changes(_hide_secret_outputs(step, old, facts), _hide_secret_outputs(step, new, facts))
+    if found:
+        return found
+    always = facts.get(step.kind, _Facts()).secret_outputs
+    return [c for c in secret_changes(old, new) if _top(c.path) not in always]
 
 
 # ---- plan summary ----
@@ -320,7 +579,7 @@ def _identity(step: Step) -> str:
     return ", ".join(parts)
 
 
-def _step_properties(step: Step, facts: Mapping[str, Any]) -> tuple[list[Change], list[str]]:
+def _step_properties(step: Step, facts: Mapping[str, _Facts]) -> tuple[list[Change], list[str]]:
     """The changes of an update or replace (inputs), and the cell lines that describe them."""
     if step.op == "create":
         inputs = step.props("new", "inputs")
@@ -330,14 +589,14 @@ def _step_properties(step: Step, facts: Mapping[str, Any]) -> tuple[list[Change]
         ]
     if step.op == "delete":
         return [], [_identity(step)] if step.id else []
-    found = changes(
-        _hide_secret_outputs(step, step.props("old", "inputs"), facts),
-        _hide_secret_outputs(step, step.props("new", "inputs"), facts),
-    )
+    found = _changed(step, "inputs", facts)
     lines = []
     for change in found:
-        top = change.path.split(".", 1)[0].split("[", 1)[0]
-        forced = " (forces replacement)" if step.op == "replace" and top in step.replace_reasons else ""
+        forced = (
+            " (forces replacement)"
+            if step.op == "replace" and _top(change.path) in step.replace_reasons
+            else ""
+        )
         lines.append(f"`{change.path}`: {show(change.old)} → {show(change.new)}{forced}")
     return found, lines
 
@@ -348,7 +607,7 @@ def _warnings(step: Step, found: list[Change], delete_first: bool) -> list[str]:
     on_air = status in ("On", "Starting")
     warnings: list[str] = []
     fields = ", ".join(f"`{r}`" for r in step.replace_reasons) or ", ".join(
-        sorted({f"`{c.path.split('.', 1)[0].split('[', 1)[0]}`" for c in found})
+        sorted({f"`{_top(c.path)}`" for c in found})
     )
     if kind == "Channel" and on_air:
         if step.op == "replace":
@@ -399,7 +658,7 @@ def _heading(what: str, stack: str) -> str:
 
 def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
     """Markdown for a pull-request comment from `pulumi preview --json`, and the exit code."""
-    run = parse(text)
+    run = parse(text, PREVIEW)
     facts = _kind_facts()
     steps = [s for s in run.managed() if s.op in _ORDER]
     counts = {op: sum(1 for s in steps if s.op == op) for op in _ORDER}
@@ -410,7 +669,7 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
     rows: list[tuple[str, str, str, list[str]]] = []
     warnings: list[str] = []
     for step in sorted(steps, key=lambda s: (_ORDER.index(s.op), s.kind, s.name)):
-        delete_first = step.op == "replace" and facts.get(step.kind, (False, ()))[0]
+        delete_first = step.op == "replace" and facts.get(step.kind, _Facts()).delete_first
         found, lines = _step_properties(step, facts)
         rows.append((step.op, step.kind, step.name, lines))
         warnings.extend(_warnings(step, found, delete_first))
@@ -433,7 +692,9 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
     if rows:
         out += ["", "| | Resource | Kind | Change | Properties |", "|---|---|---|---|---|"]
         for op, kind, name, lines in rows:
-            label = "replace (delete first)" if op == "replace" and facts.get(kind, (False, ()))[0] else op
+            label = (
+                "replace (delete first)" if op == "replace" and facts.get(kind, _Facts()).delete_first else op
+            )
             if op == "create" and any(line.startswith("`adopt`") for line in lines):
                 label = "adopt"
             cell = "<br>".join(_cell(line) for line in lines) or "—"
@@ -445,6 +706,9 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
 
 
 # ---- drift report ----
+
+#: The output that holds an object's run state, which changes by itself (a channel goes On).
+RUN_STATE = "status"
 
 
 @dataclass
@@ -458,6 +722,8 @@ class Drifted:
     status: str  # "changed" or "deleted"
     fields: list[Change]
     identity: str = ""
+    #: Only outputs changed while the inputs match: the cause is in fields a refresh cannot see.
+    outputs_only: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -486,6 +752,9 @@ class Drift:
     unattributed: int
     errors: list[tuple[str, str]]
     checked: int
+    #: Per kind among the objects checked, the fields the API never returns.
+    unseen: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    form: str = "document"
 
     @property
     def exit_code(self) -> int:
@@ -503,10 +772,33 @@ class Drift:
             "checked": self.checked,
             "errors": [{"resource": name, "message": msg} for name, msg in self.errors],
             "resources": [o.as_json() for o in self.objects],
+            "notReturned": {kind: list(names) for kind, names in self.unseen.items()},
         }
 
     def json(self) -> str:
         return json.dumps(self.as_json(), indent=2, ensure_ascii=False) + "\n"
+
+    def _unseen_note(self) -> list[str]:
+        if not self.unseen:
+            return []
+        out = ["", "> [!NOTE]"]
+        derived = [o for o in self.objects if o.outputs_only]
+        for obj in derived:
+            names = ", ".join(sorted({f"`{_top(c.path)}`" for c in obj.fields}))
+            out += [
+                f"> Only outputs changed for {obj.kind} `{obj.name}` ({names}): the API computes them from"
+                " fields it never returns, one of which was likely changed outside the repo.",
+                ">",
+            ]
+        kinds = "; ".join(
+            f"{kind} {', '.join(f'`{n}`' for n in names)}" for kind, names in self.unseen.items()
+        )
+        out.append(
+            f"> A refresh cannot see fields the API never returns: {kinds}. A change made to them outside"
+            " the repo shows neither here nor in `pulumi up`, which compares them with the last applied"
+            " values; check them in the Cloud Video Kit console."
+        )
+        return out
 
     def markdown(self) -> str:
         changed = sum(1 for o in self.objects if o.status == "changed") + self.unattributed
@@ -518,7 +810,9 @@ class Drift:
             return "\n".join(out) + "\n"
         if not (self.objects or self.unattributed):
             out += [_heading("No drift in", self.stack), ""]
-            out += [f"All {self.checked} objects match the last apply."]
+            where = " in every field the API returns" if self.unseen else ""
+            out += [f"All {self.checked} objects match the last apply{where}."]
+            out += self._unseen_note()
             return "\n".join(out) + "\n"
         parts = [f"{changed} changed" if changed else "", f"{deleted} deleted" if deleted else ""]
         out += [_heading("Drift in", self.stack), ""]
@@ -531,12 +825,24 @@ class Drift:
                 if obj.status == "deleted":
                     out.append(f"| `{obj.name}` | {obj.kind} | deleted | — | {obj.identity} | (gone) |")
                     continue
+                if not obj.fields:
+                    out.append(
+                        f"| `{obj.name}` | {obj.kind} | changed | — | — | (no field shows the change) |"
+                    )
                 for change in obj.fields:
                     out.append(
                         f"| `{obj.name}` | {obj.kind} | changed | `{change.path}` "
                         f"| {show(change.old)} | {show(change.new)} |"
                     )
-        if self.unattributed:
+        for obj in self.objects:
+            hidden = [f"`{c.path}`" for c in obj.fields if c.old == SECRET and c.new == SECRET]
+            if len(hidden) > 1:
+                out += [
+                    "",
+                    f"{obj.kind} `{obj.name}`: one or more of {', '.join(hidden)} changed; their values"
+                    " are secret, so the report cannot tell which.",
+                ]
+        if self.unattributed and self.form == "document":
             out += [
                 "",
                 "> [!NOTE]",
@@ -544,39 +850,66 @@ class Drift:
                 " `--json` document of a refresh preview keeps the old state of changed objects. Run the"
                 " refresh with `PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true` for field-by-field detail.",
             ]
-        out += [
-            "",
-            "`pulumi up` puts every object back as declared, recreating deleted ones. To keep a change made"
-            " outside the repo, declare it in the repo first.",
-        ]
+        elif self.unattributed:
+            out += [
+                "",
+                "> [!NOTE]",
+                f"> {self.unattributed} more object(s) changed by the count of the summary event, but the"
+                " stream holds no changed step for them.",
+            ]
+        out += self._unseen_note()
+        if self.unattributed or not all(o.outputs_only for o in self.objects):
+            closing = (
+                "`pulumi up` puts every object back as declared, recreating deleted ones. To keep a change"
+                " made outside the repo, declare it in the repo first."
+            )
+        else:
+            closing = "`pulumi up` changes none of these objects: every field it compares still matches."
+        out += ["", closing]
         return "\n".join(out) + "\n"
 
 
 def drift_report(text: str) -> Drift:
     """Read `pulumi refresh --preview-only --json` and list what changed outside the repo."""
-    run = parse(text)
+    run = parse(text, REFRESH)
     facts = _kind_facts()
     objects: list[Drifted] = []
+    attributed = 0
     for step in sorted(run.managed(), key=lambda s: (s.kind, s.name)):
+        kind = facts.get(step.kind, _Facts())
         if step.op == "delete":
             objects.append(Drifted(step.name, step.kind, step.urn, step.id, "deleted", [], _identity(step)))
         elif step.op == "update":
-            found = changes(
-                _hide_secret_outputs(step, step.props("old", "outputs"), facts),
-                _hide_secret_outputs(step, step.props("new", "outputs"), facts),
-            )
+            attributed += 1
+            found = _changed(step, "outputs", facts)
+            objects.append(Drifted(step.name, step.kind, step.urn, step.id, "changed", found))
+        elif step.op == "same":
+            # A refresh compares inputs: an output the API derives may change while they match.
+            found = [
+                c
+                for c in changes(step.props("old", "outputs"), step.props("new", "outputs"))
+                if _top(c.path) in kind.outputs
+                and _top(c.path) != RUN_STATE
+                and _top(c.path) not in kind.secret_outputs
+            ]
             if found:
-                objects.append(Drifted(step.name, step.kind, step.urn, step.id, "changed", found))
-    attributed = sum(1 for o in objects if o.status == "changed")
+                objects.append(Drifted(step.name, step.kind, step.urn, step.id, "changed", found, "", True))
     unattributed = max(0, run.counts.get("update", 0) - attributed)
     checked = len(run.managed())
-    return Drift(run.stack, objects, unattributed, run.errors, checked)
+    unseen = {
+        k: facts[k].never_returned
+        for k in sorted({s.kind for s in run.managed()})
+        if k in facts and facts[k].never_returned
+    }
+    return Drift(run.stack, objects, unattributed, run.errors, checked, unseen, run.form)
 
 
 __all__ = [
     "CHANGES",
     "ERROR",
     "NO_CHANGES",
+    "PREVIEW",
+    "REFRESH",
     "SECRET",
     "Change",
     "Drift",
@@ -584,9 +917,11 @@ __all__ = [
     "Plan",
     "ReviewError",
     "changes",
+    "decode",
     "drift_report",
     "masked",
     "parse",
     "plan_summary",
+    "secret_changes",
     "show",
 ]
