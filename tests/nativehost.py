@@ -68,25 +68,39 @@ class NativeHost:
     def info(self) -> Any:
         return self.call("GetPluginInfo", empty_pb2.Empty())
 
-    def check(self, kind: str, news: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        r = self.call("Check", pb.CheckRequest(urn=urn(kind), news=encode(news)))
+    def check(
+        self, kind: str, news: dict[str, Any], olds: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        r = self.call("Check", pb.CheckRequest(urn=urn(kind), news=encode(news), olds=encode(olds or {})))
         return decode(r.inputs)[0], [(f.property, f.reason) for f in r.failures]
 
     def diff(self, kind: str, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
-        return self.call("Diff", pb.DiffRequest(urn=urn(kind), id=object_id, olds=encode(olds), news=encode(news)))
+        return self.call(
+            "Diff", pb.DiffRequest(urn=urn(kind), id=object_id, olds=encode(olds), news=encode(news))
+        )
 
     def create(self, kind: str, props: dict[str, Any], name: str = "r") -> tuple[str, Any]:
         r = self.call("Create", pb.CreateRequest(urn=urn(kind, name), properties=encode(props)))
         return r.id, r.properties
 
-    def read(self, kind: str, object_id: str, props: dict[str, Any] | None = None, inputs: dict[str, Any] | None = None) -> Any:
+    def read(
+        self,
+        kind: str,
+        object_id: str,
+        props: dict[str, Any] | None = None,
+        inputs: dict[str, Any] | None = None,
+    ) -> Any:
         return self.call(
             "Read",
-            pb.ReadRequest(urn=urn(kind), id=object_id, properties=encode(props or {}), inputs=encode(inputs or {})),
+            pb.ReadRequest(
+                urn=urn(kind), id=object_id, properties=encode(props or {}), inputs=encode(inputs or {})
+            ),
         )
 
     def update(self, kind: str, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
-        r = self.call("Update", pb.UpdateRequest(urn=urn(kind), id=object_id, olds=encode(olds), news=encode(news)))
+        r = self.call(
+            "Update", pb.UpdateRequest(urn=urn(kind), id=object_id, olds=encode(olds), news=encode(news))
+        )
         return r.properties
 
     def delete(self, kind: str, object_id: str, props: dict[str, Any], name: str = "r") -> None:

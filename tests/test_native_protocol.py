@@ -50,8 +50,19 @@ def test_schema_is_generated_from_the_registry_and_committed(host: NativeHost) -
     assert served["resources"]["videokit:index:ApiKey"]["properties"]["key"]["secret"] is True
     assert served["config"]["variables"]["apiKey"]["secret"] is True
     channel = served["resources"]["videokit:index:Channel"]
-    assert {"name", "input"} <= set(channel["requiredInputs"])
-    assert channel["inputProperties"]["input"] == {"$ref": "#/types/videokit:index:ChannelInput"}
+    # input is never returned: an imported channel is declared without it (Check asks for it on create).
+    assert channel["requiredInputs"] == ["name"]
+    assert channel["inputProperties"]["input"]["$ref"] == "#/types/videokit:index:ChannelInput"
+    assert "imported or adopted by id" in channel["inputProperties"]["input"]["description"]
+
+
+def test_a_channel_needs_input_to_be_created_not_once_imported(host: NativeHost) -> None:
+    bare = {"name": "imported"}
+    assert host.check("Channel", bare) == (bare, [("input", "is required")])
+    assert host.check("Channel", bare, olds={"name": "imported", "latency": "NormalLatency"})[1] == []
+    assert host.check("Channel", {**bare, "adopt": "ch-1"})[1] == []
+    # A channel this stack created with an input cannot lose it: it was applied.
+    assert host.check("Channel", bare, olds=CH)[1] == [("input", "is required")]
 
 
 def test_configure_takes_the_api_key_as_a_secret(host: NativeHost) -> None:
@@ -78,7 +89,9 @@ def test_check_returns_failures_by_property(host: NativeHost, emulator: RunningE
     _, failures = host.check("Channel", {**CH, "redundancy": "Triple", "colour": "red"})
     assert dict(failures)["redundancy"].startswith("'Triple' is not allowed")
     assert dict(failures)["colour"] == "is not a known field"
-    inputs, failures = host.check("Event", {"channelId": "c", "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"})
+    inputs, failures = host.check(
+        "Event", {"channelId": "c", "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
+    )
     assert failures == [] and inputs["channelId"] == "c"
     assert emulator.ctx.requests == []
 
@@ -106,7 +119,9 @@ def test_lifecycle_of_every_kind(host: NativeHost, client: VideoKitClient, emula
         ("PATCH", {"name": "native-renamed"})
     ]
     assert new["name"] == "native-renamed" == client.live.channels.get(cid).name
-    eid, ev = host.create("Event", {"channelId": cid, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"})
+    eid, ev = host.create(
+        "Event", {"channelId": cid, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
+    )
     assert decode(ev)[0]["status"] == "Scheduled"
     did, dom = host.create("AllowedDomain", {"url": "https://native.example.com"})
     assert decode(dom)[0]["analyticsDomainId"]
@@ -128,12 +143,16 @@ def test_read_with_only_an_id_imports(host: NativeHost, client: VideoKitClient) 
     state = decode(read.properties)[0]
     same = host.diff("Channel", cid, state, {**CH, "name": "to-import", "automationDisabled": False})
     assert same.changes == pb.DiffResponse.DIFF_NONE, same
-    renamed = host.diff("Channel", cid, state, {**CH, "name": "imported-renamed", "automationDisabled": False})
+    renamed = host.diff(
+        "Channel", cid, state, {**CH, "name": "imported-renamed", "automationDisabled": False}
+    )
     assert list(renamed.diffs) == ["name"]
     key = client.core.api_keys.create({"name": "import-key", "roleId": "role-123"})
     assert decode(host.read("ApiKey", key.id).inputs)[0] == {"name": "import-key", "roleId": "role-123"}
     dom = client.streaming.domains.create("https://import.example.com")
-    assert decode(host.read("AllowedDomain", dom.player_domain_id).inputs)[0] == {"url": "https://import.example.com"}
+    assert decode(host.read("AllowedDomain", dom.player_domain_id).inputs)[0] == {
+        "url": "https://import.example.com"
+    }
     assert host.read("Channel", "no-such-channel").id == ""
 
 
@@ -151,15 +170,26 @@ def test_a_half_done_create_answers_with_the_new_id(host: NativeHost, emulator: 
 def test_user_errors_are_one_sentence(host: NativeHost, emulator: RunningEmulator) -> None:
     cid, props = host.create("Channel", {**CH, "name": "native-on", "running": True})
     with pytest.raises(NativeError) as refused:
-        host.diff("Channel", cid, decode(props)[0], {**CH, "name": "native-on", "running": True, "redundancy": "DoubleInput"})
+        host.diff(
+            "Channel",
+            cid,
+            decode(props)[0],
+            {**CH, "name": "native-on", "running": True, "redundancy": "DoubleInput"},
+        )
     assert refused.value.status is not None
-    assert refused.value.status.message.startswith("Channel native-on is On:") and "Traceback" not in refused.value.details
+    assert (
+        refused.value.status.message.startswith("Channel native-on is On:")
+        and "Traceback" not in refused.value.details
+    )
     with pytest.raises(NativeError, match="does not exist"):
         host.create("AssetSettings", {"assetId": "no-such-asset", "cap": "Enabled"})
 
 
 def test_missing_configuration_is_named(emulator: RunningEmulator) -> None:
-    with NativeHost({"endpoint": emulator.url}) as host, pytest.raises(NativeError, match=r"videokit:apiKey.*videokit:tenantId"):
+    with (
+        NativeHost({"endpoint": emulator.url}) as host,
+        pytest.raises(NativeError, match=r"videokit:apiKey.*videokit:tenantId"),
+    ):
         host.create("Channel", CH)
 
 
@@ -173,7 +203,10 @@ def test_check_config_marks_the_api_key_secret(host: NativeHost) -> None:
     """The engine checks config before it knows the plugin takes secrets, so it sends plain
     values; the answer must carry the API key as a secret, or the engine would keep it plain."""
     news = encode({"apiKey": API_KEY, "tenantId": TENANT_ID})
-    checked = host.call("CheckConfig", pb.CheckRequest(urn="urn:pulumi:test::videokit::pulumi:providers:videokit::default", news=news))
+    checked = host.call(
+        "CheckConfig",
+        pb.CheckRequest(urn="urn:pulumi:test::videokit::pulumi:providers:videokit::default", news=news),
+    )
     raw = _struct_dict(checked.inputs)
     assert raw["apiKey"] == {SIG: SECRET, "value": API_KEY} and raw["tenantId"] == TENANT_ID
 
@@ -181,7 +214,10 @@ def test_check_config_marks_the_api_key_secret(host: NativeHost) -> None:
 def test_cancel_stops_a_wait_and_the_half_done_create_stays(tmp_path: Path) -> None:
     """A channel start takes as long as the platform needs; when the engine cancels, the plugin
     stops waiting at once and answers with the new channel, so it stays in state."""
-    with running(EmulatorConfig(api_key=API_KEY, tenant_id=TENANT_ID, transition_seconds=120)) as slow, NativeHost(config(slow.url)) as host:
+    with (
+        running(EmulatorConfig(api_key=API_KEY, tenant_id=TENANT_ID, transition_seconds=120)) as slow,
+        NativeHost(config(slow.url)) as host,
+    ):
         answer: dict[str, Any] = {}
 
         def create() -> None:

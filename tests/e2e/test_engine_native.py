@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+from ruamel.yaml import YAML
 
 from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import FaultRule, RunningEmulator
@@ -53,7 +57,9 @@ def test_pulumi_yaml_program_lifecycle(
     stack.preview("--expect-no-changes")
     main = next(c for c in api.live.channels.list() if c.name == "main-stage")
     outputs = stack.outputs()
-    assert outputs["ingestUrls"] and outputs["ciKeyRole"] == "Admin" and outputs["keynoteStatus"] == "Scheduled"
+    assert (
+        outputs["ingestUrls"] and outputs["ciKeyRole"] == "Admin" and outputs["keynoteStatus"] == "Scheduled"
+    )
     types = {r["type"] for r in stack.export()["deployment"]["resources"]}
     assert {"videokit:index:Channel", "videokit:index:ApiKey", "videokit:index:AssetSettings"} <= types
 
@@ -95,7 +101,9 @@ def test_pulumi_yaml_program_lifecycle(
     log = [(m, p) for m, p, _ in writes(seeded)]
     assert log.index(("DELETE", f"/live/v1/channels/{main.id}")) < log.index(("POST", "/live/v1/channels"))
     made = [c for c in api.live.channels.list() if c.name == "main-stage-2"]
-    in_state = [r["id"] for r in stack.export()["deployment"]["resources"] if r["type"] == "videokit:index:Channel"]
+    in_state = [
+        r["id"] for r in stack.export()["deployment"]["resources"] if r["type"] == "videokit:index:Channel"
+    ]
     assert len(made) == 1 and in_state == [made[0].id]
     stack.up()
     assert api.live.channels.status(made[0].id).status == "On"
@@ -119,7 +127,13 @@ def test_pulumi_import_of_existing_objects(
     (stack.project / "Pulumi.yaml").write_text(IMPORT_PROGRAM)
     seeded.ctx.requests.clear()
     stack.run(
-        "import", "videokit:index:Channel", "legacy", SEEDED_CHANNEL, "--yes", "--protect=false", label="import"
+        "import",
+        "videokit:index:Channel",
+        "legacy",
+        SEEDED_CHANNEL,
+        "--yes",
+        "--protect=false",
+        label="import",
     )
     batch = tmp_path / "import.json"
     batch.write_text(
@@ -136,7 +150,11 @@ def test_pulumi_import_of_existing_objects(
     assert writes(seeded) == []  # importing only reads
     stack.preview("--expect-no-changes")
     ids = {r["urn"].rsplit("::", 1)[1]: r.get("id") for r in stack.export()["deployment"]["resources"]}
-    assert (ids["legacy"], ids["legacyDomain"], ids["consoleKey"]) == (SEEDED_CHANNEL, SEEDED_DOMAIN, SEEDED_KEY)
+    assert (ids["legacy"], ids["legacyDomain"], ids["consoleKey"]) == (
+        SEEDED_CHANNEL,
+        SEEDED_DOMAIN,
+        SEEDED_KEY,
+    )
     # Managed from now on: a declared change is one write to the imported object.
     program = stack.project / "Pulumi.yaml"
     program.write_text(program.read_text().replace("name: legacy\n", "name: legacy-renamed\n"))
@@ -185,3 +203,61 @@ def test_secrets_at_v9_through_the_native_plugin(
     stack.run("destroy", "--yes", "--skip-preview", label="destroy")
     assert make_client(seeded.url).core.api_keys.list()
     record(stack, "native secrets scan")
+
+
+def test_onboarding_by_export_and_pulumi_import_gives_a_program_with_no_changes(
+    pulumi_bin: str, seeded: RunningEmulator, tmp_path: Path
+) -> None:
+    """``videokit export --format pulumi-import``, ``pulumi import --file … --out``, the generated
+    resources pasted into the program: the next preview changes nothing, and a declared change
+    is one write. The channel is generated without ``input``, which the API never returns."""
+    stack = stack_for("pulumi-yaml", tmp_path, seeded, pulumi_bin)
+    program = stack.project / "Pulumi.yaml"
+    program.write_text("name: videokit-pulumi-yaml\nruntime: yaml\n")
+    environ = {k: v for k, v in stack.env().items() if not k.startswith("VIDEOKIT_")}
+    exported = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pulumi_videokit.cli",
+            "export",
+            "--stack",
+            "e2e",
+            "--format",
+            "pulumi-import",
+            "--kinds",
+            "channels,events,domains,apiKeys",
+        ],
+        cwd=stack.project,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert exported.returncode == 0, exported.stderr
+    batch = tmp_path / "import.json"
+    batch.write_text(exported.stdout)
+    tokens = sorted(r["type"] for r in json.loads(exported.stdout)["resources"])
+    assert tokens == ["videokit:index:AllowedDomain", "videokit:index:ApiKey", "videokit:index:Channel"]
+    seeded.ctx.requests.clear()
+    generated = tmp_path / "gen.yaml"
+    stack.run(
+        "import", "--file", str(batch), "--out", str(generated), "--yes", "--protect=false", label="import"
+    )
+    assert writes(seeded) == []
+    code = YAML(typ="safe").load(generated.read_text())
+    channel = next(
+        r for r in code["resources"].values() if r["type"] in ("videokit:Channel", "videokit:index:Channel")
+    )
+    assert "input" not in channel["properties"], channel  # nothing made up for what the API keeps to itself
+    program.write_text(program.read_text() + "resources:" + generated.read_text().split("resources:", 1)[1])
+    stack.preview("--expect-no-changes")
+    name = channel["properties"]["name"]
+    program.write_text(program.read_text().replace(f"name: {name}\n", f"name: {name}-renamed\n", 1))
+    assert f"{name}-renamed" in program.read_text()
+    seeded.ctx.requests.clear()
+    stack.up()
+    assert writes(seeded) == [("PATCH", f"/live/v1/channels/{SEEDED_CHANNEL}", {"name": f"{name}-renamed"})]
+    stack.preview("--expect-no-changes")
+    record(stack, "export, pulumi import --out")

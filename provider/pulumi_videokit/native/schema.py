@@ -83,6 +83,13 @@ def schema_of(kinds: Iterable[type[Kind]]) -> dict[str, Any]:
                 "required": required,
             }
         inputs, required = _object(model)
+        for name in spec.never_returned & set(required):
+            # The API never returns it: an object imported or adopted by id is declared without it.
+            required.remove(name)
+            inputs[name]["description"] = (
+                inputs[name].get("description", "") + " Required to create; may be left out of an object "
+                "imported or adopted by id, which keeps what it has."
+            ).strip()
         outputs = dict(inputs)
         for name in spec.outputs:
             outputs[name] = _type(dict(spec.output_types.get(name, {"type": "string"})))

@@ -147,7 +147,7 @@ class Service:
         """The inputs to record, and every problem by property.  No API call, except for a new
         ``adopt`` whose declaration would interrupt what it adopts (so a preview refuses it)."""
         inputs = strip(news, self.spec.outputs)
-        found = list(problems(self.spec, inputs))
+        found = list(problems(self.spec, inputs, olds))
         if not found and not olds and inputs.get("adopt"):
             refused = self._adoption_refused(inputs)
             if refused:

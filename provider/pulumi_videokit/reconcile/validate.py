@@ -82,15 +82,23 @@ def adopted_by_id(inputs: Mapping[str, Any]) -> bool:
     return isinstance(adopt, str) and adopt.lower() != "true"
 
 
-def may_omit(spec: ResourceSpec, inputs: Mapping[str, Any], field: str) -> bool:
+def may_omit(
+    spec: ResourceSpec, inputs: Mapping[str, Any], field: str, olds: Mapping[str, Any] | None = None
+) -> bool:
     """A required field the API never returns (a channel's ``input``) may be left out of an
-    object adopted by id, as ``videokit export`` writes it: the object keeps what it has, and
-    nothing is sent for the field until it is declared."""
-    return field in spec.never_returned and adopted_by_id(inputs)
+    object adopted by id, as ``videokit export`` writes it, or of one imported or adopted
+    before whose stack never applied the field (``olds`` lack it): the object keeps what it
+    has, and nothing is sent for the field until it is declared."""
+    if field not in spec.never_returned:
+        return False
+    return adopted_by_id(inputs) or (bool(olds) and field not in (olds or {}))
 
 
-def problems(spec: ResourceSpec, inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``(property path, reason)`` for every problem; values not known yet are assumed fine."""
+def problems(
+    spec: ResourceSpec, inputs: Mapping[str, Any], olds: Mapping[str, Any] | None = None
+) -> list[tuple[str, str]]:
+    """``(property path, reason)`` for every problem; values not known yet are assumed fine.
+    ``olds`` are the inputs the stack recorded, for an object it already holds."""
     unknown = {k for k, v in inputs.items() if _unknown(v)}
     known = {k: v for k, v in inputs.items() if k not in unknown and not k.startswith("__")}
     try:
@@ -103,7 +111,7 @@ def problems(spec: ResourceSpec, inputs: Mapping[str, Any]) -> list[tuple[str, s
                 continue
             if error["type"] == "missing" and loc and loc[0] in unknown:
                 continue
-            if error["type"] == "missing" and len(loc) == 1 and may_omit(spec, inputs, loc[0]):
+            if error["type"] == "missing" and len(loc) == 1 and may_omit(spec, inputs, loc[0], olds):
                 continue
             path = ".".join(loc) if loc else "(declaration)"
             out.append((path, describe(error)))
