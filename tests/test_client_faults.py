@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import socket
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -29,6 +31,40 @@ DOMAIN_PATH = "^/streaming/v1/domains$"
 
 def writes(emu: RunningEmulator, method: str, path: str) -> list[dict[str, Any]]:
     return [r for r in emu.ctx.requests if r["method"] == method and r["path"] == path]
+
+
+class FakeTime:
+    """A clock that only sleeps move, and what to do at each sleep."""
+
+    def __init__(self, on_sleep: Callable[[], None] = lambda: None) -> None:
+        self.now = 0.0
+        self.on_sleep = on_sleep
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.on_sleep()
+
+
+class Counting(httpx.HTTPTransport):
+    """The real transport, counting the requests it sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        return super().handle_request(request)
+
+
+def closed_port() -> int:
+    port = free_port()
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "something listens on the port"
+    return port
 
 
 def test_get_is_retried_through_503_and_429(emulator: RunningEmulator, client: VideoKitClient) -> None:
@@ -104,6 +140,154 @@ def test_post_503_is_not_retried(emulator: RunningEmulator, client: VideoKitClie
     with pytest.raises(ServerError):
         client.streaming.domains.create("https://x503.example.com")
     assert len(writes(emulator, "POST", "/streaming/v1/domains")) == 1
+
+
+def _channel_input() -> dict[str, Any]:
+    return {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}
+
+
+def _call_500(
+    client: VideoKitClient, setup: VideoKitClient, call: str
+) -> tuple[str, str, Callable[[], object]]:
+    """The method and path of one call that is safe to repeat, and the call; objects it needs are made
+    with ``setup`` first."""
+    if call == "GET":
+        return "GET", "/streaming/v1/domains", lambda: list(client.streaming.domains.list())
+    channel = setup.live.channels.create({"name": "c500", "input": _channel_input()})
+    if call == "PATCH":
+        return (
+            "PATCH",
+            f"/live/v1/channels/{channel}",
+            lambda: client.live.channels.update(channel, {"name": "c5"}),
+        )
+    if call == "POST idempotent":
+        return "POST", f"/live/v1/channels/{channel}/start", lambda: client.live.channels.start(channel)
+    key = setup.core.api_keys.create({"name": "k500", "roleId": "role-123"}).id
+    if call == "PUT":
+        return (
+            "PUT",
+            f"/core/v1/api-key/{key}",
+            lambda: client.core.api_keys.update(key, {"name": "k5", "roleId": "role-123"}),
+        )
+    return "DELETE", f"/core/v1/api-key/{key}", lambda: client.core.api_keys.delete(key)
+
+
+@pytest.mark.parametrize("call", ["GET", "PATCH", "PUT", "DELETE", "POST idempotent"])
+def test_500_is_retried_for_reads_and_idempotent_writes(emulator: RunningEmulator, call: str) -> None:
+    clear = FakeTime(on_sleep=lambda: emulator.ctx.faults.replace([]))
+    client = VideoKitClient(
+        ClientConfig(api_key=API_KEY, tenant_id=TENANT_ID, endpoint=emulator.url, retry_total_seconds=10),
+        sleep=clear.sleep,
+        clock=clear.clock,
+    )
+    method, path, send = _call_500(client, make_client(emulator.url), call)
+    emulator.ctx.requests.clear()
+    fired = emulator.ctx.faults.injected["500"]
+    emulator.ctx.faults.replace([FaultRule(kind="500", rate=1.0, method=method, path=f"^{path}$")])
+    send()
+    sent = writes(emulator, method, path)
+    assert emulator.ctx.faults.injected["500"] == fired + 1
+    assert (sent[0]["status"], sent[0]["fault"]) == (500, "500")
+    assert len(sent) == 2 and sent[1]["status"] < 400 and sent[1]["fault"] is None
+
+
+def test_post_500_is_not_retried(emulator: RunningEmulator, client: VideoKitClient) -> None:
+    fired = emulator.ctx.faults.injected["500"]
+    emulator.ctx.faults.replace([FaultRule(kind="500", rate=1.0, method="POST", path=DOMAIN_PATH)])
+    with pytest.raises(ServerError) as err:
+        client.streaming.domains.create("https://x500.example.com")
+    assert emulator.ctx.faults.injected["500"] == fired + 1
+    assert err.value.status == 500
+    assert [(r["status"], r["fault"]) for r in writes(emulator, "POST", "/streaming/v1/domains")] == [
+        (500, "500")
+    ]
+
+
+def test_one_retry_budget_spans_every_call_of_an_operation() -> None:
+    time_ = FakeTime()
+    sent = Counting()
+    client = VideoKitClient(
+        ClientConfig(
+            api_key=API_KEY,
+            tenant_id=TENANT_ID,
+            endpoint=f"http://127.0.0.1:{closed_port()}",
+            retry_total_seconds=10,
+            backoff_base_seconds=4,
+            backoff_max_seconds=4,
+        ),
+        http=httpx.Client(transport=sent),
+        sleep=time_.sleep,
+        clock=time_.clock,
+    )
+    calls = (
+        client.live.channels.list,
+        client.live.events.list,
+        client.streaming.domains.list,
+        client.core.api_keys.list,
+    )
+    attempts: list[int] = []
+    errors: list[RetryBudgetExceededError] = []
+    with client.operation() as op:
+        with client.operation() as inner:
+            assert inner is op  # a nested block shares the outer budget
+        for call in calls:
+            before = sent.sent
+            with pytest.raises(RetryBudgetExceededError) as err:
+                list(call())
+            attempts.append(sent.sent - before)
+            errors.append(err.value)
+    assert all(isinstance(e.last, APIConnectionError) for e in errors)
+    # Every backoff is 2-4 s: the first call spends all but less than 4 s, the second at most the
+    # rest, and from then on a call makes one attempt.
+    assert attempts[0] >= 3 and attempts[1] in (1, 2) and attempts[2:] == [1, 1]
+    assert time_.now <= 10 and op.spent <= 10
+    first = str(errors[0])
+    assert first.startswith("GET /live/v1/channels: the retry budget ran out")
+    assert "videokit:retryTotalSeconds" in first and "10s for the whole operation" in first
+
+
+def test_calls_outside_an_operation_each_have_the_whole_budget() -> None:
+    time_ = FakeTime()
+    sent = Counting()
+    client = VideoKitClient(
+        ClientConfig(
+            api_key=API_KEY,
+            tenant_id=TENANT_ID,
+            endpoint=f"http://127.0.0.1:{closed_port()}",
+            retry_total_seconds=10,
+            backoff_base_seconds=4,
+            backoff_max_seconds=4,
+        ),
+        http=httpx.Client(transport=sent),
+        sleep=time_.sleep,
+        clock=time_.clock,
+    )
+    for _ in range(3):
+        before = sent.sent
+        with pytest.raises(RetryBudgetExceededError):
+            list(client.live.channels.list())
+        assert sent.sent - before >= 3
+    assert time_.now > 3 * 6
+
+
+def test_an_operation_spends_its_budget_on_retries_only(emulator: RunningEmulator) -> None:
+    time_ = FakeTime(on_sleep=lambda: emulator.ctx.faults.replace([]))
+    client = VideoKitClient(
+        ClientConfig(api_key=API_KEY, tenant_id=TENANT_ID, endpoint=emulator.url, retry_total_seconds=10),
+        sleep=time_.sleep,
+        clock=time_.clock,
+    )
+    with client.operation() as op:
+        list(client.streaming.domains.list())
+        time_.now += 1000  # a long healthy wait, such as a channel starting
+        emulator.ctx.faults.replace([FaultRule(kind="503", rate=1.0, method="GET", path=DOMAIN_PATH)])
+        list(client.streaming.domains.list())
+    assert [(r["status"], r["fault"]) for r in writes(emulator, "GET", "/streaming/v1/domains")] == [
+        (200, None),
+        (503, "503"),
+        (200, None),
+    ]
+    assert 0 < op.spent <= 10
 
 
 def test_post_429_is_retried_because_nothing_was_done(

@@ -211,11 +211,13 @@ def export(
     Config comes from the same keys and environment variables as the provider:
     videokit:tenantName/tenantId/apiKey/endpoint (with --stack) or VIDEOKIT_*.
     """
+    from .client import VideoKitError
     from .gitops import export as ex
     from .reconcile.errors import UserError
     from .reconcile.kinds import ChannelKind
     from .reconcile.service import connect, read_config
 
+    config: dict[str, str] = {}
     try:
         sections = tuple(dict.fromkeys(ex.section_of(k) for k in kinds.split(",") if k.strip()))
         filters = ex.Filters(
@@ -231,6 +233,9 @@ def export(
         items = ex.collect(client, filters)
     except (ValueError, UserError) as exc:
         click.echo(f"videokit export: {exc}", err=True)
+        sys.exit(1)
+    except VideoKitError as exc:
+        click.echo(f"videokit export: {ex.failure(exc, config)}", err=True)
         sys.exit(1)
     if fmt == "pulumi-import":
         text = ex.render_import(items)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ._base import (
         DEFAULT_MAX_REQUESTS_PER_SECOND,
         ClientConfig,
+        Operation,
         Page,
         RateLimiter,
         Transport,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "DEFAULT_MAX_REQUESTS_PER_SECOND": "._base",
     "ClientConfig": "._base",
+    "Operation": "._base",
     "Page": "._base",
     "RateLimiter": "._base",
     "Sleep": "._base",
@@ -73,6 +75,7 @@ __all__ = [
     "ClientConfig",
     "ConflictError",
     "NotFoundError",
+    "Operation",
     "OutcomeUnknownError",
     "Page",
     "PaginationError",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -28,7 +30,7 @@ from ._errors import (
 
 log = logging.getLogger("pulumi_videokit.client")
 
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SECRET_HEADERS = frozenset({"x-api-key", "x-tenant-id"})
 SECRET_FIELDS = frozenset(
     {"apikey", "key", "secret", "secretkey", "accesskey", "streamkey", "signingkey", "token"}
@@ -124,7 +126,8 @@ class ClientConfig:
     """Where and how to reach a tenant.
 
     ``endpoint`` overrides ``https://{tenant_name}.api.videokit.cloud`` (e.g. the emulator).
-    ``retry_total_seconds`` bounds the time spent retrying one call.
+    ``retry_total_seconds`` bounds the time spent retrying within one :meth:`Transport.operation`
+    (one call, outside any).
     """
 
     api_key: str = field(repr=False)
@@ -164,6 +167,29 @@ def redact(value: Any, secrets: tuple[str, ...] = ()) -> Any:
             if s:
                 value = value.replace(s, REDACTED)
     return value
+
+
+class Operation:
+    """The retry budget one operation (a provider create, read, update or delete; one CLI command)
+    shares among all its calls: every second spent between a call's first failed attempt and its
+    end, sleeps included, is spent from it."""
+
+    def __init__(self, budget: float) -> None:
+        self.budget = budget
+        self._spent = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def spent(self) -> float:
+        with self._lock:
+            return self._spent
+
+    def spend(self, seconds: float) -> None:
+        with self._lock:
+            self._spent += max(0.0, seconds)
+
+
+_operation: ContextVar[Operation | None] = ContextVar("videokit_operation", default=None)
 
 
 _pools: dict[tuple[int, str, float], httpx.Client] = {}
@@ -215,10 +241,11 @@ def _server_message(response: httpx.Response) -> str:
 class Transport:
     """Sends one logical call, retrying where that is safe.
 
-    GET/PUT/PATCH/DELETE are retried on 429/502/503/504, connection errors and timeouts.
+    GET/PUT/PATCH/DELETE are retried on 429/500/502/503/504, connection errors and timeouts.
     A POST is retried only when the server cannot have acted on it (429, or the
     connection was never made) unless the caller marks it ``idempotent``; a POST whose
-    answer is lost raises :class:`OutcomeUnknownError`.
+    answer is lost raises :class:`OutcomeUnknownError`.  Retries stop when the current
+    :meth:`operation`'s budget is spent; ``sleep`` and ``clock`` are injectable.
     """
 
     def __init__(
@@ -227,11 +254,13 @@ class Transport:
         *,
         http: httpx.Client | None = None,
         sleep: Sleep = time.sleep,
+        clock: Clock = time.monotonic,
         tenant: Tenant | None = None,
     ) -> None:
         self.config = config
         self._http = http
         self._sleep = sleep
+        self._clock = clock
         self._tenant = tenant
         self._headers = {
             "X-Api-Key": config.api_key,
@@ -261,6 +290,21 @@ class Transport:
     def writes(self) -> int:
         """Writes sent to this tenant so far by this process (any kind)."""
         return self.tenant.writes
+
+    @contextlib.contextmanager
+    def operation(self) -> Iterator[Operation]:
+        """Make every call in the block, in this thread, share one retry budget of
+        ``retry_total_seconds``; a block inside another shares the outer one's."""
+        current = _operation.get()
+        if current is not None:
+            yield current
+            return
+        op = Operation(self.config.retry_total_seconds)
+        token = _operation.set(op)
+        try:
+            yield op
+        finally:
+            _operation.reset(token)
 
     def _secrets(self) -> tuple[str, ...]:
         return (self.config.api_key, self.config.tenant_id)
@@ -307,93 +351,104 @@ class Transport:
         safe_to_repeat = method != "POST" if idempotent is None else idempotent
         query = _clean_params(params)
         url = self.config.base_url + path
-        deadline = time.monotonic() + self.config.retry_total_seconds
+        op = _operation.get() or Operation(self.config.retry_total_seconds)
+        failing_since: float | None = None
         attempt = 0
-        while True:
-            attempt += 1
-            error: VideoKitError
-            wait: float | None = None
-            log.debug(
-                "request %s %s params=%s headers=%s body=%s",
-                method,
-                path,
-                query,
-                {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in self._headers.items()},
-                redact(json, self._secrets()),
-            )
-            self.tenant.limiter.acquire()  # every attempt, retries included, spends the budget
-            try:
-                response = self.http.request(method, url, json=json, params=query, headers=self._headers)
-            except httpx.ConnectError as exc:
-                error = APIConnectionError(
-                    f"{method} {path}: cannot connect to {self.config.base_url}: "
-                    f"{redact(str(exc), self._secrets())}",
-                    method=method,
-                    path=path,
-                )
-                retryable = True
-            except httpx.TimeoutException:
-                retryable = safe_to_repeat
-                cls = APITimeoutError if safe_to_repeat else OutcomeUnknownError
-                error = cls(
-                    f"{method} {path}: timed out after {self.config.timeout_seconds}s"
-                    + ("" if safe_to_repeat else "; the API may have carried it out"),
-                    method=method,
-                    path=path,
-                )
-            except httpx.TransportError as exc:
-                retryable = safe_to_repeat
-                lost = APIConnectionError if safe_to_repeat else OutcomeUnknownError
-                error = lost(
-                    f"{method} {path}: connection lost ({type(exc).__name__})"
-                    + ("" if safe_to_repeat else "; the API may have carried it out"),
-                    method=method,
-                    path=path,
-                )
-            else:
+        try:
+            while True:
+                attempt += 1
+                error: VideoKitError
+                wait: float | None = None
                 log.debug(
-                    "response %s %s -> %s %s",
+                    "request %s %s params=%s headers=%s body=%s",
                     method,
                     path,
-                    response.status_code,
-                    redact(_decode(response), self._secrets()),
+                    query,
+                    {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in self._headers.items()},
+                    redact(json, self._secrets()),
                 )
-                if response.status_code < 400:
-                    return _decode(response)
-                status = response.status_code
-                wait = _retry_after(response)
-                error = status_error(
-                    method=method,
-                    path=path,
-                    status=status,
-                    server_message=redact(_server_message(response), self._secrets()),
-                    retry_after=wait,
-                )
-                if status == 429:
+                self.tenant.limiter.acquire()  # every attempt, retries included, spends the budget
+                started = self._clock()
+                try:
+                    response = self.http.request(method, url, json=json, params=query, headers=self._headers)
+                except httpx.ConnectError as exc:
+                    error = APIConnectionError(
+                        f"{method} {path}: cannot connect to {self.config.base_url}: "
+                        f"{redact(str(exc), self._secrets())}",
+                        method=method,
+                        path=path,
+                    )
                     retryable = True
-                elif status in RETRY_STATUSES:
+                except httpx.TimeoutException:
                     retryable = safe_to_repeat
-                    if not safe_to_repeat and status in (502, 504):
-                        raise OutcomeUnknownError(
-                            f"{method} {path}: gateway answered {status}; the API may have carried it out",
-                            method=method,
-                            path=path,
-                        ) from error
+                    cls = APITimeoutError if safe_to_repeat else OutcomeUnknownError
+                    error = cls(
+                        f"{method} {path}: timed out after {self.config.timeout_seconds}s"
+                        + ("" if safe_to_repeat else "; the API may have carried it out"),
+                        method=method,
+                        path=path,
+                    )
+                except httpx.TransportError as exc:
+                    retryable = safe_to_repeat
+                    lost = APIConnectionError if safe_to_repeat else OutcomeUnknownError
+                    error = lost(
+                        f"{method} {path}: connection lost ({type(exc).__name__})"
+                        + ("" if safe_to_repeat else "; the API may have carried it out"),
+                        method=method,
+                        path=path,
+                    )
                 else:
-                    retryable = False
-            if not retryable:
-                raise error
-            delay = max(wait or 0.0, self._backoff(attempt))
-            if time.monotonic() + delay > deadline:
-                raise RetryBudgetExceededError(
-                    f"gave up on {method} {path} after {attempt} attempt(s) within the "
-                    f"{self.config.retry_total_seconds:g}s retry budget; last error: {error}",
-                    method=method,
-                    path=path,
-                    last=error,
-                ) from error
-            log.debug("retrying %s %s in %.2fs after: %s", method, path, delay, error)
-            self._sleep(delay)
+                    log.debug(
+                        "response %s %s -> %s %s",
+                        method,
+                        path,
+                        response.status_code,
+                        redact(_decode(response), self._secrets()),
+                    )
+                    if response.status_code < 400:
+                        return _decode(response)
+                    status = response.status_code
+                    wait = _retry_after(response)
+                    error = status_error(
+                        method=method,
+                        path=path,
+                        status=status,
+                        server_message=redact(_server_message(response), self._secrets()),
+                        retry_after=wait,
+                    )
+                    if status == 429:
+                        retryable = True
+                    elif status in RETRY_STATUSES:
+                        retryable = safe_to_repeat
+                        if not safe_to_repeat and status in (502, 504):
+                            raise OutcomeUnknownError(
+                                f"{method} {path}: gateway answered {status}; "
+                                "the API may have carried it out",
+                                method=method,
+                                path=path,
+                            ) from error
+                    else:
+                        retryable = False
+                if not retryable:
+                    raise error
+                if failing_since is None:
+                    failing_since = started
+                delay = max(wait or 0.0, self._backoff(attempt))
+                if op.spent + (self._clock() - failing_since) + delay > op.budget:
+                    last = str(error).removeprefix(f"{method} {path}").lstrip(": ")
+                    raise RetryBudgetExceededError(
+                        f"{method} {path}: the retry budget ran out (videokit:retryTotalSeconds, "
+                        f"{op.budget:g}s for the whole operation) after {attempt} attempt(s) of "
+                        f"this call; last error: {last}",
+                        method=method,
+                        path=path,
+                        last=error,
+                    ) from error
+                log.debug("retrying %s %s in %.2fs after: %s", method, path, delay, error)
+                self._sleep(delay)
+        finally:
+            if failing_since is not None:
+                op.spend(self._clock() - failing_since)
 
     def page(
         self,
@@ -495,4 +550,13 @@ def _clean_params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
-__all__ = ["APIStatusError", "ClientConfig", "Page", "RateLimiter", "Tenant", "Transport", "redact"]
+__all__ = [
+    "APIStatusError",
+    "ClientConfig",
+    "Operation",
+    "Page",
+    "RateLimiter",
+    "Tenant",
+    "Transport",
+    "redact",
+]

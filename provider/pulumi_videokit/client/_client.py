@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 
-from ._base import ClientConfig, Sleep, Transport
+from ._base import ClientConfig, Clock, Operation, Sleep, Transport
 from .core import Core
 from .live import Live
 from .recorder import Recorder
@@ -23,12 +25,19 @@ class VideoKitClient:
         *,
         http: httpx.Client | None = None,
         sleep: Sleep = time.sleep,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.config = config
-        self.transport = Transport(config, http=http, sleep=sleep)
+        self.transport = Transport(config, http=http, sleep=sleep, clock=clock)
         self.live = Live(self.transport)
         self.streaming = Streaming(self.transport)
         self.core = Core(self.transport)
         self.recorder = Recorder(self.transport)
         self.vod = Vod(self.transport)
         self.transcoder = Transcoder(self.transport)
+
+    @contextmanager
+    def operation(self) -> Iterator[Operation]:
+        """One retry budget (``retry_total_seconds``) for every call made in the block."""
+        with self.transport.operation() as op:
+            yield op

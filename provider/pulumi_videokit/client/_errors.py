@@ -7,7 +7,7 @@ The whole tree::
     │   ├── APITimeoutError         ... because it timed out
     │   └── OutcomeUnknownError     a POST was sent but its answer was lost: the object
     │                               may or may not exist, so look it up before retrying
-    ├── RetryBudgetExceededError    retries ran past the configured total time
+    ├── RetryBudgetExceededError    the operation's retry budget ran out; ``last`` is the last error
     ├── PaginationError             a listing answered a page it had already answered
     └── APIStatusError              the API answered with a 4xx/5xx status
         ├── BadRequestError         400 (also 415 and 422)
@@ -82,7 +82,7 @@ class OutcomeUnknownError(APIConnectionError):
 
 
 class RetryBudgetExceededError(VideoKitError):
-    """Retries of a request ran past the configured total time."""
+    """The operation's retry budget (``retry_total_seconds``) ran out before the call succeeded."""
 
     def __init__(self, message: str, *, method: str, path: str, last: VideoKitError) -> None:
         super().__init__(message, method=method, path=path)

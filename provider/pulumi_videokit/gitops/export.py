@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..client import VideoKitClient
+from ..client import (
+    APIConnectionError,
+    BadRequestError,
+    NotFoundError,
+    RateLimitError,
+    RetryBudgetExceededError,
+    ServerError,
+    VideoKitClient,
+    VideoKitError,
+)
 from ..models import parse_time
 from ..models._base import format_time
 from ..models.streaming import SETTING_NAMES
@@ -81,7 +90,13 @@ def _after(created: Any, since: datetime | None) -> bool:
 
 
 def collect(client: VideoKitClient, f: Filters) -> list[Item]:
-    """Read the tenant and return what to write, named and ordered."""
+    """Read the tenant and return what to write, named and ordered: one operation, whose calls
+    share one retry budget."""
+    with client.operation():
+        return _collect(client, f)
+
+
+def _collect(client: VideoKitClient, f: Filters) -> list[Item]:
     items: list[Item] = []
     channels = sorted(client.live.channels.list(), key=lambda c: ((c.name or ""), c.id))
     wanted = set(f.channels)
@@ -196,6 +211,34 @@ def collect(client: VideoKitClient, f: Filters) -> list[Item]:
             )
     _name(items)
     return items
+
+
+_ASSETS = "/streaming/v1/assets/"
+
+
+def failure(exc: VideoKitError, config: Mapping[str, str]) -> str:
+    """One line for an API failure: the call, what came back, and the setting or option to check.
+
+    ``config`` is the provider configuration, read only to name the setting the base URL came
+    from; the client's errors never carry a credential."""
+    base = (
+        "videokit:endpoint / VIDEOKIT_ENDPOINT"
+        if config.get("endpoint")
+        else "videokit:tenantName / VIDEOKIT_TENANT_NAME"
+    )
+    cause = exc.last if isinstance(exc, RetryBudgetExceededError) else exc
+    if exc.path.startswith(_ASSETS) and isinstance(cause, (NotFoundError, BadRequestError)):
+        hint = "check the --asset value: it names no streaming asset of this tenant"
+    elif isinstance(cause, APIConnectionError):
+        hint = f"check {base} and that the API can be reached from here"
+    elif isinstance(cause, NotFoundError):
+        hint = f"check {base}: the base URL does not serve this tenant's API"
+    elif isinstance(cause, (ServerError, RateLimitError)):
+        hint = "the API is failing or throttling: try again later, or raise videokit:retryTotalSeconds"
+    else:
+        hint = ""
+    text = " ".join(str(exc).split())
+    return f"{text}; {hint}" if hint else text
 
 
 def _name(items: list[Item]) -> None:
