@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import time
 from pathlib import Path
+
+import pytest
 
 from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import FaultRule, RunningEmulator, parse_spec
@@ -203,3 +206,29 @@ events:""",
     stack.run("destroy", "--yes", "--skip-preview", label="destroy")
     assert state_objects(seeded) == before
     record(stack, "partial failures")
+
+
+@pytest.mark.parametrize("example", ["gitops", "pulumi-yaml"])
+def test_a_key_found_after_its_answer_was_lost_warns_that_its_material_is_gone(
+    pulumi_bin: str, keyed_seeded: RunningEmulator, tmp_path: Path, example: str
+) -> None:
+    """On a tenant that returns key material only in Create API Key's answer, a lost answer
+    loses the material: the key is kept, and the user is told on that resource how to get one."""
+    stack = stack_for(example, tmp_path, keyed_seeded, pulumi_bin)
+    keyed_seeded.ctx.faults.replace([FaultRule(kind="drop", rate=1.0, path=r"^/core/v1/api-key$")])
+    done = stack.up()
+    assert keyed_seeded.ctx.faults.injected["drop"] >= 1  # the answer really was lost
+    keyed_seeded.ctx.faults.replace([])
+    key = next(r for r in stack.export()["deployment"]["resources"] if r["type"].endswith(":ApiKey"))
+    assert "key" not in key.get("outputs", {})
+    warning = (
+        "the answer to this ApiKey's create was lost, so {id} was found and kept without the `key` a "
+        "tenant sends only in that answer; to get a new one, replace it (`pulumi up --replace` with "
+        "this resource's URN)"
+    ).format(id=key["id"])
+    diagnostics = done.stdout.split("\nDiagnostics:\n", 1)[1].split("\nOutputs:", 1)[0]
+    on_key = re.search(r":ApiKey \(\w+\):\n\s+warning: (.*)\n", diagnostics)
+    assert on_key is not None and on_key.group(1) == warning, diagnostics  # on the key, once
+    assert diagnostics.count(warning) == 1
+    stack.preview("--expect-no-changes")
+    record(stack, f"lost key answer ({example})")

@@ -25,9 +25,10 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(render())
         return 0
+    from .._engine import engine_address
     from .server import serve
 
-    server, port = serve()
+    server, port = serve(engine=engine_address(["", args.engine]) if args.engine else None)
     sys.stdout.write(f"{port}\n")
     sys.stdout.flush()
     server.wait_for_termination()

@@ -21,6 +21,7 @@ from google.rpc import status_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2_grpc
 from pulumi.runtime.proto import provider_pb2 as pb
 
+from .._engine import warn
 from .._version import __version__
 from ..client import VideoKitError
 from ..reconcile.errors import UserError
@@ -91,7 +92,9 @@ def _owner(urn: str) -> str:
 class Servicer(provider_pb2_grpc.ResourceProviderServicer):
     """The provider protocol; one instance serves every kind for one engine."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: str | None = None) -> None:
+        #: The engine's address, for warnings on a resource.
+        self.engine = engine
         self._config: dict[str, str] = read_config({})
         self._services: dict[str, Service] = {}
         self._lock = threading.Lock()
@@ -196,7 +199,12 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         if request.preview:
             unknown = {name: UNKNOWN for name in service.spec.outputs}
             return pb.CreateResponse(id="", properties=encode({**unknown, **props}, secret))
-        object_id, outputs = service.create(props, _owner(request.urn), context.is_active)
+        object_id, outputs = service.create(
+            props,
+            _owner(request.urn),
+            context.is_active,
+            lambda message: warn(request.urn, message, self.engine),
+        )
         return pb.CreateResponse(id=object_id, properties=encode(outputs, secret))
 
     @answered
@@ -233,10 +241,10 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         return empty_pb2.Empty()
 
 
-def serve(address: str = "127.0.0.1:0") -> tuple[grpc.Server, int]:
+def serve(address: str = "127.0.0.1:0", engine: str | None = None) -> tuple[grpc.Server, int]:
     """Start serving; the port the engine should dial."""
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=WORKERS))
-    provider_pb2_grpc.add_ResourceProviderServicer_to_server(Servicer(), server)
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(Servicer(engine), server)
     port = server.add_insecure_port(address)
     server.start()
     return server, port

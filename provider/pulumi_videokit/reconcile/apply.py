@@ -121,12 +121,14 @@ def create(
     attempts: int = 4,
     sleep: Callable[[float], None] = time.sleep,
     delivered: Callable[[], bool] = lambda: True,
+    warn: Callable[[str], None] = lambda message: None,
 ) -> tuple[str, dict[str, Any]]:
     """Create; or take over what ``adopt`` names; or finish this resource's own create that an
     earlier run began and never saw answered (``owner`` names the resource in ``journal``).
 
     The attempt is over once the engine can have the answer: ``delivered`` says whether the
     engine is still there to take it (a plugin outlives a killed engine and finishes its calls).
+    ``warn`` is told what a recovered create could not get back (secrets only its answer held).
 
     Nothing else is ever taken over: a create whose answer was lost, or that failed with a 5xx,
     is resolved by its natural key among objects that did not exist before its POST.
@@ -146,7 +148,11 @@ def create(
             record(object_id)
         try:
             if lost:
-                return kind.recovered(object_id, inputs, record, memo)
+                found = kind.recovered(object_id, inputs, record, memo)
+                missing = [name for name in kind.spec.secret_outputs if name not in found[1]]
+                if missing:
+                    warn(_lost_secrets(kind, object_id, missing))
+                return found
             return object_id, kind.adopted(object_id, inputs)
         except Exception as exc:
             raise PartialCreateError(made[-1], exc) from exc
@@ -218,6 +224,15 @@ def create(
             continue
         return answered(result)
     raise AssertionError("unreachable")
+
+
+def _lost_secrets(kind: Kind, object_id: str, missing: list[str]) -> str:
+    names = " and ".join(f"`{m}`" for m in missing)
+    return (
+        f"the answer to this {kind.spec.kind}'s create was lost, so {object_id} was found and kept "
+        f"without the {names} a tenant sends only in that answer; to get a new one, replace it "
+        f"(`pulumi up --replace` with this resource's URN)"
+    )
 
 
 def _claim(kind: Kind, journal: Journal, owner: str, object_id: str) -> None:

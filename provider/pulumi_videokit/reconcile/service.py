@@ -217,10 +217,12 @@ class Service:
         props: Mapping[str, Any],
         owner: str | None,
         delivered: Callable[[], bool] = lambda: True,
+        warn: Callable[[str], None] = lambda message: None,
     ) -> tuple[str, dict[str, Any]]:
         """Create (or adopt, or finish this resource's own interrupted create); the outputs
         include the inputs.  ``owner`` names the resource: its backend and URN; ``delivered``
-        says whether the engine is still there to take the answer."""
+        says whether the engine is still there to take the answer; ``warn`` shows the user what
+        a recovered create could not get back."""
         inputs = strip(props, self.spec.outputs)
         kind = self.kind
         try:
@@ -230,6 +232,7 @@ class Service:
                 journal=self.journal(),
                 owner=self.scoped(owner) if owner else None,
                 delivered=delivered,
+                warn=warn,
             )
         except apply.PartialCreateError as exc:
             raise self._half_created(kind, exc, inputs) from exc

@@ -23,6 +23,8 @@ from google.rpc import status_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
+from .. import _engine
+
 
 class PartialCreate(Exception):
     """A create made the object but a later step failed."""
@@ -39,16 +41,28 @@ HANDLERS = frozenset({"Check", "Diff", "Create", "Read", "Update", "Delete"})
 HOST_FILE = os.path.join("pulumi", "dynamic", "__main__.py")
 
 
-def _context() -> grpc.ServicerContext | None:
-    """The call context of the host's own handler frame, and only that frame's."""
+def _handler_local(name: str) -> Any:
+    """A local of the host's own handler frame (its ``request`` or ``context``), if any."""
     frame = inspect.currentframe()
     while frame is not None:
         code = frame.f_code
         if code.co_name in HANDLERS and code.co_filename.endswith(HOST_FILE):
-            candidate = frame.f_locals.get("context")
-            return candidate if isinstance(candidate, grpc.ServicerContext) else None
+            return frame.f_locals.get(name)
         frame = frame.f_back
     return None
+
+
+def _context() -> grpc.ServicerContext | None:
+    """The call context of the host's own handler frame, and only that frame's."""
+    candidate = _handler_local("context")
+    return candidate if isinstance(candidate, grpc.ServicerContext) else None
+
+
+def warn(message: str) -> None:
+    """A warning on the current call's resource, shown by the CLI (the provider's log only,
+    where there is no call)."""
+    urn = getattr(_handler_local("request"), "urn", "")
+    _engine.warn(urn, message)
 
 
 def _struct(values: Mapping[str, Any]) -> Any:

@@ -91,7 +91,7 @@ class VideoKitProvider(ResourceProvider):
     @clean_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         try:
-            object_id, outputs = self._service().create(props, props.get(OWNER), _grpc.delivered)
+            object_id, outputs = self._service().create(props, props.get(OWNER), _grpc.delivered, _grpc.warn)
         except HalfCreated as half:
             provider = {"__provider": props["__provider"]}
             outputs, inputs = {**half.outputs, **provider}, {**half.inputs, **provider}
