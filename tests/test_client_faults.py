@@ -6,6 +6,7 @@ import logging
 import socket
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -403,3 +404,34 @@ def test_transport_refuses_to_pickle(client: VideoKitClient) -> None:
 
     with pytest.raises(TypeError):
         pickle.dumps(client.transport)
+
+
+def test_each_call_of_the_provider_is_one_operation(emulator: RunningEmulator, tmp_path: Path) -> None:
+    """A create, read or delete of the provider spends one retry budget on all its API
+    calls: every request it makes runs inside the same operation."""
+    from pulumi_videokit.client._base import _operation
+    from pulumi_videokit.reconcile.kinds import kind_named
+    from pulumi_videokit.reconcile.service import Service
+
+    config = {
+        "api_key": API_KEY,
+        "tenant_id": TENANT_ID,
+        "endpoint": emulator.url,
+        "journal_dir": str(tmp_path),
+        "poll_seconds": "0.05",
+    }
+    service = Service(kind_named("AllowedDomain"), config)
+    seen: list[object] = []
+    transport = service.kind.client.transport
+    original = transport.request
+
+    def request(*args: Any, **kwargs: Any) -> Any:
+        seen.append(_operation.get())
+        return original(*args, **kwargs)
+
+    transport.request = request  # type: ignore[method-assign]
+    object_id, state = service.create({"url": "https://operation.example.com"}, None)
+    service.read(object_id, state)
+    service.delete(object_id, state, None)
+    assert len(seen) >= 4 and None not in seen, seen  # a create makes two requests: a lookup, a POST
+    assert len({id(op) for op in seen}) == 3, "each engine call has one budget, shared by its requests"

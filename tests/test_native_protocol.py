@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,8 @@ def config(url: str) -> dict[str, Any]:
         "endpoint": url,
         "pollSeconds": "0.05",
         "waitTimeoutSeconds": "20",
+        # A fault that never clears (a start answered 500) fails after this, not after a minute.
+        "retryTotalSeconds": "3",
     }
 
 
@@ -238,3 +241,16 @@ def test_cancel_stops_a_wait_and_the_half_done_create_stays(tmp_path: Path) -> N
         detail = answer["error"].init_failed()
         assert detail is not None and "cancelled while channel" in detail.reasons[0]
         assert client.live.channels.status(detail.id).status == "Starting"  # it did not wait it out
+
+
+def test_an_api_that_refuses_connections_fails_a_create_once_its_budget_is_spent() -> None:
+    """Every call of one create shares ``retryTotalSeconds``: the error says that budget ran out
+    for the whole operation, and the next calls were not retried on budgets of their own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    with NativeHost({**config(closed), "retryTotalSeconds": "1"}) as host, pytest.raises(NativeError) as failed:
+        host.create("AssetSettings", {"assetId": "a-1", "cap": "Enabled"})
+    status = failed.value.status
+    assert status is not None and "Traceback" not in status.message
+    assert "the retry budget ran out (videokit:retryTotalSeconds, 1s for the whole operation)" in status.message

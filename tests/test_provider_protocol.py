@@ -38,6 +38,7 @@ def open_host(url: str) -> ProviderHost:
             "videokit:endpoint": url,
             "videokit:pollSeconds": "0.05",
             "videokit:waitTimeoutSeconds": "20",
+            "videokit:retryTotalSeconds": "3",
         }
     )
 

@@ -156,6 +156,7 @@ def test_channel_created_but_start_failed_stays_in_state(
     stack = stack_for("gitops", tmp_path, seeded, pulumi_bin)
     yaml_file = stack.project / "videokit.yaml"
     yaml_file.write_text(yaml_file.read_text().replace("running: false", "running: true"))
+    stack.run("config", "set", "videokit:retryTotalSeconds", "3", label="config set")
     seeded.ctx.faults.replace([FaultRule(kind="500", rate=1.0, method="POST", path=r"/start$")])
     failed = stack.up(check=False)
     figures.add_faults(dict(seeded.ctx.faults.injected))

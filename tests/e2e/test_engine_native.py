@@ -93,6 +93,7 @@ def test_pulumi_yaml_program_lifecycle(
     preview = stack.preview("--diff")
     assert re.search(r"\+-\s*videokit:index:Channel", preview.stdout) and "redundancy" in preview.stdout
     seeded.ctx.requests.clear()
+    stack.run("config", "set", "videokit:retryTotalSeconds", "3", label="config set")
     seeded.ctx.faults.replace([FaultRule(kind="500", every=1, method="POST", path="/start$")])
     failed = stack.up(check=False)
     seeded.ctx.faults.replace([])

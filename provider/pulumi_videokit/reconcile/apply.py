@@ -38,7 +38,8 @@ def _ambiguous(exc: BaseException) -> bool:
     """A create failed in a way that may or may not have made the object."""
     if isinstance(exc, RetryBudgetExceededError):
         exc = exc.last
-    return isinstance(exc, (OutcomeUnknownError, ServerError))
+    # Only the create's own POST can have made the object: a read before it that failed did not.
+    return isinstance(exc, (OutcomeUnknownError, ServerError)) and exc.method in ("POST", "")
 
 
 class PartialCreateError(Exception):

@@ -6,6 +6,7 @@ answers back; no decision lives in a door.  Nothing here knows of Pulumi.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -13,7 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from ..client import DEFAULT_MAX_REQUESTS_PER_SECOND, ClientConfig, VideoKitClient, VideoKitError
 from . import apply
@@ -117,6 +118,20 @@ class HalfCreated(Exception):
         return self.reason
 
 
+_M = TypeVar("_M", bound=Callable[..., Any])
+
+
+def _operation(method: _M) -> _M:
+    """One engine call is one operation: its API calls share one retry budget."""
+
+    @functools.wraps(method)
+    def within(self: Service, *args: Any, **kwargs: Any) -> Any:
+        with self.kind.client.operation():
+            return method(self, *args, **kwargs)
+
+    return cast(_M, within)
+
+
 class Service:
     """One kind's operations for one provider process; the API client is made on first use."""
 
@@ -160,7 +175,8 @@ class Service:
         if not self.kind_cls.interruptions({}, inputs, Plan(changed=sorted(inputs))):
             return None
         try:
-            apply.adoptable(self.kind, inputs)
+            with self.kind.client.operation():
+                apply.adoptable(self.kind, inputs)
         except InterruptRefused as exc:
             return str(exc)
         except (ConfigurationError, VideoKitError, AdoptionError):
@@ -208,10 +224,12 @@ class Service:
     def _live_state(self, object_id: str) -> str | None:
         """The run state now; when the API cannot say, the caller falls back to the one in state."""
         try:
-            return self.kind.live_state(object_id)
+            with self.kind.client.operation():
+                return self.kind.live_state(object_id)
         except (ConfigurationError, VideoKitError):
             return None
 
+    @_operation
     def create(
         self,
         props: Mapping[str, Any],
@@ -263,6 +281,7 @@ class Service:
         )
         return HalfCreated(exc.object_id, outputs, recorded, reason)
 
+    @_operation
     def read(
         self, object_id: str, state: Mapping[str, Any], *, importing: bool = False
     ) -> tuple[str | None, dict[str, Any], dict[str, Any]]:
@@ -276,6 +295,7 @@ class Service:
             return object_id, {**inputs, **seen.outputs, IMPORTED: True}, inputs
         return apply.read(self.kind, object_id, strip(state))
 
+    @_operation
     def update(
         self,
         object_id: str,
@@ -290,6 +310,7 @@ class Service:
         kept = {k: state[k] for k in self.spec.secret_outputs if k in state and k not in outputs}
         return {**new_inputs, **kept, **outputs}
 
+    @_operation
     def delete(self, object_id: str, state: Mapping[str, Any], owner: str | None) -> None:
         apply.delete(
             self.kind,
