@@ -250,3 +250,49 @@ def test_a_sequence_of_edits_converges_object_by_object(
     if trouble == "faults":
         figures.add_faults(dict(seeded.ctx.faults.injected))
         assert seeded.ctx.faults.injected.get("drop", 0) >= 1, seeded.ctx.faults.injected
+
+
+@pytest.mark.parametrize(
+    ("example", "program", "edit"),
+    [
+        ("gitops", "videokit.yaml", ("latency: NormalLatency", "latency: ReducedLatency")),
+        ("pulumi-yaml", "Pulumi.yaml", ("redundancy: SingleInput", "redundancy: DoubleInput")),
+    ],
+)
+def test_a_targeted_channel_replace_never_recreates_its_event_on_the_deleted_channel(
+    pulumi_bin: str,
+    seeded: RunningEmulator,
+    api: VideoKitClient,
+    tmp_path: Path,
+    example: str,
+    program: str,
+    edit: tuple[str, str],
+) -> None:
+    """``up --target <channel>`` of a replace: the engine recreates the channel's event with its
+    old inputs. That create is refused with what to do (the native plugin refuses it in preview,
+    before anything changes); with ``--target-dependents`` the event moves to the new channel."""
+    stack = stack_for(example, tmp_path, seeded, pulumi_bin)
+    stack.up()
+    (old_channel,) = [c.id for c in api.live.channels.list() if c.name == "main-stage"]
+    (event,) = [e for e in api.live.events.list() if e.title == "Keynote"]
+    assert event.channel_id == old_channel
+    path = stack.project / program
+    path.write_text(path.read_text().replace(*edit))
+    assert edit[1] in path.read_text()
+    urn = next(r["urn"] for r in stack.export()["deployment"]["resources"] if r["type"].endswith(":Channel"))
+    seeded.ctx.requests.clear()
+    targeted = stack.run("up", "--yes", "--target", urn, check=False, label="up --target")
+    assert targeted.returncode != 0
+    message = f"channelId names Channel {old_channel}, which this run replaces"
+    assert message in targeted.stdout and "--target-dependents" in targeted.stdout, targeted.stdout
+    assert "Traceback" not in targeted.stdout
+    answers = [(r["method"], r["path"], r["status"]) for r in seeded.ctx.requests if r["method"] != "GET"]
+    assert ("POST", "/live/v1/events", 400) not in answers  # never sent with the deleted channel's id
+    if example == "pulumi-yaml":
+        assert answers == []  # refused in preview: nothing changed
+    stack.run("up", "--yes", "--target", urn, "--target-dependents", label="up --target-dependents")
+    (new_channel,) = [c.id for c in api.live.channels.list() if c.name == "main-stage"]
+    assert new_channel != old_channel
+    assert [e.channel_id for e in api.live.events.list() if e.title == "Keynote"] == [new_channel]
+    stack.preview("--expect-no-changes")
+    record(stack, f"targeted replace ({example})")

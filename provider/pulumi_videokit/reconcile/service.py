@@ -19,9 +19,9 @@ from typing import Any, TypeVar, cast
 from ..client import DEFAULT_MAX_REQUESTS_PER_SECOND, ClientConfig, VideoKitClient, VideoKitError
 from . import apply
 from .diff import Plan, is_unknown, plan
-from .errors import AdoptionError, ConfigurationError, InterruptRefused
+from .errors import AdoptionError, ConfigurationError, InterruptRefused, UserError
 from .journal import Journal, scoped
-from .kinds import Kind, Settings
+from .kinds import Kind, Settings, kind_of_section
 from .validate import problems
 
 CONFIG_KEYS = {
@@ -41,6 +41,11 @@ CONFIG_KEYS = {
 OWNER = "__owner"
 #: Marks the state of an object imported by id: its never-returned fields were never known.
 IMPORTED = "__imported"
+
+#: Ids this process's diffs decided to replace, by kind: an object whose reference still names
+#: one in the same run was left behind by ``--target``.
+_REPLACED: dict[str, set[str]] = {}
+_REPLACED_LOCK = threading.Lock()
 
 
 def read_config(lookup: Mapping[str, Any]) -> dict[str, str]:
@@ -219,7 +224,26 @@ class Service:
             decided,
             lambda: self._live_state(object_id) or state.get("status"),
         )
+        if decided.replaces:
+            with _REPLACED_LOCK:
+                _REPLACED.setdefault(self.spec.kind, set()).add(object_id)
         return decided
+
+    def refuse_stale_references(self, inputs: Mapping[str, Any]) -> None:
+        """Refuse a create whose reference names an object this run replaces: ``--target``
+        recreates a dependent with its old inputs, so it would name the deleted object."""
+        for key, (target, section) in self.spec.references.items():
+            value = inputs.get(target)
+            kind = kind_of_section(section).spec.kind
+            with _REPLACED_LOCK:
+                stale = isinstance(value, str) and value in _REPLACED.get(kind, set())
+            if stale:
+                raise UserError(
+                    f"{target} names {kind} {value}, which this run replaces, so this {self.spec.kind} "
+                    f"would be created on the deleted {key}: `--target` keeps the old inputs of what it "
+                    f"does not name. Add `--target-dependents` (or run without `--target`) to move it "
+                    f"to the new {key}"
+                )
 
     def _live_state(self, object_id: str) -> str | None:
         """The run state now; when the API cannot say, the caller falls back to the one in state."""
@@ -242,6 +266,7 @@ class Service:
         says whether the engine is still there to take the answer; ``warn`` shows the user what
         a recovered create could not get back."""
         inputs = strip(props, self.spec.outputs)
+        self.refuse_stale_references(inputs)
         kind = self.kind
         try:
             object_id, outputs = apply.create(
