@@ -388,3 +388,20 @@ def test_a_document_whose_only_drift_is_unattributed_exits_2() -> None:
     assert "1 more object(s) changed, but this JSON does not say which" in result.stdout
     report = json.loads(invoke("drift-report", "--format", "json", str(DATA / "refresh-secret.json")).stdout)
     assert (report["drift"], report["resources"], report["unattributed"]) == (True, [], 1)
+
+
+def test_a_plan_that_deletes_every_object_is_a_warning_block() -> None:
+    """An emptied or missing declarations file deletes the whole stack: the summary says so
+    first, where a deletion among other changes is only listed."""
+    doc = json.loads((DATA / "preview-delete.json").read_text())
+    assert [s["op"] for s in doc["steps"]] == ["same", "delete"] and doc["changeSummary"]["same"] > 1
+    partial = invoke("plan-summary", text=json.dumps(doc))
+    assert "Deletes every object" not in partial.stdout
+    doc["changeSummary"] = {"delete": 1, "same": 1}  # only the stack itself is left
+    result = invoke("plan-summary", text=json.dumps(doc))
+    assert result.exit_code == 2, result.output
+    block = result.stdout.split("> **Review before merging:**\n", 1)[1]
+    assert block.startswith(
+        "> - **Deletes every object of the stack** (1): if a declarations file was emptied, renamed or "
+        "not found, stop here.\n"
+    )

@@ -674,6 +674,13 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
         rows.append((step.op, step.kind, step.name, lines))
         warnings.extend(_warnings(step, found, delete_first))
 
+    deletes = counts.get("delete", 0)
+    if deletes and deletes == sum(counts.values()) and unchanged == 0:
+        warnings.insert(
+            0,
+            f"**Deletes every object of the stack** ({deletes}): if a declarations file was emptied, "
+            "renamed or not found, stop here.",
+        )
     out = [_heading("Pulumi preview of", run.stack)]
     total = sum(counts.values())
     if run.errors:
