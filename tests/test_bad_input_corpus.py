@@ -187,6 +187,50 @@ MORE.update(
             "is required",
         ),
         "section null entries ok but entry null": ("domains:\n  d:\n", "2:3: domains.d", "mapping of fields"),
+        "frame rate quoted": (
+            CH + '    qualities: [{resolution: 720p, frameRate: "30"}]\n',
+            "5:36: channels.main.qualities.0.frameRate",
+            "must be an integer, not the string '30' (write it without quotes)",
+        ),
+        "frame rate bool": (
+            CH + "    qualities: [{resolution: 720p, frameRate: true}]\n",
+            "5:36: channels.main.qualities.0.frameRate",
+            "must be an integer, not true",
+        ),
+        "running yes": (CH + '    running: "yes"\n', "5:5: channels.main.running", "must be true or false"),
+        "running one": (CH + "    running: 1\n", "5:5: channels.main.running", "not the number 1"),
+        "protect quoted": (CH + '    protect: "true"\n', "5:5: channels.main.protect", "without quotes"),
+        "automation zero": (
+            CH + "    automationDisabled: 0\n",
+            "5:5: channels.main.automationDisabled",
+            "not the number 0",
+        ),
+        "event date only": (
+            EV.replace("'2030-01-01T10:00:00Z'", "2030-01-01"),
+            "8:5: events.e.start",
+            "such as 2030-01-01T00:00:00Z",
+        ),
+        "domain not ascii": (
+            'domains:\n  d: {url: "https://BÜCHER.example.com/"}\n',
+            "2:7: domains.d.url",
+            "xn--bcher-kva",
+        ),
+        "domain star": (
+            "domains:\n  d: {url: 'https://ex*ample.com'}\n",
+            "2:7: domains.d.url",
+            "no valid host",
+        ),
+        "domain bad port": (
+            "domains:\n  d: {url: 'https://example.com:0'}\n",
+            "2:7: domains.d.url",
+            "1 to 65535",
+        ),
+        "alias bomb": (
+            "x:\n  a0: &a0 [x, x]\n  a1: &a1 [*a0, *a0]\n  a2: &a2 [*a1, *a1]\n  a3: &a3 [*a2, *a2]\n"
+            "  a4: [*a3, *a3]\n",
+            "6:8: (yaml)",
+            "reaches through more than 3 levels of aliases",
+        ),
         "anchor to scalar": ("x: &a 1\nchannels:\n  main: *a\n", "1:1: x", "is not a section"),
         "top level scalar": ("just text\n", "1:1: (file)", "mapping of sections"),
     }
