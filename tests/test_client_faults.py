@@ -204,10 +204,9 @@ def test_post_500_is_not_retried(emulator: RunningEmulator, client: VideoKitClie
     ]
 
 
-def test_one_retry_budget_spans_every_call_of_an_operation() -> None:
-    time_ = FakeTime()
-    sent = Counting()
-    client = VideoKitClient(
+def closed_client(time_: FakeTime, sent: Counting) -> VideoKitClient:
+    """A client of a port nobody listens on, with a 10 s budget, 4 s backoffs and a fake clock."""
+    return VideoKitClient(
         ClientConfig(
             api_key=API_KEY,
             tenant_id=TENANT_ID,
@@ -220,6 +219,12 @@ def test_one_retry_budget_spans_every_call_of_an_operation() -> None:
         sleep=time_.sleep,
         clock=time_.clock,
     )
+
+
+def test_one_retry_budget_spans_every_call_of_an_operation() -> None:
+    time_ = FakeTime()
+    sent = Counting()
+    client = closed_client(time_, sent)
     calls = (
         client.live.channels.list,
         client.live.events.list,
@@ -250,19 +255,7 @@ def test_one_retry_budget_spans_every_call_of_an_operation() -> None:
 def test_calls_outside_an_operation_each_have_the_whole_budget() -> None:
     time_ = FakeTime()
     sent = Counting()
-    client = VideoKitClient(
-        ClientConfig(
-            api_key=API_KEY,
-            tenant_id=TENANT_ID,
-            endpoint=f"http://127.0.0.1:{closed_port()}",
-            retry_total_seconds=10,
-            backoff_base_seconds=4,
-            backoff_max_seconds=4,
-        ),
-        http=httpx.Client(transport=sent),
-        sleep=time_.sleep,
-        clock=time_.clock,
-    )
+    client = closed_client(time_, sent)
     for _ in range(3):
         before = sent.sent
         with pytest.raises(RetryBudgetExceededError):
