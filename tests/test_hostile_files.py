@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from pulumi_videokit.emulator import RunningEmulator
-from pulumi_videokit.gitops import DeclarationError, load
+from pulumi_videokit.gitops import ConfigValue, Context, DeclarationError, load
 from pulumi_videokit.gitops import loader as loader_module
 from pulumi_videokit.models import AllowedDomainCreate
 
@@ -342,6 +342,9 @@ URLS = [
     "https://a..example.com",
     "https://x.example.com:0",
     "https://x.example.com/path",
+    "https://exa\tmple.com",
+    " https://www.example.com",
+    "https://x.example.com:",
 ]
 
 
@@ -378,3 +381,106 @@ def test_an_internationalized_host_is_told_its_idna_form(tmp_path: Path) -> None
         "its IDNA form, https://xn--bcher-kva.example.com"
     ]
     figures.add("bad inputs rejected cleanly")
+
+
+# ---- found by trying to break it ----
+
+
+@pytest.mark.parametrize("closed", [True, False], ids=["closed", "never closed"])
+def test_deep_flow_nesting_is_refused_at_once(tmp_path: Path, closed: bool) -> None:
+    figures.add("bad inputs tried")
+    depth = 10_000 if closed else 100_000
+    text = "channels:\n  c1: " + "[" * depth + ("]" * depth if closed else "") + "\n"
+    (tmp_path / "v.yaml").write_text(text)
+    (line,) = refused(validate("v.yaml", cwd=tmp_path))  # within the 60 s guard: it took minutes
+    assert line.startswith("v.yaml:2:") and line.endswith(
+        f"(file): nests deeper than {loader_module.MAX_DEPTH} levels"
+    )
+    figures.add("bad inputs rejected cleanly")
+
+
+def test_what_is_not_a_regular_file_is_refused_unread(tmp_path: Path) -> None:
+    import os
+
+    figures.add("bad inputs tried")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    assert refused(validate("pipe.yaml", cwd=tmp_path)) == ["pipe.yaml:1:1: (file): is not a regular file"]
+    assert refused(validate("/dev/zero", cwd=tmp_path)) == ["/dev/zero:1:1: (file): is not a regular file"]
+    figures.add("bad inputs rejected cleanly")
+
+
+def test_scalars_their_type_cannot_hold_are_judged_at_their_line(tmp_path: Path) -> None:
+    figures.add("bad inputs tried")
+    body = (
+        "channels:\n  c:\n    name: !!float abc\n" + CHANNEL + "events:\n  e:\n    channel: c\n"
+        "    start: 2030-02-30T10:00:00Z\n    end: !!bool maybe\n    title: !!int ''\n"
+    )
+    (tmp_path / "v.yaml").write_text(body)
+    lines = refused(validate("v.yaml", cwd=tmp_path))
+    assert [line.split(": ", 2)[:2] for line in lines] == [
+        ["v.yaml:11:5", "events.e.start"],
+        ["v.yaml:12:5", "events.e.end"],
+    ], lines  # a name of 'abc' and a title of '' are strings, and fine
+    assert all("must be a valid datetime" in line for line in lines)
+    figures.add("bad inputs rejected cleanly")
+
+
+def test_an_alias_inside_the_value_it_names_is_refused(tmp_path: Path) -> None:
+    figures.add("bad inputs tried")
+    (tmp_path / "v.yaml").write_text("channels:\n  c: &c\n    name: x\n    <<: [*c]\n")
+    assert refused(validate("v.yaml", cwd=tmp_path)) == [
+        "v.yaml:4:10: (yaml): alias *c is inside the value it names, which would never end"
+    ]
+    figures.add("bad inputs rejected cleanly")
+
+
+def test_a_qualified_stack_name_reads_the_files_of_its_last_part(tmp_path: Path) -> None:
+    project(tmp_path)
+    (tmp_path / "v.yaml").write_text("domains:\n  d: {url: https://www.example.com}\n")
+    (tmp_path / "v.prod.yaml").write_text("domains:\n  d: {url: https://prod.example.com}\n")
+    out = validate("--stack", "acme/venue/prod", "--config", "Pulumi.prod.yaml", ".", cwd=tmp_path)
+    assert out.returncode == 0 and out.stderr.strip().endswith("stack prod"), out.stdout + out.stderr
+    bad = validate("--stack", "", ".", cwd=tmp_path)
+    assert bad.returncode == 2 and "is not a stack name" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_an_environment_or_secret_value_never_shows_in_a_message(tmp_path: Path) -> None:
+    figures.add("bad inputs tried")
+    project(tmp_path)
+    token = "vk_live_7Hq2LxT9pWm4"
+    body = (
+        "allowEnv: [TOKEN]\ndomains:\n  d1: {url: '${env:TOKEN}'}\nchannels:\n  c:\n    name: c\n"
+        + CHANNEL.replace("whitelistCidr: 0.0.0.0/0", "whitelistCidr: 'x${env:TOKEN}'")
+    )
+    (tmp_path / "v.yaml").write_text(body)
+    out = subprocess.run(
+        [sys.executable, "-m", "pulumi_videokit.cli", "validate", "--stack", "dev", "v.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        timeout=60,
+        env={**__import__("os").environ, "TOKEN": token},
+    )
+    lines = refused(out)
+    assert token not in out.stdout + out.stderr
+    assert lines == [
+        "v.yaml:3:8: domains.d1.url: '${env:TOKEN}' is not an http(s) URL such as https://www.example.com",
+        "v.yaml:9:30: channels.c.input.whitelistCidr: 'x${env:TOKEN}' is not a CIDR block such as 0.0.0.0/0",
+    ]
+    # A secret config value, as the engine's program resolves it, is masked the same way.
+    secret = ConfigValue(token, secret=True)
+    context = Context(stack="dev", project="venue", config=lambda key: secret)
+    (tmp_path / "v.yaml").write_text("domains:\n  d1: {url: '${config:siteUrl}'}\n")
+    with pytest.raises(DeclarationError) as err:
+        load(tmp_path / "v.yaml", context=context)
+    assert token not in str(err.value) and "'${config:siteUrl}' is not an http(s) URL" in str(err.value)
+    figures.add("bad inputs rejected cleanly")
+
+
+def test_a_file_name_cannot_forge_github_annotations(tmp_path: Path) -> None:
+    name = "x\n::add-mask::ci-bot\n::warning file=README.md,line=1::Looks good.yaml"
+    (tmp_path / name).write_text("domains:\n  d: {url: 'not a url'}\n")
+    out = validate("--format", "github", ".", cwd=tmp_path)
+    assert out.returncode == 1
+    assert out.stdout.count("\n") == 1 and out.stdout.startswith("::error file=x%0A%3A%3Aadd-mask%3A%3A")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -122,6 +123,11 @@ def validate(paths: tuple[Path, ...], fmt: str, stack: str | None, config_file: 
 
     if config_file is not None and stack is None:
         raise click.UsageError("--config needs --stack")
+    if stack is not None:
+        # org/project/stack names the same stack as its last part, which names its files.
+        stack = stack.rsplit("/", 1)[-1]
+        if not re.match(r"^[A-Za-z0-9_.-]+$", stack):
+            raise click.UsageError(f"--stack {stack!r} is not a stack name (letters, digits, '_', '.', '-')")
     try:
         context = offline_context(paths, stack, config_file) if stack else None
         doc = load(*paths, context=context)

@@ -121,14 +121,38 @@ class _Unsure(Exception):
 _constructor: Any = None
 
 
+def ruamel_yaml() -> Any:
+    """ruamel's round-trip loader, with a scalar its type cannot hold (``2030-02-30``,
+    ``!!int abc``) kept as the string it is, for the checks to judge at its line."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Tolerant(RoundTripConstructor):
+        pass
+
+    for tag in ("timestamp", "int", "float", "bool"):
+        full = "tag:yaml.org,2002:" + tag
+        typed = RoundTripConstructor.yaml_constructors[full]
+
+        def construct(self: Any, node: Any, typed: Any = typed) -> Any:
+            try:
+                return typed(self, node)
+            except (ValueError, KeyError, IndexError):  # the scalar is not of its type
+                return self.construct_scalar(node)
+
+        Tolerant.add_constructor(full, construct)
+    yaml = YAML(typ="rt")
+    yaml.Constructor = Tolerant
+    return yaml
+
+
 def _ruamel_value(tag: str, value: str) -> Any:
     """A value as ruamel's round-trip constructor makes it (floats, timestamps, unusual ints)."""
     global _constructor
-    from ruamel.yaml import YAML
     from ruamel.yaml.nodes import ScalarNode as RuamelScalar
 
     if _constructor is None:
-        _constructor = YAML(typ="rt").constructor
+        _constructor = ruamel_yaml().constructor
     try:
         return _constructor.construct_object(RuamelScalar("tag:yaml.org,2002:" + tag, value), deep=True)
     except Exception:
@@ -158,7 +182,10 @@ def _value(node: Any) -> Any:
     if tag == _STR:
         return node.value
     if tag == "\0timestamp" and _PLAIN_TIME.match(node.value):
-        parsed = dt.datetime.fromisoformat(node.value.replace("t", "T"))
+        try:
+            parsed = dt.datetime.fromisoformat(node.value.replace("t", "T"))
+        except ValueError:  # 2030-02-30T10:00:00Z: a string, for the checks to judge
+            return node.value
         return parsed.isoformat().replace("+00:00", "Z")
     key = _key(node)
     if isinstance(key, dt.datetime):

@@ -172,9 +172,19 @@ class Resolved:
     unresolved: set[tuple[Any, ...]] = field(default_factory=set)
     #: Paths whose value came from a secret config value.
     secret: set[tuple[Any, ...]] = field(default_factory=set)
-    #: Paths whose whole value is one resolved ``${...}``: a string that may stand for a number
-    #: or a boolean, since config and environment values are text.
-    whole: set[tuple[Any, ...]] = field(default_factory=set)
+    #: Paths whose whole value is one resolved ``${...}`` (the token, by path): a string that may
+    #: stand for a number or a boolean, since config and environment values are text.
+    whole: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    #: Values a message must never show (environment variables, secret config), with the token
+    #: that stands for each: ``(value, "${env:API_KEY}")``.
+    hidden: list[tuple[str, str]] = field(default_factory=list)
+
+    def mask(self, message: str) -> str:
+        """``message`` with every hidden value replaced by its ``${...}``."""
+        for value, token in sorted(self.hidden, key=lambda h: -len(h[0])):
+            if len(value) >= 3:
+                message = message.replace(value, token)
+        return message
 
 
 class _Unresolved(Exception):
@@ -240,6 +250,8 @@ def interpolate(
             failed = True
             continue
         secret = secret or is_secret
+        if is_secret or expr.strip().startswith("env:"):
+            done.hidden.append((value, token))
         out.append(value)
     out.append(text[last:])
     if failed or unknown:
@@ -247,7 +259,7 @@ def interpolate(
     if secret:
         done.secret.add(path)
     if not (failed or unknown) and TOKEN.fullmatch(text) and text != "$${":
-        done.whole.add(path)
+        done.whole[path] = text
     return Node("".join(out), node.pos)
 
 

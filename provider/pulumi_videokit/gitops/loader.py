@@ -33,6 +33,11 @@ MAX_ALIAS_NODES = 100_000
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
+def _escape(text: str) -> str:
+    """Workflow-command data: ``%``, carriage returns and line breaks encoded."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a file, at a place."""
@@ -47,8 +52,10 @@ class Problem:
         return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
 
     def github(self, level: str = "error") -> str:
-        text = f"{self.field}: {self.message}".replace("%", "%25").replace("\n", "%0A")
-        return f"::{level} file={self.file},line={self.line},col={self.col}::{text}"
+        """A GitHub Actions annotation; a file name or message cannot end it or start another."""
+        text = _escape(f"{self.field}: {self.message}")
+        where = _escape(self.file).replace(":", "%3A").replace(",", "%2C")
+        return f"::{level} file={where},line={self.line},col={self.col}::{text}"
 
 
 class DeclarationError(ValueError):
@@ -229,10 +236,10 @@ def _long_string(node: Node) -> Node | None:
 
 def _read_with_ruamel(text: str, path: str) -> Node | None:
     """The whole of YAML, and ruamel's words for what is wrong: for what ``_fastyaml`` leaves."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="rt")
+    _check_nesting(text, path)
+    yaml = _fastyaml.ruamel_yaml()
     yaml.allow_duplicate_keys = False
     try:
         _check_aliases(yaml, text, path)
@@ -255,6 +262,59 @@ def _read_with_ruamel(text: str, path: str) -> Node | None:
         line, col = (lc.line + 1, lc.col + 1) if lc is not None else (1, 1)
         raise DeclarationError([Problem(path, line, col, "(file)", f"nests deeper than {MAX_DEPTH} levels")])
     return _tree.from_yaml(root, path)
+
+
+def _check_nesting(text: str, path: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` from libyaml's tokens, before ruamel's
+    scanner, which slows down with every level of an open flow collection."""
+    try:
+        import yaml as pyyaml
+        from yaml import tokens
+    except ImportError:  # no PyYAML: ruamel alone reads the file
+        return
+    opening = (
+        tokens.FlowSequenceStartToken,
+        tokens.FlowMappingStartToken,
+        tokens.BlockSequenceStartToken,
+        tokens.BlockMappingStartToken,
+    )
+    closing = (tokens.FlowSequenceEndToken, tokens.FlowMappingEndToken, tokens.BlockEndToken)
+    loader = getattr(pyyaml, "CBaseLoader", pyyaml.BaseLoader)
+    depth = 0
+    try:
+        for token in pyyaml.scan(text, Loader=loader):
+            if isinstance(token, opening):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the top-level mapping is the first level
+                    mark = token.start_mark
+                    raise DeclarationError(
+                        [
+                            Problem(
+                                path,
+                                mark.line + 1,
+                                mark.column + 1,
+                                "(file)",
+                                f"nests deeper than {MAX_DEPTH} levels",
+                            )
+                        ]
+                    )
+            elif isinstance(token, closing):
+                depth -= 1
+    except pyyaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if "nesting depth" in str(exc.problem) and mark is not None:  # libyaml's own limit
+            raise DeclarationError(
+                [
+                    Problem(
+                        path,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "(file)",
+                        f"nests deeper than {MAX_DEPTH} levels",
+                    )
+                ]
+            ) from None
+        # Any other syntax error: ruamel's words for it are the ones users see.
 
 
 def _check_aliases(yaml: Any, text: str, path: str) -> None:
@@ -280,6 +340,8 @@ def _check_aliases(yaml: Any, text: str, path: str) -> None:
         elif isinstance(event, ScalarEvent):
             anchor, size = event.anchor, (1, 0)
         elif isinstance(event, AliasEvent):
+            if any(entry[0] == event.anchor for entry in open_):
+                fail(event, f"alias *{event.anchor} is inside the value it names, which would never end")
             anchor = None
             nodes, depth = sizes.get(event.anchor, (1, 0))
             size = (nodes, depth + 1)
@@ -309,7 +371,14 @@ def _check_aliases(yaml: Any, text: str, path: str) -> None:
 
 
 def _read_path(path: Path) -> Node | None:
+    if path.exists() and not path.is_file():
+        raise DeclarationError([Problem(str(path), 1, 1, "(file)", "is not a regular file")])
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # known before reading it
+            raise DeclarationError(
+                [Problem(str(path), 1, 1, "(file)", f"is {size} bytes; the limit is {MAX_BYTES}")]
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise DeclarationError(
@@ -462,6 +531,8 @@ class _Checker:
         self.ctx = ctx
         self.problems: list[Problem] = []
         self.entries: list[Entry] = []
+        #: What interpolation resolved, in every file: values no message may show.
+        self.resolved = _tree.Resolved()
         #: Names of entries with problems of their own, by section: a reference to one is no
         #: second error.
         self.invalid: dict[str, set[str]] = {}
@@ -469,13 +540,13 @@ class _Checker:
         self.removed: dict[tuple[str, str], Pos] = {}
 
     def add(self, pos: Pos, where: str, message: str) -> None:
-        self.problems.append(Problem(pos.file, pos.line, pos.col, where, message))
+        self.problems.append(Problem(pos.file, pos.line, pos.col, where, self.resolved.mask(message)))
 
     def file(self, root: Node) -> None:
         sections: dict[Any, Node] = dict(root.value)
         allow = sections.pop("allowEnv", None)
         allow_env = self._allow_env(allow)
-        resolved = _tree.Resolved()
+        resolved = _tree.Resolved(hidden=self.resolved.hidden)
         tree = _tree.interpolate(Node(sections, root.pos), self.ctx, allow_env, self.add, resolved)
         count = 0
         for section, body in tree.value.items():
@@ -526,7 +597,7 @@ class _Checker:
         spec = SPECS[section]
         plain = _tree.plain(decl)
         unresolved = [p[2:] for p in resolved.unresolved if p[:2] == (section, name)]
-        whole = [p[2:] for p in resolved.whole if p[:2] == (section, name)]
+        whole = {p[2:]: token for p, token in resolved.whole.items() if p[:2] == (section, name)}
         try:
             # The API's camelCase names only: a snake_case key is an unknown field here. Strict,
             # as the JSON Schema is: a string is not a number, nor a number a boolean.
@@ -547,6 +618,8 @@ class _Checker:
                     continue  # an object adopted by id keeps what the API never returns
                 errors.append(err)
             for loc, message in merged_errors(errors):
+                if loc in whole and whole[loc] not in self.resolved.mask(message):
+                    message = f"{message} (the value of {whole[loc]})"
                 self.add(_tree.locate(decl, loc), ".".join([where, *(str(p) for p in loc)]), message)
             if errors:
                 self.invalid.setdefault(section, set()).add(name)

@@ -161,11 +161,11 @@ class AllowedDomainCreate(RequestModel):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        parts = urlsplit(value.strip())
+        if any(c.isspace() or not c.isprintable() for c in value):
+            raise ValueError(f"{value!r} contains a space or a control character")
+        parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise ValueError(f"{value!r} is not an http(s) URL such as https://www.example.com")
-        if " " in value.strip():
-            raise ValueError(f"{value!r} contains a space")
         if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
             raise ValueError(
                 f"{value!r} is not an origin: give only the scheme, host and port, "
@@ -175,7 +175,7 @@ class AllowedDomainCreate(RequestModel):
         if not _HOST.match(host):
             raise ValueError(_host_problem(value, parts.scheme, host))
         port = parts.netloc[len(host) + 1 :]
-        if port and not (port.isdigit() and 0 < int(port) < 65536):
+        if parts.netloc.endswith(":") or (port and not (port.isdigit() and 0 < int(port) < 65536)):
             raise ValueError(f"{value!r} has no valid port: give 1 to 65535")
         return value
 
