@@ -97,7 +97,11 @@ def test_classes_take_snake_case_and_send_api_names(mocks: Recorder) -> Any:
             "assetId": "a1",
             "codeObfuscation": "Disabled",
         }
-        assert seen["s"].inputs["__owner"].endswith("|urn:pulumi:stack::project::pulumi-python:dynamic/videokit:AssetSettings::s")
+        assert (
+            seen["s"]
+            .inputs["__owner"]
+            .endswith("|urn:pulumi:stack::project::pulumi-python:dynamic/videokit:AssetSettings::s")
+        )
 
     return pulumi.Output.all(ch.status, ev.id).apply(check)  # type: ignore[attr-defined]
 
@@ -147,3 +151,36 @@ def test_python_example_program_declares_its_resources(mocks: Recorder) -> None:
     assert seen["studio"].inputs["input"]["inputLoss"] == {"type": "SLATE"}
     assert seen["launch"].inputs["channelId"] == "studio-id"
     assert seen["deployer"].inputs["roleId"] == "role-456"
+
+
+@pulumi.runtime.test
+def test_three_thousand_declarations_keep_the_provider_a_small_reference(
+    mocks: Recorder, tmp_path: Path
+) -> Any:
+    """A thousand entries of each of three kinds (in three files) declare; each resource's
+    ``__provider`` stays a reference to its class, the same size whatever N is."""
+    per = 1000
+    channel = "{name: c%d, input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}}"
+    files = {
+        "channels.yaml": "channels:\n" + "".join(f"  c{i}: {channel % i}\n" for i in range(per)),
+        "events.yaml": "events:\n"
+        + "".join(
+            f"  e{i}: {{channel: c{i}, start: '2030-01-10T10:00:00Z', end: '2030-01-10T11:00:00Z'}}\n"
+            for i in range(per)
+        ),
+        "domains.yaml": "domains:\n"
+        + "".join(f"  d{i}: {{url: 'https://d{i}.example.com'}}\n" for i in range(per)),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    from pulumi_videokit import gitops
+
+    declared = gitops.from_yaml(tmp_path)
+    assert len(declared) == 3 * per
+
+    def check(_: Any) -> None:
+        assert len(mocks.resources) == 3 * per
+        sizes = {len(r.inputs["__provider"]) for r in mocks.resources}
+        assert max(sizes) < 200, sizes  # a class reference, never the program's objects
+
+    return pulumi.Output.all(*[r.id for r in declared.values()]).apply(check)

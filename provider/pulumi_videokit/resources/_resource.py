@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -13,6 +14,7 @@ from pydantic import BaseModel
 from ..reconcile.validate import problems
 from ._provider import VideoKitProvider
 
+_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
 _SKIP = frozenset({"self", "resource_name", "opts", "__class__"})
 #: Each kind's public class, by kind name, as the classes are defined.
 REGISTERED: dict[str, type[VideoKitResource]] = {}
@@ -83,9 +85,15 @@ class VideoKitResource(pulumi.dynamic.Resource):
         full.update({k: v for k, v in props.items() if v is not None})
         full["__owner"] = _owner(spec.kind, resource_name)
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
-        super().__init__(
-            self._provider_cls(), resource_name, full, pulumi.ResourceOptions.merge(opts, secret)
-        )
+        try:
+            super().__init__(
+                self._provider_cls(), resource_name, full, pulumi.ResourceOptions.merge(opts, secret)
+            )
+        finally:
+            # The SDK's serialize_provider wraps the pickler's _batch_setitems in one more sorting
+            # layer on every call and never unwraps it: past ~980 resources, pickling any dict
+            # overflows the stack. One layer is all it needs.
+            pickle._Pickler._batch_setitems = _BATCH_SETITEMS  # type: ignore[attr-defined]
 
     def translate_output_property(self, prop: str) -> str:
         return self._output_names.get(prop, prop)
