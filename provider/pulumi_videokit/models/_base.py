@@ -60,7 +60,9 @@ Instant = Annotated[datetime, BeforeValidator(parse_instant), PlainSerializer(fo
 class APIModel(BaseModel):
     """A shape the API returns: read tolerantly, keep unknown fields."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, alias_generator=to_camel, frozen=False)
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, alias_generator=to_camel, frozen=False, defer_build=True
+    )
 
 
 class RequestModel(BaseModel):
@@ -72,6 +74,7 @@ class RequestModel(BaseModel):
         alias_generator=to_camel,
         str_strip_whitespace=False,
         validate_assignment=True,
+        defer_build=True,
     )
 
     def wire(self) -> dict[str, Any]:
