@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test lint demo demo-down reliability bench clean
+.PHONY: setup test test-fast lint demo demo-down reliability bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ setup: $(STAMP)
 
 test: setup lint
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# The quick loop: no real engine, no long searches. `make test` is the whole suite, and CI's.
+test-fast: setup
+	$(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not slow"
 
 lint: setup
 	$(VENV)/bin/ruff check provider tests scripts examples

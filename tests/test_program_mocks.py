@@ -153,6 +153,7 @@ def test_python_example_program_declares_its_resources(mocks: Recorder) -> None:
     assert seen["deployer"].inputs["roleId"] == "role-456"
 
 
+@pytest.mark.slow
 @pulumi.runtime.test
 def test_three_thousand_declarations_keep_the_provider_a_small_reference(
     mocks: Recorder, tmp_path: Path

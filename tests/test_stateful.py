@@ -779,6 +779,7 @@ def machine_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runni
         yield emu
 
 
+@pytest.mark.slow
 def test_stateful_convergence(machine_emulator: RunningEmulator, tmp_path: Path) -> None:
     VideoKitMachine.emulator = machine_emulator
     VideoKitMachine.journal_dir = str(tmp_path)

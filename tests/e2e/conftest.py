@@ -24,6 +24,15 @@ from engine import Stack, cli_bin  # noqa: E402
 PHASES: list[str] = []
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e drives the real engine: marked ``e2e``, so ``-m "not e2e"``
+    (``make test-fast``) leaves them out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def pulumi_bin() -> str:
     started = time.monotonic()
