@@ -428,3 +428,65 @@ def test_each_call_of_the_provider_is_one_operation(emulator: RunningEmulator, t
     service.delete(object_id, state, None)
     assert len(seen) >= 4 and None not in seen, seen  # a create makes two requests: a lookup, a POST
     assert len({id(op) for op in seen}) == 3, "each engine call has one budget, shared by its requests"
+
+
+# ---- credentials in the endpoint, and values no request can carry ----
+
+PASSWORD = "PASSW0RD-3d9f"
+
+
+def test_a_password_in_the_endpoint_is_in_no_message_and_no_log_line(
+    emulator: RunningEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="pulumi_videokit")
+    port = closed_port()
+    refused = make_client(
+        f"http://user:{PASSWORD}@127.0.0.1:{port}/", retry_total_seconds=0.3, backoff_base_seconds=0.05
+    )
+    with pytest.raises(RetryBudgetExceededError) as err:
+        refused.live.channels.get("x")
+    assert f"cannot connect to http://***@127.0.0.1:{port}: " in str(err.value)
+    assert f"http://***@127.0.0.1:{port}" in str(err.value.last)
+    # The credentials still reach the server they are meant for.
+    served = make_client(emulator.url.replace("http://", f"http://user:{PASSWORD}@"))
+    assert isinstance(list(served.live.channels.list()), list)
+    with pytest.raises(NotFoundError) as missing:
+        served.live.channels.get("channel-nope")
+    text = caplog.text + str(err.value) + str(missing.value)
+    assert "retrying GET /live/v1/channels/x" in caplog.text
+    assert PASSWORD not in text and f"user:{PASSWORD}" not in text
+
+
+def test_the_shown_url_leaves_out_user_and_password() -> None:
+    from pulumi_videokit.client import without_userinfo
+
+    assert without_userinfo(f"https://user:{PASSWORD}@api.example.com:8443/base?x=1") == (
+        "https://***@api.example.com:8443/base?x=1"
+    )
+    assert without_userinfo("https://api.example.com/a@b") == "https://api.example.com/a@b"
+    assert without_userinfo("http://127.0.0.1:8080") == "http://127.0.0.1:8080"
+    config = ClientConfig(api_key=API_KEY, tenant_id=TENANT_ID, endpoint=f"http://u:{PASSWORD}@127.0.0.1:1")
+    assert repr(config) == "ClientConfig(tenant_name='', endpoint='http://***@127.0.0.1:1')"
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"api_key": API_KEY + "\n"}, "api_key has whitespace or a line break at its start or end"),
+        ({"api_key": "kéy-" + API_KEY}, "api_key holds characters an HTTP header cannot carry"),
+        ({"tenant_id": " " + TENANT_ID}, "tenant_id has whitespace or a line break at its start or end"),
+        ({"endpoint": "http://[::1"}, "endpoint is not a URL (its host or port cannot be read)"),
+        ({"endpoint": "ftp://x"}, "endpoint must start with http:// or https://"),
+        ({"endpoint": f"http://u:{PASSWORD}@"}, "endpoint names no host"),
+        ({"endpoint": "", "tenant_name": "acme/x"}, "tenant_name must be the tenant's name"),
+    ],
+)
+def test_a_config_no_request_can_carry_is_refused_when_made(fields: dict[str, str], expected: str) -> None:
+    """Not sent and retried for the whole budget, nor failed deep in the HTTP stack: refused at once,
+    by field and problem, never with the value."""
+    values = {"api_key": API_KEY, "tenant_id": TENANT_ID, "endpoint": "http://127.0.0.1:1", **fields}
+    with pytest.raises(ValueError) as err:
+        ClientConfig(**values)
+    assert str(err.value).startswith(expected)
+    for value in (API_KEY, TENANT_ID, PASSWORD):
+        assert value not in str(err.value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -209,3 +210,18 @@ def test_missing_config_is_an_error_naming_it(tenant: Tenant) -> None:
         env={"VIDEOKIT_ENDPOINT": tenant.emu.url, "VIDEOKIT_TENANT_ID": TENANT_ID, "VIDEOKIT_API_KEY": ""},
     )
     assert result.exit_code == 1 and "videokit:apiKey" in result.stderr
+
+
+def test_out_and_output_write_what_stdout_shows(tenant: Tenant, tmp_path: Path) -> None:
+    shown = export(tenant, "--kinds", "channels,events")
+    assert shown.exit_code == 0, shown.output
+    one = tmp_path / "tenant.yaml"
+    assert export(tenant, "--kinds", "channels,events", "-o", str(one)).stdout == ""
+    assert one.read_text() == shown.stdout
+    per_kind = tmp_path / "new" / "dir"  # made with its parents
+    written = export(tenant, "--kinds", "channels,events,domains", "--out", str(per_kind))
+    assert written.exit_code == 0 and written.stdout == ""
+    assert sorted(p.name for p in per_kind.iterdir()) == ["channels.yaml", "domains.yaml", "events.yaml"]
+    imported = export(tenant, "--format", "pulumi-import", "--out", str(tmp_path / "import"))
+    assert imported.exit_code == 0
+    assert '"resources"' in (tmp_path / "import" / "import.json").read_text()

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -181,3 +182,220 @@ def test_a_bug_is_not_dressed_up_as_an_api_failure(
     monkeypatch.setattr(ex, "collect", broken)
     result = export(env_for(emulator.url))
     assert isinstance(result.exception, AttributeError)
+
+
+# ---- where the output goes ----
+
+
+def channels_sent(emu: RunningEmulator) -> int:
+    return len(sent(emu, CHANNELS))
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--out", "{afile}/sub"), "--out {afile}/sub: {afile} is not a directory"),
+        (("--format", "pulumi-import", "--out", "{afile}/x"), "--out {afile}/x: {afile} is not a directory"),
+        (("--out", "{afile}"), "--out {afile}: is not a directory"),
+        (
+            ("-o", "/nonexistent/dir/x.yaml"),
+            "-o/--output /nonexistent/dir/x.yaml: the directory /nonexistent/dir does not exist",
+        ),
+        (("-o", "{tmp}"), "-o/--output {tmp}: is a directory"),
+        (("-o", ""), "-o/--output is empty"),
+        (("--out=",), "--out is empty"),
+        (("--out", "{tmp}/a", "-o", "{tmp}/b.yaml"), "--out and -o/--output both name where to write"),
+    ],
+    ids=[
+        "file-as-dir",
+        "import-file-as-dir",
+        "out-is-a-file",
+        "no-parent",
+        "o-is-a-dir",
+        "o-empty",
+        "out-empty",
+        "both",
+    ],
+)
+def test_an_output_place_that_cannot_be_written_is_refused_before_the_tenant_is_read(
+    emulator: RunningEmulator,
+    tmp_path: Path,
+    args: tuple[str, ...],
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("keep me\n")
+    monkeypatch.chdir(tmp_path)
+    fill = {"afile": str(afile), "tmp": str(tmp_path)}
+    line = one_line(export(env_for(emulator.url), *(a.format(**fill) for a in args)))
+    assert expected.format(**fill) in line
+    assert channels_sent(emulator) == 0  # nothing was asked of the tenant
+    assert afile.read_text() == "keep me\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]  # nothing written, nowhere
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ("-o", "/dev/full"),
+            "cannot write /dev/full: No space left on device; fix that or choose another -o/--output",
+        ),
+        (("--out", "/proc/videokit-export"), "cannot write /proc/videokit-export: "),
+    ],
+    ids=["disk-full", "proc"],
+)
+def test_an_output_that_fails_on_writing_ends_in_one_line(
+    emulator: RunningEmulator, args: tuple[str, ...], expected: str
+) -> None:
+    if not Path(args[1]).parent.exists():
+        pytest.skip(f"no {Path(args[1]).parent} here")
+    line = one_line(export(env_for(emulator.url), *args))
+    assert expected in line
+
+
+def test_an_empty_out_never_writes_into_the_current_directory(
+    emulator: RunningEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .conftest import make_client
+
+    make_client(emulator.url).live.channels.create(
+        {"name": "exported-here", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
+    )
+    monkeypatch.chdir(tmp_path)
+    line = one_line(export(env_for(emulator.url), "--out="))
+    assert "--out is empty: name the directory to write" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_installed_command_on_a_full_disk(emulator: RunningEmulator) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    done = subprocess.run(
+        [sys.executable, "-m", "pulumi_videokit.cli", "export", "-o", "/dev/full"],
+        env={**env_for(emulator.url), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        "videokit export: cannot write /dev/full: No space left on device; fix that or choose another "
+        "-o/--output, and export again"
+    ]
+    assert API_KEY not in done.stderr
+
+
+# ---- --stack without the Pulumi CLI ----
+
+
+def test_stack_without_the_pulumi_cli_says_to_install_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["export", "--stack", "dev"], env={"PATH": str(tmp_path), "VIDEOKIT_API_KEY": API_KEY}
+    )
+    line = one_line(result)
+    assert line == (
+        "videokit export: --stack dev reads the stack's config with the Pulumi CLI, and `pulumi` is not on "
+        "PATH: install it (https://www.pulumi.com/docs/install/) or add its directory to PATH, or leave out "
+        "--stack and set the VIDEOKIT_* environment variables"
+    )
+
+
+def test_stack_with_a_pulumi_that_cannot_run(tmp_path: Path) -> None:
+    fake = tmp_path / "pulumi"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o644)  # not executable
+    result = CliRunner().invoke(main, ["export", "--stack", "dev"], env={"PATH": str(tmp_path)})
+    line = one_line(result)
+    assert line.endswith(
+        "the `pulumi` found on PATH cannot be run (permission denied): fix its permissions or PATH"
+    )
+
+
+# ---- what would export nothing ----
+
+
+@pytest.mark.parametrize("kinds", ["", ",,,", " , "])
+@pytest.mark.parametrize("fmt", ["yaml", "pulumi-import"])
+def test_kinds_that_name_nothing_are_refused(
+    emulator: RunningEmulator, tmp_path: Path, kinds: str, fmt: str
+) -> None:
+    out = tmp_path / "tenant.yaml"
+    line = one_line(export(env_for(emulator.url), f"--kinds={kinds}", "--format", fmt, "-o", str(out)))
+    assert line == (
+        "videokit export: --kinds names no kind: give one or more of channels, events, domains, apiKeys, "
+        "assetSettings"
+    )
+    assert not out.exists() and channels_sent(emulator) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--kinds", "assetSettings", "--asset="), "--asset is empty: give a streaming asset's id"),
+        (
+            (
+                "--asset",
+                "  ",
+            ),
+            "--asset is empty",
+        ),
+        (("--channel=",), "--channel is empty: give a channel's id or name"),
+        (
+            ("--kinds", "assetSettings"),
+            "--kinds assetSettings exports the settings of the assets named by --asset",
+        ),
+    ],
+    ids=["asset-empty", "asset-blank", "channel-empty", "settings-without-asset"],
+)
+def test_filters_that_could_only_export_nothing_are_refused_before_any_call(
+    emulator: RunningEmulator, args: tuple[str, ...], expected: str
+) -> None:
+    line = one_line(export(env_for(emulator.url), *args))
+    assert expected in line
+    assert emulator.ctx.requests == []  # not even GET /streaming/v1/assets/
+
+
+def fake_pulumi(directory: Path, script: str) -> None:
+    tool = directory / "pulumi"
+    tool.write_text("#!/bin/sh\n" + script)
+    tool.chmod(0o755)
+
+
+def test_stack_reads_the_config_with_the_pulumi_cli_and_without_a_terminal(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    config = {
+        "videokit:endpoint": {"value": emulator.url},
+        "videokit:tenantId": {"value": TENANT_ID},
+        "videokit:apiKey": {"value": API_KEY, "secret": True},
+    }
+    # Whatever the CLI read from stdin would answer a prompt nobody sees: it is given none.
+    fake_pulumi(tmp_path, f"read answer && exit 3\necho '{json.dumps(config)}'\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pulumi_videokit.cli", "export", "--stack", "dev", "--kinds", "domains"],
+        env={"PATH": f"{tmp_path}:/usr/bin:/bin"},
+        input="y\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("videokit export: ") and done.stderr.endswith(" domains\n")
+    assert API_KEY not in done.stdout + done.stderr
+
+
+def test_a_stack_the_pulumi_cli_cannot_read_ends_in_one_line(tmp_path: Path) -> None:
+    fake_pulumi(
+        tmp_path, "echo 'error: no stack named dev found' >&2\necho '  (create it first)' >&2\nexit 255\n"
+    )
+    line = one_line(
+        CliRunner().invoke(main, ["export", "--stack", "dev"], env={"PATH": f"{tmp_path}:/usr/bin:/bin"})
+    )
+    assert (
+        line
+        == "videokit export: `pulumi config --stack dev` failed: error: no stack named dev found (create it first)"
+    )

@@ -405,3 +405,159 @@ def test_a_plan_that_deletes_every_object_is_a_warning_block() -> None:
         "> - **Deletes every object of the stack** (1): if a declarations file was emptied, renamed or "
         "not found, stop here.\n"
     )
+
+
+# ---- input no engine writes: too deep, too long a number ----
+
+
+def nested(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("command", ["plan-summary", "drift-report"])
+def test_json_nested_thousands_deep_is_refused(command: str, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 5000 + "]" * 5000 + "\n")
+    line = refused(invoke(command, str(deep)), command)
+    assert line.startswith(
+        f"videokit {command}: {deep}: the input is nested more than {review.MAX_DEPTH} levels"
+    )
+    stream_line = refused(
+        invoke(command, text='{"summaryEvent": {}}\n' + "[" * 5000 + "]" * 5000 + "\n"), command
+    )
+    assert "nested more than" in stream_line
+
+
+@pytest.mark.parametrize("depth", [120, 490, 900])
+def test_a_value_nested_past_the_limit_is_refused_before_it_is_read(depth: int) -> None:
+    doc = json.loads((DATA / "preview-update.json").read_text())
+    step = next(s for s in doc["steps"] if s["op"] == "update")
+    step["newState"]["inputs"]["title"] = nested(depth)
+    text = json.dumps(doc)
+    line = refused(invoke("plan-summary", text=text), "plan-summary")
+    assert "the input is nested more than 100 levels deep" in line
+    items = events("preview-update.ndjson")
+    meta = next(e["resourcePreEvent"]["metadata"] for e in items if "resourcePreEvent" in e)
+    meta["new"] = {"inputs": {"title": nested(depth)}}
+    assert "nested more than" in refused(invoke("plan-summary", text=stream(items)), "plan-summary")
+
+
+def test_a_value_nested_within_the_limit_is_shown() -> None:
+    doc = json.loads((DATA / "preview-update.json").read_text())
+    step = next(s for s in doc["steps"] if s["op"] == "update")
+    step["newState"]["inputs"]["title"] = nested(20)
+    result = invoke("plan-summary", text=json.dumps(doc))
+    assert result.exit_code == 2, result.output
+    assert '`title`: `"Keynote"` → `{"a": {"a":' in result.stdout
+
+
+@pytest.mark.parametrize("command", ["plan-summary", "drift-report"])
+@pytest.mark.parametrize("where", ["document", "stream"])
+def test_a_number_of_thousands_of_digits_is_refused(command: str, where: str) -> None:
+    name = {"plan-summary": "preview-update", "drift-report": "refresh-drift"}[command]
+    huge = "9" * 5000
+    if where == "document":
+        text = (DATA / f"{name}.json").read_text().replace("{", '{"same": ' + huge + ", ", 1)
+    else:
+        kept = lines_of(f"{name}.ndjson")
+        kept[1] = kept[1].replace("{", '{"same": -' + huge + ", ", 1)
+        text = "".join(kept)
+    line = refused(invoke(command, text=text), command)
+    assert line == (
+        f"videokit {command}: stdin: a number in the input has 5000 digits, more than the engine ever writes;"
+        f" expected the unmodified output of {WRITER[command]}"
+    )
+
+
+def test_the_installed_command_on_deep_input() -> None:
+    for text in ("[" * 5000 + "]" * 5000, '{"steps": [], "x": ' + "1" * 5000 + "}"):
+        done = subprocess.run(
+            [str(VIDEOKIT), "plan-summary"],
+            input=text,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
+        assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("videokit plan-summary: stdin: ")
+
+
+# ---- every step that is not `same` is a change ----
+
+
+def preview_with_op(op: str) -> dict[str, Any]:
+    """The update capture with its changed step's op replaced."""
+    doc = json.loads((DATA / "preview-update.json").read_text())
+    step = next(s for s in doc["steps"] if s["op"] == "update")
+    step["op"] = op
+    return doc
+
+
+CHANGE_OPS = [
+    ("import", "=", "import (adopt into the stack)"),
+    ("import-replacement", "=+-", "import-replacement (adopt as the replacement)"),
+    ("remove-pending-replace", "-", "remove-pending-replace"),
+    ("frobnicate", "?", "frobnicate"),
+]
+
+
+@pytest.mark.parametrize(("op", "symbol", "label"), CHANGE_OPS, ids=[c[0] for c in CHANGE_OPS])
+def test_a_step_of_any_other_op_is_a_change(op: str, symbol: str, label: str) -> None:
+    text = json.dumps(preview_with_op(op))
+    result = invoke("plan-summary", text=text)
+    assert result.exit_code == 2, result.output
+    assert "No changes" not in result.stdout
+    row = next(ln for ln in result.stdout.splitlines() if ln.startswith(f"| `{symbol}` | `keynote`"))
+    assert f"| Event | {label} |" in row
+    expected = invoke("plan-summary", "--expect-no-changes", text=text)
+    assert expected.exit_code == 1
+    assert "**Changes were not expected** (`--expect-no-changes`)" in expected.stdout
+
+
+def test_an_import_is_summed_and_warned_about() -> None:
+    result = invoke("plan-summary", text=json.dumps(preview_with_op("import")))
+    assert "**= 1 to import**, 4 unchanged" in result.stdout
+    assert "**Imports an existing object**: Event `keynote`" in result.stdout
+
+
+def test_an_op_the_summary_does_not_know_is_warned_about() -> None:
+    result = invoke("plan-summary", text=json.dumps(preview_with_op("frobnicate")))
+    assert "**? 1 frobnicate**, 4 unchanged" in result.stdout
+    assert "**An operation this summary does not know**: `frobnicate` on Event `keynote`" in result.stdout
+
+
+def test_an_import_in_the_event_stream_is_a_change() -> None:
+    items = events("preview-update.ndjson")
+    for event in items:
+        for key in ("resourcePreEvent", "resOutputsEvent"):
+            if key in event and event[key]["metadata"]["op"] == "update":
+                event[key]["metadata"]["op"] = "import"
+    result = invoke("plan-summary", "--expect-no-changes", text=stream(items))
+    assert result.exit_code == 1, result.output
+    assert "| import (adopt into the stack) |" in result.stdout
+
+
+@pytest.mark.parametrize("op", ["read", "read-replacement", "discard", "refresh"])
+def test_a_read_only_step_is_listed_and_changes_nothing(op: str) -> None:
+    text = json.dumps(preview_with_op(op))
+    result = invoke("plan-summary", "--expect-no-changes", text=text)
+    assert result.exit_code == 0, result.output
+    assert "**No changes**: 4 resources unchanged, 1 read (no change)." in result.stdout
+    assert any(
+        ln.startswith("| `") and "`keynote`" in ln and f"| {op}" in ln for ln in result.stdout.splitlines()
+    )
+
+
+def test_a_read_only_step_never_hides_a_change_of_the_same_resource() -> None:
+    doc = json.loads((DATA / "preview-update.json").read_text())
+    index = next(i for i, s in enumerate(doc["steps"]) if s["op"] == "update")
+    step = doc["steps"][index]
+    doc["steps"].insert(index + 1, {**step, "op": "refresh"})  # after the change, as a read would be
+    doc["steps"].insert(index + 2, {**step, "op": "read"})
+    result = invoke("plan-summary", "--expect-no-changes", text=json.dumps(doc))
+    assert result.exit_code == 1, result.output
+    assert "| `~` | `keynote` | Event | update |" in result.stdout

@@ -188,13 +188,14 @@ def schema(overlay: bool) -> None:
     help="pulumi-import writes the JSON file `pulumi import --file` takes, for the native provider.",
 )
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="One file per kind here."
+    "--out", "out_dir", type=click.Path(readable=False), metavar="DIR", help="One file per kind here."
 )
 @click.option(
     "-o",
     "--output",
     "out_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(readable=False),
+    metavar="FILE",
     help="One file (default: stdout).",
 )
 @click.option(
@@ -208,8 +209,8 @@ def export(
     assets: tuple[str, ...],
     retain: bool,
     fmt: str,
-    out_dir: Path | None,
-    out_file: Path | None,
+    out_dir: str | None,
+    out_file: str | None,
     stack: str | None,
 ) -> None:
     """Write a live tenant as declarations that adopt what exists (never any key material).
@@ -225,7 +226,8 @@ def export(
 
     config: dict[str, str] = {}
     try:
-        sections = tuple(dict.fromkeys(ex.section_of(k) for k in kinds.split(",") if k.strip()))
+        ex.check_output(out_dir, out_file)
+        sections = ex.sections_of(kinds)
         filters = ex.Filters(
             sections=sections,
             name_prefix=name_prefix,
@@ -244,25 +246,27 @@ def export(
         click.echo(f"videokit export: {ex.failure(exc, config)}", err=True)
         sys.exit(1)
     if fmt == "pulumi-import":
-        text = ex.render_import(items)
-        if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            (out_dir / "import.json").write_text(text, encoding="utf-8")
-        elif out_file is not None:
-            out_file.write_text(text, encoding="utf-8")
-        else:
-            click.echo(text, nl=False)
+        texts = {"import.json": ex.render_import(items)}
     elif out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for section in sections:
-            if any(i.section == section for i in items):
-                (out_dir / f"{section}.yaml").write_text(
-                    ex.render_yaml(items, filters, [section]), encoding="utf-8"
-                )
-    elif out_file is not None:
-        out_file.write_text(ex.render_yaml(items, filters), encoding="utf-8")
+        texts = {
+            f"{section}.yaml": ex.render_yaml(items, filters, [section])
+            for section in sections
+            if any(i.section == section for i in items)
+        }
     else:
-        click.echo(ex.render_yaml(items, filters), nl=False)
+        texts = {"": ex.render_yaml(items, filters)}
+    if out_dir is None and out_file is None:
+        click.echo(next(iter(texts.values())), nl=False)
+    try:
+        if out_dir is not None:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            for name, text in texts.items():
+                (Path(out_dir) / name).write_text(text, encoding="utf-8")
+        elif out_file is not None:
+            Path(out_file).write_text(next(iter(texts.values())), encoding="utf-8")
+    except OSError as exc:  # the --out or -o place the user named
+        option, place = ("--out", out_dir) if out_dir is not None else ("-o/--output", out_file or "")
+        _refuse("export", ex.write_failure(exc, option, place))
     counts = ", ".join(f"{sum(i.section == s for i in items)} {s}" for s in sections)
     click.echo(f"videokit export: {counts}", err=True)
 

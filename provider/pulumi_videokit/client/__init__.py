@@ -39,7 +39,11 @@ if TYPE_CHECKING:
         Page,
         RateLimiter,
         Transport,
+        header_problem,
         redact,
+        tenant_name_problem,
+        url_problem,
+        without_userinfo,
     )
     from ._client import VideoKitClient
 
@@ -52,6 +56,10 @@ _LAZY = {
     "Sleep": "._base",
     "Transport": "._base",
     "redact": "._base",
+    "header_problem": "._base",
+    "tenant_name_problem": "._base",
+    "url_problem": "._base",
+    "without_userinfo": "._base",
     "VideoKitClient": "._client",
     "Core": ".core",
     "Live": ".live",
@@ -87,5 +95,9 @@ __all__ = [
     "Transport",
     "VideoKitClient",
     "VideoKitError",
+    "header_problem",
     "redact",
+    "tenant_name_problem",
+    "url_problem",
+    "without_userinfo",
 ]

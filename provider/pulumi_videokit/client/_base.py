@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -13,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
@@ -121,13 +123,84 @@ def _tenant(base_url: str, tenant_id: str, rate: float) -> Tenant:
         return found
 
 
+#: What a host of a base URL may hold once IDNA-encoded: a name, an IPv4 or an IPv6 address.
+_HOST = re.compile(r"^[A-Za-z0-9._:-]+$")
+#: A tenant name is the first label of ``https://{tenant_name}.api.videokit.cloud``.
+_TENANT_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$")
+
+
+def header_problem(value: str) -> str | None:
+    """Why ``value`` cannot be sent as an HTTP header value, in words that never repeat it."""
+    if value != value.strip():
+        return "has whitespace or a line break at its start or end"
+    if any(not " " <= char <= "~" for char in value):
+        return (
+            "holds characters an HTTP header cannot carry (a line break, a control character or a "
+            "non-ASCII letter)"
+        )
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the API's base URL, in words that never repeat it (nor a password)."""
+    if url != url.strip() or any(char <= " " or char == "\x7f" for char in url):
+        return "has whitespace or a control character in it"
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return "is not a URL (its host or port cannot be read)"
+    if parsed.scheme not in ("http", "https"):
+        return "must start with http:// or https://"
+    if not parsed.raw_host:
+        return "names no host"
+    if not _HOST.match(parsed.raw_host.decode("ascii", "replace")):
+        return "names a host that is neither a host name nor an IP address"
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        return "has a port outside 1-65535"
+    if parsed.query or parsed.fragment:
+        return "must not carry a query (?) or a fragment (#)"
+    return None
+
+
+def tenant_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be the first label of ``https://{name}.api.videokit.cloud``."""
+    if _TENANT_NAME.match(name):
+        return None
+    return "must be the tenant's name as in https://<name>.api.videokit.cloud (letters, digits, '-' and '_')"
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` with any user name and password before its host shown as ``***``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority = rest[:end]
+    if "@" not in authority:
+        return url
+    return f"{scheme}://{REDACTED}@{authority.rsplit('@', 1)[1]}{rest[end:]}"
+
+
+def _userinfo_secrets(url: str) -> tuple[str, ...]:
+    """The user information of ``url`` and its password, as written and decoded."""
+    _, sep, rest = url.partition("://")
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    if not sep or "@" not in rest[:end]:
+        return ()
+    userinfo = rest[:end].rsplit("@", 1)[0]
+    password = userinfo.partition(":")[2]
+    return tuple(s for s in (userinfo, password, unquote(password)) if len(s) >= 3)
+
+
 @dataclass(frozen=True)
 class ClientConfig:
     """Where and how to reach a tenant.
 
     ``endpoint`` overrides ``https://{tenant_name}.api.videokit.cloud`` (e.g. the emulator).
     ``retry_total_seconds`` bounds the time spent retrying within one :meth:`Transport.operation`
-    (one call, outside any).
+    (one call, outside any). A key, tenant id, endpoint or tenant name no request can carry is
+    refused with ``ValueError`` when the config is made; no message or log line shows a user name
+    or password of the endpoint.
     """
 
     api_key: str = field(repr=False)
@@ -142,6 +215,24 @@ class ClientConfig:
     #: provider sets ``DEFAULT_MAX_REQUESTS_PER_SECOND`` unless configured otherwise).
     max_requests_per_second: float = 0.0
 
+    def __post_init__(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise ValueError("; ".join(f"{name} {problem}" for name, problem in problems))
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Each field that cannot be sent as it is, with why (never its value)."""
+        checks = (
+            ("api_key", header_problem(self.api_key)),
+            ("tenant_id", header_problem(self.tenant_id)),
+            ("endpoint", url_problem(self.endpoint) if self.endpoint else None),
+            (
+                "tenant_name",
+                tenant_name_problem(self.tenant_name) if self.tenant_name and not self.endpoint else None,
+            ),
+        )
+        return [(name, problem) for name, problem in checks if problem]
+
     @property
     def base_url(self) -> str:
         if self.endpoint:
@@ -152,6 +243,15 @@ class ClientConfig:
                 "or videokit:endpoint (VIDEOKIT_ENDPOINT)"
             )
         return f"https://{self.tenant_name}.api.videokit.cloud"
+
+    def __repr__(self) -> str:
+        endpoint = without_userinfo(self.endpoint)
+        return f"ClientConfig(tenant_name={self.tenant_name!r}, endpoint={endpoint!r})"
+
+    @property
+    def shown_url(self) -> str:
+        """The base URL as messages and logs show it: without a user name or password."""
+        return without_userinfo(self.base_url)
 
 
 def redact(value: Any, secrets: tuple[str, ...] = ()) -> Any:
@@ -307,7 +407,7 @@ class Transport:
             _operation.reset(token)
 
     def _secrets(self) -> tuple[str, ...]:
-        return (self.config.api_key, self.config.tenant_id)
+        return (self.config.api_key, self.config.tenant_id, *_userinfo_secrets(self.config.endpoint))
 
     def _backoff(self, attempt: int) -> float:
         ceiling: float = min(
@@ -373,7 +473,7 @@ class Transport:
                     response = self.http.request(method, url, json=json, params=query, headers=self._headers)
                 except httpx.ConnectError as exc:
                     error = APIConnectionError(
-                        f"{method} {path}: cannot connect to {self.config.base_url}: "
+                        f"{method} {path}: cannot connect to {self.config.shown_url}: "
                         f"{redact(str(exc), self._secrets())}",
                         method=method,
                         path=path,
@@ -558,5 +658,9 @@ __all__ = [
     "RateLimiter",
     "Tenant",
     "Transport",
+    "header_problem",
     "redact",
+    "tenant_name_problem",
+    "url_problem",
+    "without_userinfo",
 ]

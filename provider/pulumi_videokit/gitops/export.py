@@ -9,6 +9,7 @@ from the objects, so a second export of an unchanged tenant is byte-identical.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,15 @@ SECTIONS = tuple(k.spec.section for k in KINDS)
 KIND_NAMES = {k.spec.kind.lower(): k.spec.section for k in KINDS}
 
 
+def sections_of(kinds: str) -> tuple[str, ...]:
+    """The sections a comma-separated ``--kinds`` names, in its order; naming none is an error,
+    since a file that declares nothing has the stack delete everything it managed."""
+    sections = tuple(dict.fromkeys(section_of(k) for k in kinds.split(",") if k.strip()))
+    if not sections:
+        raise ValueError(f"--kinds names no kind: give one or more of {', '.join(SECTIONS)}")
+    return sections
+
+
 def section_of(name: str) -> str:
     """``channels``, ``Channel`` or ``channel`` → ``channels``."""
     low = name.strip().lower()
@@ -57,6 +67,17 @@ class Filters:
     #: Streaming assets whose settings are exported.
     assets: tuple[str, ...] = ()
     retain: bool = False
+
+    def __post_init__(self) -> None:
+        """Refuse, before any call, the filters that could only ever export nothing."""
+        if any(not c.strip() for c in self.channels):
+            raise ValueError("--channel is empty: give a channel's id or name, or leave out --channel")
+        if any(not a.strip() for a in self.assets):
+            raise ValueError("--asset is empty: give a streaming asset's id, or leave out --asset")
+        if self.sections == ("assetSettings",) and not self.assets:
+            raise ValueError(
+                "--kinds assetSettings exports the settings of the assets named by --asset: give --asset ID"
+            )
 
 
 @dataclass
@@ -324,18 +345,90 @@ def parse_since(text: str) -> datetime:
     return value
 
 
+def check_output(out_dir: str | None, out_file: str | None) -> None:
+    """Refuse, before the tenant is read, an output place that cannot be written, where that is
+    known without writing: an empty value, a file where a directory must be or the reverse, a
+    missing parent, no permission. What only a write can tell (a full disk) is found on writing."""
+    if out_dir is not None and out_file is not None:
+        raise ValueError("--out and -o/--output both name where to write: give one of them")
+    if out_dir is not None:
+        _check_place(out_dir, "--out", directory=True)
+    if out_file is not None:
+        _check_place(out_file, "-o/--output", directory=False)
+
+
+def _check_place(path: str, option: str, *, directory: bool) -> None:
+    what = "directory" if directory else "file"
+    if not path.strip():
+        raise ValueError(
+            f"{option} is empty: name the {what} to write, or leave out {option} to print to stdout"
+        )
+    if directory and os.path.exists(path) and not os.path.isdir(path):
+        raise ValueError(
+            f"{option} {path}: is not a directory; name a directory for the files, or use -o FILE"
+        )
+    if not directory and os.path.isdir(path):
+        raise ValueError(f"{option} {path}: is a directory; name the file to write, or use --out DIR")
+    if os.path.exists(path):
+        if not os.access(path, os.W_OK | (os.X_OK if directory else 0)):
+            raise ValueError(f"{option} {path}: permission denied; choose a {what} you can write")
+        return
+    # Where the new file or directory would be made: the parent for a file; the nearest existing
+    # ancestor for a directory, which is made with its parents.
+    parent = os.path.dirname(os.path.abspath(path))
+    if directory:
+        while not os.path.lexists(parent) and parent != os.path.dirname(parent):
+            parent = os.path.dirname(parent)
+    if not os.path.exists(parent):
+        raise ValueError(
+            f"{option} {path}: the directory {parent} does not exist; create it, or choose another"
+        )
+    if not os.path.isdir(parent):
+        raise ValueError(f"{option} {path}: {parent} is not a directory; choose another {what}")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(f"{option} {path}: permission denied in {parent}; choose a {what} you can write")
+
+
+def write_failure(exc: OSError, option: str, place: str) -> str:
+    """One line for an output that could not be written after the tenant was read."""
+    where = exc.filename if isinstance(exc.filename, str) and exc.filename else place
+    return (
+        f"cannot write {where}: {exc.strerror or exc}; fix that or choose another {option}, and export again"
+    )
+
+
 def stack_config(stack: str, cwd: str | None = None) -> Mapping[str, Any]:
     """``videokit:*`` values of a Pulumi stack, read with the Pulumi CLI (secrets decrypted)."""
     import subprocess
 
-    done = subprocess.run(
-        ["pulumi", "config", "--json", "--show-secrets", "--stack", stack],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            ["pulumi", "config", "--json", "--show-secrets", "--stack", stack],
+            # No terminal to prompt on: a missing passphrase fails, with Pulumi's message, at once.
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            check=False,
+            timeout=300,
+        )
+    except subprocess.TimeoutExpired:
+        raise ValueError(
+            f"`pulumi config --stack {stack}` did not finish in 300 s: check that its backend can be reached"
+            " (`pulumi whoami`)"
+        ) from None
+    except FileNotFoundError:
+        raise ValueError(
+            f"--stack {stack} reads the stack's config with the Pulumi CLI, and `pulumi` is not on PATH: "
+            "install it (https://www.pulumi.com/docs/install/) or add its directory to PATH, or leave out "
+            "--stack and set the VIDEOKIT_* environment variables"
+        ) from None
+    except PermissionError:
+        raise ValueError(
+            f"--stack {stack} reads the stack's config with the Pulumi CLI, and the `pulumi` found on PATH "
+            "cannot be run (permission denied): fix its permissions or PATH"
+        ) from None
     if done.returncode != 0:
-        raise ValueError(f"`pulumi config --stack {stack}` failed: {done.stderr.strip()}")
+        raise ValueError(f"`pulumi config --stack {stack}` failed: {' '.join(done.stderr.split())}")
     data = json.loads(done.stdout or "{}")
     return {k: (v.get("value") if isinstance(v, dict) else v) for k, v in data.items()}

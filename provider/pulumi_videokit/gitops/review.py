@@ -42,9 +42,42 @@ HIDDEN = frozenset({"__provider", "__owner"})
 CELL_CHARS = 80
 
 _REPLACE_OPS = frozenset({"replace", "create-replacement", "delete-replaced", "discard-replaced"})
-_SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
-_VERB = {"create": "to create", "update": "to update", "replace": "to replace", "delete": "to delete"}
-_ORDER = ("create", "update", "replace", "delete")
+#: The steps that change something, in the order they are listed; a step of any other op but
+#: ``same`` and the read-only ones is a change too, listed after these under its own name.
+_ORDER = ("create", "import", "update", "replace", "import-replacement", "delete", "remove-pending-replace")
+#: Steps that change nothing: listed, never counted as a change (as `pulumi preview
+#: --expect-no-changes` counts them), and never shown in place of a change of the same resource.
+_READ_ONLY = ("read", "read-replacement", "discard", "refresh")
+_SYMBOL = {
+    "create": "+",
+    "import": "=",
+    "update": "~",
+    "replace": "+-",
+    "import-replacement": "=+-",
+    "delete": "-",
+    "remove-pending-replace": "-",
+    "read": ">",
+    "read-replacement": ">>",
+    "discard": "<",
+    "refresh": ">",
+}
+_VERB = {
+    "create": "to create",
+    "import": "to import",
+    "update": "to update",
+    "replace": "to replace",
+    "import-replacement": "to import as replacements",
+    "delete": "to delete",
+    "remove-pending-replace": "to remove from the stack (pending replacement)",
+}
+_LABEL = {
+    "import": "import (adopt into the stack)",
+    "import-replacement": "import-replacement (adopt as the replacement)",
+    "read": "read (no change)",
+    "read-replacement": "read-replacement (no change)",
+    "discard": "discard (read no more; no change)",
+    "refresh": "refresh (no change)",
+}
 
 
 class ReviewError(ValueError):
@@ -284,16 +317,63 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+#: Deeper nesting than the engine ever writes (a property value is a few levels deep).
+MAX_DEPTH = 100
+#: More digits than any number the engine writes (its numbers are 64-bit floats).
+MAX_DIGITS = 400
+
+
+def _number(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise ReviewError(
+            f"a number in the input has {len(digits.lstrip('-'))} digits, more than the engine ever writes"
+        )
+    return int(digits)
+
+
+def _too_deep(command: str) -> ReviewError:
+    return ReviewError(
+        f"the input is nested more than {MAX_DEPTH} levels deep, deeper than the engine ever writes;"
+        f" expected the unmodified output of `{command}`"
+    )
+
+
+def _depth_within(value: Any, limit: int) -> bool:
+    """Whether lists and objects in ``value`` nest at most ``limit`` deep (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth >= limit:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return True
+
+
+def _loads(text: str, command: str) -> Any:
+    """``json.loads`` for input from outside: too deep or too long a number is a ``ReviewError``."""
+    try:
+        value = json.loads(text, parse_int=_number)
+    except RecursionError:
+        raise _too_deep(command) from None
+    except ReviewError as exc:
+        raise ReviewError(f"{exc}; expected the unmodified output of `{command}`") from None
+    if not _depth_within(value, MAX_DEPTH):
+        raise _too_deep(command)
+    return value
+
+
 def parse(text: str, command: str = PREVIEW) -> Run:
     """Read the JSON document or the event stream of a preview or refresh preview.
 
     ``command`` names what writes the input, for messages. An input that is not its output, has
-    the wrong shape or was cut off raises ``ReviewError`` with one line that says so.
+    the wrong shape, nests too deep or was cut off raises ``ReviewError`` with one line that says so.
     """
     if not text.strip():
         raise ReviewError(f"the input is empty (did `{command}` fail before writing JSON?)")
     try:
-        doc = json.loads(text)
+        doc = _loads(text, command)
     except json.JSONDecodeError as exc:
         return _from_events(_events(text, exc, command), command)
     if not isinstance(doc, dict):
@@ -314,7 +394,7 @@ def _events(text: str, broken: json.JSONDecodeError, command: str) -> list[tuple
     events: list[tuple[int, Any]] = []
     for number, line in lines:
         try:
-            events.append((number, json.loads(line)))
+            events.append((number, _loads(line, command)))
         except json.JSONDecodeError as exc:
             # When not even the first line stands alone, the text is one JSON document.
             first = number == lines[0][0]
@@ -368,8 +448,10 @@ def _merge(urn: str, entries: list[tuple[str, Mapping[str, Any]]]) -> Step:
             (m["new"] for o, m in entries if m.get("new") and o != "delete-replaced"), {}
         )
     else:
-        # A refresh reports "refresh" first and what it found (update, delete, same) last.
-        op, main = entries[-1]
+        # A refresh reports "refresh" first and what it found (update, delete, same) last; a
+        # read-only step never stands in for a change of the same resource.
+        changing = [(o, m) for o, m in entries if o not in _READ_ONLY]
+        op, main = (changing or entries)[-1]
         old, new = main.get("old") or {}, main.get("new") or {}
     reasons = [str(r) for _, m in entries for r in (m.get("replaceReasons") or m.get("keys") or [])]
     return Step(urn=urn, op=op, ops=ops, old=old, new=new, replace_reasons=sorted(set(reasons)))
@@ -581,13 +663,13 @@ def _identity(step: Step) -> str:
 
 def _step_properties(step: Step, facts: Mapping[str, _Facts]) -> tuple[list[Change], list[str]]:
     """The changes of an update or replace (inputs), and the cell lines that describe them."""
-    if step.op == "create":
+    if step.op in ("create", "import", "import-replacement"):
         inputs = step.props("new", "inputs")
         return [], [
             f"`{k}` = {show(v, 40)}" if not isinstance(v, (dict, list)) else f"`{k}`"
             for k, v in sorted(inputs.items())
         ]
-    if step.op == "delete":
+    if step.op in ("delete", "remove-pending-replace", *_READ_ONLY):
         return [], [_identity(step)] if step.id else []
     found = _changed(step, "inputs", facts)
     lines = []
@@ -636,6 +718,16 @@ def _warnings(step: Step, found: list[Change], delete_first: bool) -> list[str]:
             f"**Adopts an existing object**: {kind} `{name}` takes over {what}, changing it to match"
             " the declaration; from then on this stack manages it, and a destroy deletes it."
         )
+    if step.op in ("import", "import-replacement"):
+        warnings.append(
+            f"**Imports an existing object**: {kind} `{name}` ({_identity(step)}) is taken into the stack"
+            " as it is; from then on this stack manages it, and a destroy deletes it."
+        )
+    if step.op not in (*_ORDER, *_READ_ONLY):
+        warnings.append(
+            f"**An operation this summary does not know**: `{step.op}` on {kind} `{name}`; read what it"
+            " does in the output of `pulumi preview` before merging."
+        )
     if step.op == "delete":
         warnings.append(f"**Deletes a live object**: {kind} `{name}` ({_identity(step)}).")
     if step.op == "replace":
@@ -652,6 +744,10 @@ def _warnings(step: Step, found: list[Change], delete_first: bool) -> list[str]:
     return warnings
 
 
+def _symbol(op: str) -> str:
+    return _SYMBOL.get(op, "?")
+
+
 def _heading(what: str, stack: str) -> str:
     return f"### {what} `{stack}`" if stack else f"### {what}"
 
@@ -660,15 +756,18 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
     """Markdown for a pull-request comment from `pulumi preview --json`, and the exit code."""
     run = parse(text, PREVIEW)
     facts = _kind_facts()
-    steps = [s for s in run.managed() if s.op in _ORDER]
-    counts = {op: sum(1 for s in steps if s.op == op) for op in _ORDER}
+    # Every step but `same` is listed; each one that is not read-only is a change.
+    steps = [s for s in run.managed() if s.op != "same"]
+    ops = [*_ORDER, *sorted({s.op for s in steps} - {*_ORDER, *_READ_ONLY}), *_READ_ONLY]
+    counts = {op: sum(1 for s in steps if s.op == op) for op in ops if op not in _READ_ONLY}
+    reads = sum(1 for s in steps if s.op in _READ_ONLY)
     # The document form lists only the steps that do something; its summary counts the rest
     # (the stack itself included).
     stack_same = sum(1 for s in run.steps if s.type == "pulumi:pulumi:Stack" and s.op == "same")
     unchanged = max(sum(1 for s in run.managed() if s.op == "same"), run.counts.get("same", 0) - stack_same)
     rows: list[tuple[str, str, str, list[str]]] = []
     warnings: list[str] = []
-    for step in sorted(steps, key=lambda s: (_ORDER.index(s.op), s.kind, s.name)):
+    for step in sorted(steps, key=lambda s: (ops.index(s.op), s.kind, s.name)):
         delete_first = step.op == "replace" and facts.get(step.kind, _Facts()).delete_first
         found, lines = _step_properties(step, facts)
         rows.append((step.op, step.kind, step.name, lines))
@@ -686,11 +785,12 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
     if run.errors:
         out += ["", "> [!CAUTION]", "> **The preview failed**; nothing can be applied until this is fixed:"]
         out += [f"> - {f'`{name}`: ' if name else ''}{_cell(msg)}" for name, msg in run.errors]
-    summary = ", ".join(f"{_SYMBOL[op]} {n} {_VERB[op]}" for op, n in counts.items() if n)
+    summary = ", ".join(f"{_symbol(op)} {n} {_VERB.get(op, op)}" for op, n in counts.items() if n)
+    read = f", {reads} read (no change)" if reads else ""
     if total:
-        out += ["", f"**{summary}**, {unchanged} unchanged"]
+        out += ["", f"**{summary}**, {unchanged} unchanged{read}"]
     elif not run.errors:
-        out += ["", f"**No changes**: {unchanged} resources unchanged."]
+        out += ["", f"**No changes**: {unchanged} resources unchanged{read}."]
     if expect_no_changes and total:
         out += ["", "> [!CAUTION]", "> **Changes were not expected** (`--expect-no-changes`)."]
     if warnings:
@@ -700,12 +800,14 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
         out += ["", "| | Resource | Kind | Change | Properties |", "|---|---|---|---|---|"]
         for op, kind, name, lines in rows:
             label = (
-                "replace (delete first)" if op == "replace" and facts.get(kind, _Facts()).delete_first else op
+                "replace (delete first)"
+                if op == "replace" and facts.get(kind, _Facts()).delete_first
+                else _LABEL.get(op, op)
             )
             if op == "create" and any(line.startswith("`adopt`") for line in lines):
                 label = "adopt"
             cell = "<br>".join(_cell(line) for line in lines) or "—"
-            out.append(f"| `{_SYMBOL[op]}` | `{name}` | {kind} | {label} | {cell} |")
+            out.append(f"| `{_symbol(op)}` | `{name}` | {kind} | {_cell(label)} | {cell} |")
     code = CHANGES if total else NO_CHANGES
     if run.errors or (expect_no_changes and total):
         code = ERROR

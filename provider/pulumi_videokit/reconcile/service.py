@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import sys
 import threading
@@ -16,7 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from ..client import DEFAULT_MAX_REQUESTS_PER_SECOND, ClientConfig, VideoKitClient, VideoKitError
+from ..client import (
+    DEFAULT_MAX_REQUESTS_PER_SECOND,
+    ClientConfig,
+    VideoKitClient,
+    VideoKitError,
+    header_problem,
+    tenant_name_problem,
+    url_problem,
+)
 from . import apply
 from .diff import Plan, is_unknown, plan
 from .errors import AdoptionError, ConfigurationError, InterruptRefused, UserError
@@ -36,6 +45,27 @@ CONFIG_KEYS = {
     "journal_dir": ("videokit:journalDir", "VIDEOKIT_JOURNAL_DIR"),
     "log_level": ("videokit:logLevel", "VIDEOKIT_LOG_LEVEL"),
     "max_requests_per_second": ("videokit:maxRequestsPerSecond", "VIDEOKIT_MAX_REQUESTS_PER_SECOND"),
+}
+
+#: The numeric settings: the default, whether a value is allowed, and the allowed range in words.
+NUMBERS: dict[str, tuple[float, Callable[[float], bool], str]] = {
+    "retry_total_seconds": (
+        60,
+        lambda x: 0 <= x <= 86400,
+        "a number of seconds from 0 (no retries) to 86400",
+    ),
+    "timeout_seconds": (30, lambda x: 0 < x <= 3600, "a number of seconds more than 0 and at most 3600"),
+    "wait_timeout_seconds": (
+        600,
+        lambda x: 0 < x <= 86400,
+        "a number of seconds more than 0 and at most 86400",
+    ),
+    "poll_seconds": (1, lambda x: 0 < x <= 3600, "a number of seconds more than 0 and at most 3600"),
+    "max_requests_per_second": (
+        DEFAULT_MAX_REQUESTS_PER_SECOND,
+        lambda x: x == 0 or 1 <= x <= 100000,
+        "0 (no limit) or a number from 1 to 100000",
+    ),
 }
 
 OWNER = "__owner"
@@ -72,8 +102,31 @@ def log_to_stderr(level: str) -> None:
     logger.setLevel(level.upper())
 
 
+def _setting(name: str) -> str:
+    key, env = CONFIG_KEYS[name]
+    return f"{key} / {env}"
+
+
+def _numbers(config: Mapping[str, str]) -> tuple[dict[str, float], list[str]]:
+    """Each numeric setting as a number, and a sentence for each one out of its range."""
+    values: dict[str, float] = {}
+    refused: list[str] = []
+    for name, (default, allowed, words) in NUMBERS.items():
+        raw = config.get(name)
+        try:
+            value = float(default if raw is None else raw)
+        except ValueError:
+            value = math.nan
+        if not allowed(value):
+            shown = str(raw) if len(str(raw)) <= 24 else str(raw)[:23] + "…"
+            refused.append(f"{_setting(name)} must be {words} (it is {shown!r})")
+        values[name] = value
+    return values, refused
+
+
 def connect(kind: type[Kind], config: Mapping[str, str], cancelled: threading.Event | None = None) -> Kind:
-    """A kind bound to a client built from ``config``; a missing setting is the user's to fix."""
+    """A kind bound to a client built from ``config``; a missing or unusable setting is the user's
+    to fix, and is refused before any request, naming the setting and never a credential."""
     missing = [CONFIG_KEYS[k][0] for k in ("api_key", "tenant_id") if k not in config]
     if "tenant_name" not in config and "endpoint" not in config:
         missing.append("videokit:tenantName (or videokit:endpoint)")
@@ -84,22 +137,38 @@ def connect(kind: type[Kind], config: Mapping[str, str], cancelled: threading.Ev
             + " (set them with `pulumi config set`, --secret for the API key, "
             "or the VIDEOKIT_* environment variables)"
         )
+    numbers, refused = _numbers(config)
+    for name in ("api_key", "tenant_id"):
+        problem = header_problem(config[name])
+        if problem:
+            refused.append(f"{_setting(name)} {problem}: set it again, copied exactly")
+    endpoint = config.get("endpoint", "")
+    problem = url_problem(endpoint) if endpoint else None
+    if problem:
+        refused.append(
+            f"{_setting('endpoint')} {problem}: set it to the API's base URL, such as "
+            "https://<tenant>.api.videokit.cloud (or http://127.0.0.1:8080 for the emulator)"
+        )
+    tenant_name = config.get("tenant_name", "")
+    problem = tenant_name_problem(tenant_name) if tenant_name and not endpoint else None
+    if problem:
+        refused.append(f"{_setting('tenant_name')} {problem}")
+    if refused:
+        raise ConfigurationError("; ".join(refused))
     client = VideoKitClient(
         ClientConfig(
             api_key=config["api_key"],
             tenant_id=config["tenant_id"],
-            tenant_name=config.get("tenant_name", ""),
-            endpoint=config.get("endpoint", ""),
-            retry_total_seconds=float(config.get("retry_total_seconds", 60)),
-            timeout_seconds=float(config.get("timeout_seconds", 30)),
-            max_requests_per_second=float(
-                config.get("max_requests_per_second", DEFAULT_MAX_REQUESTS_PER_SECOND)
-            ),
+            tenant_name=tenant_name,
+            endpoint=endpoint,
+            retry_total_seconds=numbers["retry_total_seconds"],
+            timeout_seconds=numbers["timeout_seconds"],
+            max_requests_per_second=numbers["max_requests_per_second"],
         )
     )
     settings = Settings(
-        wait_timeout_seconds=float(config.get("wait_timeout_seconds", 600)),
-        poll_seconds=float(config.get("poll_seconds", 1)),
+        wait_timeout_seconds=numbers["wait_timeout_seconds"],
+        poll_seconds=numbers["poll_seconds"],
         cancelled=cancelled or threading.Event(),
     )
     return kind(client, settings)
