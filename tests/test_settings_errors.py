@@ -274,3 +274,33 @@ def test_the_native_plugin_answers_one_sentence(
     for text in (message, stderr):
         assert API_KEY not in text and PASSWORD not in text
     assert emulator.ctx.requests == []
+
+
+def test_a_log_level_that_is_no_level_is_one_warning_not_a_crash(emulator: RunningEmulator) -> None:
+    config = {
+        "apiKey": secret(API_KEY),
+        "tenantId": TENANT_ID,
+        "endpoint": emulator.url,
+        "logLevel": "verbose",
+    }
+    host = NativeHost(config)
+    try:
+        domain_id, props = host.create("AllowedDomain", {"url": "https://log-level.example.com"})
+        host.delete("AllowedDomain", domain_id, {"url": "https://log-level.example.com"})
+    finally:
+        stderr = host.close()
+    assert domain_id  # the plugin configured and served
+    assert "Traceback" not in stderr
+    assert (
+        "videokit WARNING videokit:logLevel / VIDEOKIT_LOG_LEVEL is 'verbose', which is not a level "
+        "(debug, info, warning, error); logging warnings and errors"
+    ) in stderr.splitlines()
+
+
+def test_the_journal_never_holds_credentials_of_the_endpoint() -> None:
+    from pulumi_videokit.reconcile.kinds import kind_named
+    from pulumi_videokit.reconcile.service import Service
+
+    url = f"http://reader:{PASSWORD}@127.0.0.1:8080"
+    owner = Service(kind_named("Channel"), {"endpoint": url, "tenant_id": TENANT_ID}).scoped("urn-1")
+    assert PASSWORD not in owner and "reader" not in owner and "127.0.0.1:8080" in owner

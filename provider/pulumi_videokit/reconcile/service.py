@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from ..client import (
     DEFAULT_MAX_REQUESTS_PER_SECOND,
@@ -90,6 +91,9 @@ def read_config(lookup: Mapping[str, Any]) -> dict[str, str]:
     return values
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
 def log_to_stderr(level: str) -> None:
     """Send the package's log to stderr, which the engine keeps (``-v=9 --logflow``); the client
     redacts credentials and key material before anything is written."""
@@ -99,6 +103,15 @@ def log_to_stderr(level: str) -> None:
     handler.setFormatter(logging.Formatter("videokit %(levelname)s %(message)s"))
     logger = logging.getLogger("pulumi_videokit")
     logger.handlers[:] = [handler]
+    if level.upper() not in LOG_LEVELS:
+        logger.setLevel(logging.WARNING)
+        logger.warning(
+            "%s is %r, which is not a level (%s); logging warnings and errors",
+            _setting("log_level"),
+            level,
+            ", ".join(name.lower() for name in LOG_LEVELS),
+        )
+        return
     logger.setLevel(level.upper())
 
 
@@ -352,7 +365,10 @@ class Service:
 
     def scoped(self, owner: str) -> str:
         """The journal's key for ``owner`` on this provider's tenant."""
-        where = self.config.get("endpoint") or self.config.get("tenant_name", "")
+        endpoint = urlsplit(self.config.get("endpoint", ""))
+        # The journal on disk names the tenant, never the credentials an endpoint URL may carry.
+        where = endpoint._replace(netloc=endpoint.netloc.rpartition("@")[2]).geturl()
+        where = where or self.config.get("tenant_name", "")
         tenant = f"{self.config.get('tenant_id', '')}@{where}"
         return scoped(tenant, owner)
 
