@@ -285,7 +285,7 @@ def test_a_log_level_that_is_no_level_is_one_warning_not_a_crash(emulator: Runni
     }
     host = NativeHost(config)
     try:
-        domain_id, props = host.create("AllowedDomain", {"url": "https://log-level.example.com"})
+        domain_id, _ = host.create("AllowedDomain", {"url": "https://log-level.example.com"})
         host.delete("AllowedDomain", domain_id, {"url": "https://log-level.example.com"})
     finally:
         stderr = host.close()
