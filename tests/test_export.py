@@ -7,6 +7,7 @@ to cut at. Config comes from the VIDEOKIT_* environment variables, as in CI.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -225,3 +226,49 @@ def test_out_and_output_write_what_stdout_shows(tenant: Tenant, tmp_path: Path) 
     imported = export(tenant, "--format", "pulumi-import", "--out", str(tmp_path / "import"))
     assert imported.exit_code == 0
     assert '"resources"' in (tmp_path / "import" / "import.json").read_text()
+
+
+def test_a_tenant_of_1200_events_exports_to_files_that_load(tmp_path: Path) -> None:
+    """More events than one file may hold: --out writes them in as many files as they need, and
+    those files load as one set; one file (stdout or -o) is refused, saying to use --out."""
+    from pulumi_videokit.gitops import load
+    from pulumi_videokit.gitops.loader import MAX_ENTRIES
+
+    count = 1200
+    with running(emulator_config()) as emu:  # one event made by the API, copied into a tenant's data
+        api = make_client(emu.url)
+        channel = api.live.channels.create({"name": "marathon", "input": INPUT})
+        api.live.events.create(
+            {
+                "channelId": channel,
+                "start": "2030-06-01T18:00:00Z",
+                "end": "2030-06-01T19:00:00Z",
+                "title": "Heat",
+            }
+        )
+        data = emu.ctx.store.snapshot()
+    (event,) = data["events"].values()
+    data["events"] = {
+        f"{event['id']}-{n:04d}": {**event, "id": f"{event['id']}-{n:04d}", "title": f"Heat {n:04d}"}
+        for n in range(count)
+    }
+    seed = tmp_path / "tenant.json"
+    seed.write_text(json.dumps(data))
+    with running(emulator_config(), data=seed) as emu:
+        assert len(list(make_client(emu.url).live.events.list())) == count  # the tenant holds them all
+        env = {"VIDEOKIT_ENDPOINT": emu.url, "VIDEOKIT_TENANT_ID": TENANT_ID, "VIDEOKIT_API_KEY": API_KEY}
+        out = tmp_path / "tenant"
+        done = CliRunner().invoke(main, ["export", "--kinds", "channels,events", "--out", str(out)], env=env)
+        assert done.exit_code == 0, done.output
+        assert sorted(p.name for p in out.iterdir()) == ["channels.yaml", "events-2.yaml", "events.yaml"]
+        doc = load(out)
+        events = [e for e in doc.entries if e.section == "events"]
+        assert len(events) == count and len({e.props["adopt"] for e in events}) == count
+        assert max(sum(e.file == str(f) for e in doc.entries) for f in out.iterdir()) == MAX_ENTRIES
+        assert {e.refs["channelId"] for e in events} == {"marathon"}  # by name, across files
+        one = CliRunner().invoke(main, ["export", "--kinds", "channels,events"], env=env)
+        assert one.exit_code == 1 and one.stdout == ""
+        assert one.stderr.strip() == (
+            f"videokit export: {count + 1} objects are more than one declarations file may hold "
+            f"({MAX_ENTRIES}); export them with --out DIR, which writes as many files as they need"
+        )

@@ -248,12 +248,11 @@ def export(
     if fmt == "pulumi-import":
         texts = {"import.json": ex.render_import(items)}
     elif out_dir is not None:
-        texts = {
-            f"{section}.yaml": ex.render_yaml(items, filters, [section])
-            for section in sections
-            if any(i.section == section for i in items)
-        }
+        texts = ex.render_files(items, filters, sections)
     else:
+        crowded = ex.too_many_for_one_file(items)
+        if crowded:
+            _refuse("export", crowded)
         texts = {"": ex.render_yaml(items, filters)}
     if out_dir is None and out_file is None:
         click.echo(next(iter(texts.values())), nl=False)

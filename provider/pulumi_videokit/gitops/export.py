@@ -31,6 +31,7 @@ from ..models._base import format_time
 from ..models.streaming import SETTING_NAMES
 from ..reconcile.kinds import KINDS
 from ._entries import SPECS
+from .loader import MAX_ENTRIES
 
 #: Sections in the order they are written.
 SECTIONS = tuple(k.spec.section for k in KINDS)
@@ -327,6 +328,31 @@ def render_yaml(items: Sequence[Item], f: Filters, sections: Iterable[str] | Non
             if f.retain:
                 out.append("    retainOnDelete: true")
     return "\n".join(out) + "\n"
+
+
+def render_files(items: Sequence[Item], f: Filters, sections: Iterable[str]) -> dict[str, str]:
+    """One file per kind, ``channels.yaml``; a kind with more entries than a file may hold
+    (:data:`~.loader.MAX_ENTRIES`) goes on in ``channels-2.yaml`` and so on (never
+    ``channels.2.yaml``, which would be an overlay for a stack named 2)."""
+    out: dict[str, str] = {}
+    for section in sections:
+        chosen = sorted((i for i in items if i.section == section), key=lambda i: i.name)
+        for number, start in enumerate(range(0, len(chosen), MAX_ENTRIES), start=1):
+            part = chosen[start : start + MAX_ENTRIES]
+            name = f"{section}.yaml" if number == 1 else f"{section}-{number}.yaml"
+            # References name entries of other files, which load together as one set.
+            out[name] = render_yaml([*part, *(i for i in items if i.section != section)], f, [section])
+    return out
+
+
+def too_many_for_one_file(items: Sequence[Item]) -> str | None:
+    """Why ``items`` cannot be written as one file, if they cannot."""
+    if len(items) <= MAX_ENTRIES:
+        return None
+    return (
+        f"{len(items)} objects are more than one declarations file may hold ({MAX_ENTRIES}); "
+        "export them with --out DIR, which writes as many files as they need"
+    )
 
 
 def render_import(items: Sequence[Item]) -> str:
