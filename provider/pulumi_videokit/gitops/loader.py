@@ -281,39 +281,23 @@ def _check_nesting(text: str, path: str) -> None:
     closing = (tokens.FlowSequenceEndToken, tokens.FlowMappingEndToken, tokens.BlockEndToken)
     loader = getattr(pyyaml, "CBaseLoader", pyyaml.BaseLoader)
     depth = 0
+
+    def too_deep(mark: Any) -> DeclarationError:
+        return DeclarationError(
+            [Problem(path, mark.line + 1, mark.column + 1, "(file)", f"nests deeper than {MAX_DEPTH} levels")]
+        )
+
     try:
         for token in pyyaml.scan(text, Loader=loader):
             if isinstance(token, opening):
                 depth += 1
                 if depth > MAX_DEPTH + 1:  # the top-level mapping is the first level
-                    mark = token.start_mark
-                    raise DeclarationError(
-                        [
-                            Problem(
-                                path,
-                                mark.line + 1,
-                                mark.column + 1,
-                                "(file)",
-                                f"nests deeper than {MAX_DEPTH} levels",
-                            )
-                        ]
-                    )
+                    raise too_deep(token.start_mark)
             elif isinstance(token, closing):
                 depth -= 1
     except pyyaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if "nesting depth" in str(exc.problem) and mark is not None:  # libyaml's own limit
-            raise DeclarationError(
-                [
-                    Problem(
-                        path,
-                        mark.line + 1,
-                        mark.column + 1,
-                        "(file)",
-                        f"nests deeper than {MAX_DEPTH} levels",
-                    )
-                ]
-            ) from None
+        if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:  # libyaml's own limit
+            raise too_deep(exc.problem_mark) from None
         # Any other syntax error: ruamel's words for it are the ones users see.
 
 
