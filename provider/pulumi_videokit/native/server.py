@@ -197,7 +197,7 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         props, secret = decode(request.properties)
         secret |= set(service.spec.secret_outputs)
         if request.preview:
-            service.refuse_stale_references(props)
+            service.refuse_stale_references(props, preview=True)
             unknown = {name: UNKNOWN for name in service.spec.outputs}
             return pb.CreateResponse(id="", properties=encode({**unknown, **props}, secret))
         object_id, outputs = service.create(

@@ -311,14 +311,21 @@ class Service:
                 _REPLACED.setdefault(self.spec.kind, set()).add(object_id)
         return decided
 
-    def refuse_stale_references(self, inputs: Mapping[str, Any]) -> None:
+    def refuse_stale_references(self, inputs: Mapping[str, Any], *, preview: bool = False) -> None:
         """Refuse a create whose reference names an object this run replaces: ``--target``
-        recreates a dependent with its old inputs, so it would name the deleted object."""
+        recreates a dependent with its old inputs, so it would name the deleted object. In a
+        preview the object is still there; otherwise it must also be gone (one read, made only
+        for an id a diff of this process decided to replace)."""
         for key, (target, section) in self.spec.references.items():
             value = inputs.get(target)
-            kind = kind_of_section(section).spec.kind
+            named = kind_of_section(section)
+            kind = named.spec.kind
             with _REPLACED_LOCK:
                 stale = isinstance(value, str) and value in _REPLACED.get(kind, set())
+            if stale and not preview:
+                other = Service(named, self.config).kind
+                with other.client.operation():
+                    stale = other.observe(str(value), {}) is None
             if stale:
                 raise UserError(
                     f"{target} names {kind} {value}, which this run replaces, so this {self.spec.kind} "
