@@ -813,6 +813,7 @@ def test_stateful_convergence(machine_emulator: RunningEmulator, tmp_path: Path)
             "a kill mid-create": SEEN["killed mid-create"],
             "a clean run after a kill or a fault": SEEN["clean run after a kill or a fault"],
             "a create refused with 409": SEEN["create refused with 409"],
+            "a create's answer lost": machine_emulator.ctx.faults.injected.get("drop", 0),
         }
         missing = [what for what, count in needed.items() if not count]
         if not missing:
