@@ -50,9 +50,10 @@ def main() -> int:
         figures_file = Path(tmp) / "figures.json"
         # The model-based test searches four times deeper here than in `make test`.
         env = {**os.environ, "VIDEOKIT_FIGURES": str(figures_file), "VIDEOKIT_STATEFUL_EXAMPLES": "100"}
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS]
+        command = [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider", *TESTS]
         run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
         summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "no output"
+        failed = [line for line in run.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
         figures = json.loads(figures_file.read_text()) if figures_file.exists() else {}
     faults = {k.split(": ", 1)[1]: v for k, v in figures.items() if k.startswith("faults injected: ")}
     lines = [
@@ -149,9 +150,11 @@ def main() -> int:
         "Pulumi's own docs warn that verbose logs may contain credentials.",
         "",
     ]
+    if failed:
+        lines[3:3] = ["", "Failed in that run:", "", *[f"- `{line}`" for line in failed]]
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "reliability.md").write_text("\n".join(lines))
-    print(summary)
+    print("\n".join([*failed, summary]))
     return run.returncode
 
 
