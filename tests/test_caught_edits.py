@@ -18,8 +18,8 @@ from pulumi.runtime.proto import provider_pb2 as pb
 from pulumi_videokit.client import VideoKitClient, VideoKitError
 from pulumi_videokit.emulator import EmulatorConfig, FaultRule, RunningEmulator
 from pulumi_videokit.emulator import running as emulator_running
-from pulumi_videokit.gitops import ConfigValue, Context, load
-from pulumi_videokit.native._props import SECRET, SIG, encode
+from pulumi_videokit.gitops import ConfigValue, Context, DeclarationError, load
+from pulumi_videokit.native._props import SECRET, SIG, decode, encode
 from pulumi_videokit.reconcile.journal import Journal, resource_owner, scoped
 
 from .conftest import API_KEY, TENANT_ID, admin, make_client
@@ -69,6 +69,21 @@ def test_a_starting_channel_is_neither_replaced_nor_stopped_without_allow_interr
         # A change that interrupts nothing is never refused.
         renamed = host.diff("Channel", cid, outs, {**props, "name": "caught-starting-2"})
         assert renamed.changes == pb.DiffResponse.DIFF_SOME and list(renamed.replaces) == []
+    finally:
+        force_status(emulator, cid, "Off")
+        host.delete("Channel", cid, outs)
+
+
+def test_a_refresh_reads_a_starting_channel_as_running(host: ProviderHost, emulator: RunningEmulator) -> None:
+    """running: true is what a Starting channel is doing: a refresh finds no drift in it."""
+    props = {**CH, "name": "caught-refresh-starting", "running": True}
+    cid, outs = host.create("Channel", props)
+    force_status(emulator, cid, "Starting")
+    try:
+        _, read_outs, inputs = host.read("Channel", cid, outs)
+        assert read_outs["status"] == "Starting"
+        assert inputs["running"] is True
+        assert host.diff("Channel", cid, read_outs, props).changes == pb.DiffResponse.DIFF_NONE
     finally:
         force_status(emulator, cid, "Off")
         host.delete("Channel", cid, outs)
@@ -155,6 +170,24 @@ def test_a_field_left_out_of_a_declaration_is_left_as_it_is(
     host.delete("Channel", cid, outs)
 
 
+def test_a_restreams_change_is_sent_in_place(host: ProviderHost, emulator: RunningEmulator) -> None:
+    """Restream destinations change with one PATCH, without replacing the channel."""
+    props = {**CH, "name": "caught-restreams"}
+    cid, outs = host.create("Channel", props)
+    restreams = [{"rtmpDestinations": [{"url": "rtmp://a.example.com/live", "streamKey": "k1"}]}]
+    changed = {**props, "restreams": restreams}
+    diff = host.diff("Channel", cid, outs, changed)
+    assert diff.changes == pb.DiffResponse.DIFF_SOME and list(diff.replaces) == []
+    emulator.ctx.requests.clear()
+    outs = host.update("Channel", cid, outs, changed)
+    patches = [r["body"] for r in emulator.ctx.requests if r["method"] == "PATCH"]
+    assert len(patches) == 1 and list(patches[0]) == ["restreams"]
+    with admin(emulator) as api:
+        stored = api.get("/state").json()["channels"][cid]
+    assert stored["_spec"]["restreams"] == restreams and outs["restreams"] == restreams
+    host.delete("Channel", cid, outs)
+
+
 def test_a_setting_no_longer_declared_goes_back_to_what_it_was(
     host: ProviderHost, client: VideoKitClient
 ) -> None:
@@ -223,6 +256,26 @@ def native_config(url: str) -> dict[str, Any]:
     return {"apiKey": secret(API_KEY), "tenantId": TENANT_ID, "endpoint": url, "pollSeconds": "0.05"}
 
 
+def test_whole_numbers_reach_the_api_as_integers_through_the_native_plugin(
+    emulator: RunningEmulator,
+) -> None:
+    """The engine carries every number as a double; a frame rate of 30 must reach the API as the
+    integer 30 (an int32 field), never as 30.0."""
+    props = {
+        "name": "caught-native-int",
+        "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}},
+        "qualities": [{"resolution": "720p", "frameRate": 30}],
+    }
+    with NativeHost(native_config(emulator.url)) as host:
+        emulator.ctx.requests.clear()
+        cid, created = host.create("Channel", props)
+        [body] = [r["body"] for r in emulator.ctx.requests if r["method"] == "POST"]
+        rate = body["qualities"][0]["frameRate"]
+        assert rate == 30 and type(rate) is int
+        outputs, _ = decode(created)
+        host.delete("Channel", cid, outputs)
+
+
 def test_a_secret_inside_a_list_keeps_its_property_secret_in_the_native_plugin(
     emulator: RunningEmulator, client: VideoKitClient
 ) -> None:
@@ -248,6 +301,41 @@ def test_a_secret_inside_a_list_keeps_its_property_secret_in_the_native_plugin(
         assert not isinstance(raw["name"], dict)
         assert client.live.channels.get(cid).name == "caught-native-secret"
         host.delete("Channel", cid, {k: v for k, v in raw.items() if k != "restreams"})
+
+
+# ---- YAML aliases ----
+
+
+def test_a_urn_alias_may_keep_the_entry_name(tmp_path: Path) -> None:
+    """Moving a channel to another type or parent keeps its name: the alias is the old URN,
+    whose name is this entry's own, and that is allowed (a bare own name is not)."""
+    urn_alias = "urn:pulumi:prod::venue::pulumi-python:dynamic/videokit:Channel::main"
+    (tmp_path / "v.yaml").write_text(
+        f"channels:\n  main:\n    name: main\n    {INPUT}\n    aliases: ['{urn_alias}']\n"
+    )
+    (main,) = load(tmp_path / "v.yaml").entries
+    assert main.options["aliases"] == [urn_alias] and "aliases" not in main.props
+    (tmp_path / "v.yaml").write_text(
+        f"channels:\n  main:\n    name: main\n    {INPUT}\n    aliases: [main]\n"
+    )
+    with pytest.raises(DeclarationError, match=r"channels.main.aliases.0: is this entry's own name"):
+        load(tmp_path / "v.yaml")
+
+
+def test_a_timestamp_reads_the_same_in_a_file_with_anchors(tmp_path: Path) -> None:
+    """An unquoted UTC time is the same text whichever way the file is read: a file with anchors
+    and aliases (read by the full YAML reader) gives what a plain one gives."""
+    event = "    channel: c\n    start: 2031-01-01T10:00:00Z\n    end: 2031-01-01T11:00:00Z\n"
+    channel = "channels:\n  c:\n    name: c\n    input: &in {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n"
+    (tmp_path / "plain.yaml").write_text(f"channels:\n  c:\n    name: c\n    {INPUT}\nevents:\n  e:\n{event}")
+    (tmp_path / "anchored.yaml").write_text(
+        f"{channel}  d:\n    name: d\n    input: *in\nevents:\n  e:\n{event}"
+    )
+    plain = {e.name: e.props for e in load(tmp_path / "plain.yaml").entries}
+    anchored = {e.name: e.props for e in load(tmp_path / "anchored.yaml").entries}
+    assert anchored["d"]["input"] == plain["c"]["input"]  # the alias was read
+    assert plain["e"]["start"] == "2031-01-01T10:00:00Z" and plain["e"]["end"] == "2031-01-01T11:00:00Z"
+    assert anchored["e"] == plain["e"]
 
 
 # ---- secrets from stack config ----
