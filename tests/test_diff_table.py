@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from pulumi_videokit.reconcile.diff import UNKNOWN, patch_body, plan
+from pulumi_videokit.protocol import UNKNOWN
+from pulumi_videokit.reconcile.diff import patch_body, plan
 from pulumi_videokit.reconcile.kinds.channel import PATCHABLE, ChannelKind
 from pulumi_videokit.reconcile.observe import merge_observed
 from pulumi_videokit.resources import KINDS

@@ -20,15 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from pulumi_videokit.cli import main
-from pulumi_videokit.gitops.review import (
-    SECRET,
-    SECRET_SIG,
-    SECRET_SIG_KEY,
-    changes,
-    masked,
-    plan_summary,
-    show,
-)
+from pulumi_videokit.protocol import SECRET_SIG
+from pulumi_videokit.protocol import SIG as SECRET_SIG_KEY
+from pulumi_videokit.reports import SECRET, changes, masked, plan_summary, show
 
 DATA = Path(__file__).parent / "data" / "review"
 GOLDEN = DATA / "golden"

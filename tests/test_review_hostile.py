@@ -19,9 +19,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pulumi_videokit.cli import main
-from pulumi_videokit.gitops import review
-from pulumi_videokit.gitops.review import SECRET, SECRET_SIG, SECRET_SIG_KEY
+from pulumi_videokit.protocol import BOOKKEEPING, SECRET_SIG
+from pulumi_videokit.protocol import SIG as SECRET_SIG_KEY
 from pulumi_videokit.reconcile.kinds import KINDS, EventKind
+from pulumi_videokit.reports import SECRET, _read
 
 DATA = Path(__file__).parent / "data" / "review"
 VIDEOKIT = Path(sys.executable).parent / "videokit"
@@ -198,7 +199,7 @@ def test_a_bug_in_the_report_still_shows_as_a_traceback(monkeypatch: pytest.Monk
     def broken(*_: Any) -> None:
         raise AttributeError("a bug")
 
-    monkeypatch.setattr(review, "_merge", broken)
+    monkeypatch.setattr(_read, "_merge", broken)
     result = invoke("drift-report", text=(DATA / "refresh-drift.ndjson").read_text())
     assert isinstance(result.exception, AttributeError)
 
@@ -331,7 +332,7 @@ def test_outputs_changed_by_fields_the_api_never_returns_are_not_all_clear() -> 
     items = events("refresh-unseen.ndjson")
     step = final_step(items, "main-stage")
     assert step["op"] == "same"
-    hidden = review.HIDDEN
+    hidden = BOOKKEEPING
     assert {k: v for k, v in step["old"]["inputs"].items() if k not in hidden} == {
         k: v for k, v in step["new"]["inputs"].items() if k not in hidden
     }
@@ -423,7 +424,7 @@ def test_json_nested_thousands_deep_is_refused(command: str, tmp_path: Path) -> 
     deep.write_text("[" * 5000 + "]" * 5000 + "\n")
     line = refused(invoke(command, str(deep)), command)
     assert line.startswith(
-        f"videokit {command}: {deep}: the input is nested more than {review.MAX_DEPTH} levels"
+        f"videokit {command}: {deep}: the input is nested more than {_read.MAX_DEPTH} levels"
     )
     stream_line = refused(
         invoke(command, text='{"summaryEvent": {}}\n' + "[" * 5000 + "]" * 5000 + "\n"), command
@@ -561,3 +562,28 @@ def test_a_read_only_step_never_hides_a_change_of_the_same_resource() -> None:
     result = invoke("plan-summary", "--expect-no-changes", text=json.dumps(doc))
     assert result.exit_code == 1, result.output
     assert "| `~` | `keynote` | Event | update |" in result.stdout
+
+
+def channel_stopped(status: str) -> str:
+    """The update capture, its changed step turned into a channel that `running: false` stops."""
+    doc = preview_with_op("update")
+    step = next(s for s in doc["steps"] if s["op"] == "update")
+    step["urn"] = step["urn"].replace("videokit:Event::keynote", "videokit:Channel::main-stage")
+    for state, running in (("oldState", True), ("newState", False)):
+        step[state]["type"] = step[state]["type"].replace("Event", "Channel")
+        step[state]["inputs"] = {"name": "main", "running": running}
+        step[state]["outputs"] = {"name": "main", "running": running, "status": status}
+    step["diffReasons"] = ["running"]
+    return json.dumps(doc)
+
+
+def test_a_stop_of_a_running_channel_is_warned_about_from_the_kinds_own_rule() -> None:
+    on = invoke("plan-summary", text=channel_stopped("On"))
+    assert on.exit_code == 2, on.output
+    assert "| `~` | `main-stage` | Channel | update |" in on.stdout
+    assert (
+        "**Interrupts a running channel**: Channel `main-stage` is On; running: false stops it." in on.stdout
+    )
+    off = invoke("plan-summary", text=channel_stopped("Off"))
+    assert "| `~` | `main-stage` | Channel | update |" in off.stdout
+    assert "Interrupts" not in off.stdout

@@ -35,10 +35,10 @@ from pulumi_videokit.client import NotFoundError, VideoKitClient, VideoKitError
 from pulumi_videokit.emulator import EmulatorConfig, RunningEmulator, parse_spec, running
 from pulumi_videokit.models import normalize_url
 from pulumi_videokit.models.streaming import SETTING_NAMES
-from pulumi_videokit.native.server import _owner
-from pulumi_videokit.reconcile.errors import UserError
+from pulumi_videokit.protocol import owner as _owner
+from pulumi_videokit.reconcile.errors import HalfCreated, UserError
 from pulumi_videokit.reconcile.kinds import KINDS
-from pulumi_videokit.reconcile.service import HalfCreated, Service
+from pulumi_videokit.reconcile.service import Service
 
 from . import figures
 from .conftest import API_KEY, TENANT_ID, make_client
@@ -211,7 +211,7 @@ class MiniEngine:
                     self.state[name] = self._create(name, decl, inputs)
                     continue
                 held.retain = decl.retain
-                decided = service.diff(held.object_id, service.old_inputs(held.outs), inputs, held.outs)
+                decided = service.diff(held.object_id, held.outs, inputs).plan
                 if not decided.has_changes:
                     continue
                 if not decided.replaces:
@@ -674,7 +674,7 @@ class VideoKitMachine(RuleBasedStateMachine):
                 held = engine.state[name]
                 service = engine.services[decl.kind]
                 inputs, _ = service.check(engine.props(decl))
-                plan = service.diff(held.object_id, service.old_inputs(held.outs), inputs, held.outs)
+                plan = service.diff(held.object_id, held.outs, inputs).plan
                 assert not plan.has_changes, (label, name, plan)
                 if decl.kind == "Channel":
                     assert tenant[held.object_id][1] == decl.inputs["name"]

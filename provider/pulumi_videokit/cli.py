@@ -283,8 +283,8 @@ def plan_summary(file: str, expect_no_changes: bool) -> None:
     Exit code: 0 nothing would change, 2 changes, 1 the preview failed or its output cannot be
     read (not its JSON, the wrong shape, or cut off before its end).
     """
-    from .gitops.review import PREVIEW, ReviewError
-    from .gitops.review import plan_summary as summarize
+    from .reports import PREVIEW, ReviewError
+    from .reports import plan_summary as summarize
 
     text = _read_engine_json("plan-summary", file, PREVIEW)
     try:
@@ -310,8 +310,8 @@ def drift_report(file: str, fmt: str) -> None:
     Exit code: 0 no drift, 2 drift, 1 the refresh failed or its output cannot be read (not its
     JSON, the wrong shape, or cut off before its end).
     """
-    from .gitops.review import REFRESH, ReviewError
-    from .gitops.review import drift_report as report
+    from .reports import REFRESH, ReviewError
+    from .reports import drift_report as report
 
     text = _read_engine_json("drift-report", file, REFRESH)
     try:
@@ -333,7 +333,7 @@ def _refuse(command: str, message: str) -> NoReturn:
 
 def _read_engine_json(command: str, file: str, writer: str) -> str:
     """The text of FILE or stdin; a terminal on stdin is refused rather than waited on."""
-    from .gitops.review import ReviewError, decode
+    from .reports import ReviewError, decode
 
     if file == "-" and sys.stdin is not None and sys.stdin.isatty():
         _refuse(command, f"reads the output of `{writer}` from FILE or stdin: pipe it in or name the file")

@@ -47,6 +47,8 @@ class ResourceSpec:
     references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     #: Run states in which a change that stops or replaces the object interrupts viewers.
     live_states: frozenset[str] = frozenset()
+    #: What else a replace changes with the id, for reviewers (``ingest and playback URLs``).
+    replace_changes: str = ""
     delete_before_replace: bool = False
     normalize: Callable[[Mapping[str, Any]], dict[str, Any]] = identity
     doc: str = ""

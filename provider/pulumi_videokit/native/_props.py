@@ -12,9 +12,8 @@ from typing import Any
 
 from google.protobuf import json_format, struct_pb2
 
-SIG = "4dabf18193072939515e22adb298388d"
-SECRET = "1b47061264138c4ac30d75fd1eb44270"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+from ..protocol import SECRET_SIG as SECRET
+from ..protocol import SIG
 
 
 def _plain(value: Any) -> tuple[Any, bool]:

@@ -13,45 +13,26 @@ import functools
 import threading
 from collections.abc import Callable
 from concurrent import futures
-from typing import Any, NamedTuple, TypeAlias, TypeVar, cast
+from typing import Any, TypeAlias, TypeVar, cast
 
 import grpc
-from google.protobuf import any_pb2, empty_pb2, struct_pb2
-from google.rpc import status_pb2
+from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2_grpc
 from pulumi.runtime.proto import provider_pb2 as pb
 
 from .._engine import warn
 from .._version import __version__
-from ..client import VideoKitError
-from ..reconcile.errors import UserError
-from ..reconcile.journal import backend_url, resource_owner
+from ..protocol import EXPECTED, abort, init_failed, owner
+from ..reconcile.errors import HalfCreated, UserError
 from ..reconcile.kinds import kind_named
-from ..reconcile.service import HalfCreated, Service, log_to_stderr, read_config
-from ._props import UNKNOWN, decode, encode
+from ..reconcile.service import Service, log_to_stderr, read_config
+from ._props import decode, encode
 from .schema import PACKAGE, SECRET_CONFIG, TOKEN, render
 
-EXPECTED: tuple[type[BaseException], ...] = (VideoKitError, UserError)
 #: Threads serving calls at once: more than the engine's default parallelism asks for.
 WORKERS = 64
 F = TypeVar("F", bound=Callable[..., Any])
 Ctx: TypeAlias = Any  # grpc.ServicerContext; grpc ships no types
-
-
-class _Status(NamedTuple):
-    code: grpc.StatusCode
-    details: str
-    trailing_metadata: tuple[tuple[str, bytes], ...]
-
-
-def _abort(context: Ctx, message: str, detail: Any = None) -> None:
-    status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=message)
-    if detail is not None:
-        packed = any_pb2.Any()
-        packed.Pack(detail)
-        status.details.append(packed)
-    metadata = (("grpc-status-details-bin", status.SerializeToString()),)
-    context.abort_with_status(_Status(grpc.StatusCode.UNKNOWN, message, metadata))
 
 
 def answered(method: F) -> F:
@@ -62,15 +43,10 @@ def answered(method: F) -> F:
         try:
             return method(self, request, context)
         except HalfCreated as half:
-            detail = pb.ErrorResourceInitFailed(
-                id=half.object_id,
-                properties=encode(half.outputs, self._secret_outputs(request)),
-                inputs=encode(half.inputs),
-                reasons=[half.reason],
-            )
-            _abort(context, half.reason, detail)
+            properties, inputs = encode(half.outputs, self._secret_outputs(request)), encode(half.inputs)
+            abort(context, half.reason, init_failed(half.object_id, properties, inputs, half.reason))
         except EXPECTED as exc:
-            _abort(context, str(exc))
+            abort(context, str(exc))
         # Anything else is a bug: gRPC logs its traceback and answers "Exception calling application".
         raise AssertionError("unreachable: abort raises")
 
@@ -82,11 +58,6 @@ def _kind_of(urn: str) -> str:
     if not token.startswith(TOKEN):
         raise UserError(f"{token or urn} is not a type of the {PACKAGE} package")
     return token.removeprefix(TOKEN)
-
-
-def _owner(urn: str) -> str:
-    """Who a create belongs to, for the journal: the backend and the resource's URN."""
-    return resource_owner(backend_url(), urn)
 
 
 class Servicer(provider_pb2_grpc.ResourceProviderServicer):
@@ -165,30 +136,21 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
 
     @answered
     def Diff(self, request: pb.DiffRequest, context: Ctx) -> pb.DiffResponse:
-        service = self._service(request.urn)
         state, _ = decode(request.olds)
         olds, _ = decode(request.old_inputs) if request.HasField("old_inputs") else ({}, set())
         news, _ = decode(request.news)
-        old_inputs = olds or service.old_inputs(state)
-        decided = service.diff(request.id, old_inputs, news, state)
-        kinds = pb.PropertyDiff
-        detailed = {}
-        for name in decided.changed:
-            replace = name in decided.replaces
-            if name not in old_inputs:
-                kind = kinds.ADD_REPLACE if replace else kinds.ADD
-            elif news.get(name) is None:
-                kind = kinds.DELETE_REPLACE if replace else kinds.DELETE
-            else:
-                kind = kinds.UPDATE_REPLACE if replace else kinds.UPDATE
-            detailed[name] = kinds(kind=kind, inputDiff=True)
+        decided = self._service(request.urn).diff(request.id, state, news, olds or None)
+        changes = decided.plan
         return pb.DiffResponse(
-            changes=pb.DiffResponse.DIFF_SOME if decided.has_changes else pb.DiffResponse.DIFF_NONE,
-            replaces=decided.replaces,
-            diffs=decided.changed,
-            detailedDiff=detailed,
+            changes=pb.DiffResponse.DIFF_SOME if changes.has_changes else pb.DiffResponse.DIFF_NONE,
+            replaces=changes.replaces,
+            diffs=changes.changed,
+            detailedDiff={
+                name: pb.PropertyDiff(kind=pb.PropertyDiff.Kind.Value(kind), inputDiff=True)
+                for name, kind in decided.detailed.items()
+            },
             hasDetailedDiff=True,
-            deleteBeforeReplace=decided.delete_before_replace,
+            deleteBeforeReplace=changes.delete_before_replace,
         )
 
     @answered
@@ -197,12 +159,10 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         props, secret = decode(request.properties)
         secret |= set(service.spec.secret_outputs)
         if request.preview:
-            service.refuse_stale_references(props, preview=True)
-            unknown = {name: UNKNOWN for name in service.spec.outputs}
-            return pb.CreateResponse(id="", properties=encode({**unknown, **props}, secret))
+            return pb.CreateResponse(id="", properties=encode(service.preview_create(props), secret))
         object_id, outputs = service.create(
             props,
-            _owner(request.urn),
+            owner(request.urn),
             context.is_active,
             lambda message: warn(request.urn, message, self.engine),
         )
@@ -229,8 +189,7 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         news, new_secret = decode(request.news)
         secret |= new_secret | set(service.spec.secret_outputs)
         if request.preview:
-            kept = {k: state.get(k, UNKNOWN) for k in service.spec.outputs}
-            return pb.UpdateResponse(properties=encode({**kept, **news}, secret))
+            return pb.UpdateResponse(properties=encode(service.preview_update(state, news), secret))
         olds, _ = decode(request.old_inputs) if request.HasField("old_inputs") else ({}, set())
         outputs = service.update(request.id, state, news, olds or None)
         return pb.UpdateResponse(properties=encode(outputs, secret))
@@ -238,7 +197,7 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
     @answered
     def Delete(self, request: pb.DeleteRequest, context: Ctx) -> empty_pb2.Empty:
         state, _ = decode(request.properties)
-        self._service(request.urn).delete(request.id, state, _owner(request.urn))
+        self._service(request.urn).delete(request.id, state, owner(request.urn))
         return empty_pb2.Empty()
 
 

@@ -17,7 +17,7 @@ from ..client import (
     ServerError,
 )
 from .diff import Plan, comparable, plan
-from .errors import AdoptionError, AlreadyExistsError, InterruptRefused
+from .errors import AdoptionError, AlreadyExistsError, HalfCreated, InterruptRefused
 from .journal import Attempt, Journal, owner_tenant
 from .observe import merge_observed
 
@@ -40,15 +40,6 @@ def _ambiguous(exc: BaseException) -> bool:
         exc = exc.last
     # Only the create's own POST can have made the object: a read before it that failed did not.
     return isinstance(exc, (OutcomeUnknownError, ServerError)) and exc.method in ("POST", "")
-
-
-class PartialCreateError(Exception):
-    """The object was created, but a step after that failed; ``object_id`` names it."""
-
-    def __init__(self, object_id: str, cause: BaseException) -> None:
-        super().__init__(f"created {object_id}, then: {cause}")
-        self.object_id = object_id
-        self.cause = cause
 
 
 def _since(started: float) -> datetime:
@@ -156,7 +147,7 @@ def create(
                 return found
             return object_id, kind.adopted(object_id, inputs)
         except Exception as exc:
-            raise PartialCreateError(made[-1], exc) from exc
+            raise HalfCreated(made[-1], exc) from exc
 
     def held(result: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
         if journal is not None and owner:
@@ -184,7 +175,7 @@ def create(
             attempt = prior
             try:
                 resumed = _resume(kind, inputs, prior, take_over)
-            except PartialCreateError:
+            except HalfCreated:
                 journal.finish(prior)
                 raise
             if resumed is not None:
@@ -200,7 +191,7 @@ def create(
         except Exception as exc:
             if made:
                 over()
-                raise PartialCreateError(made[-1], exc) from exc
+                raise HalfCreated(made[-1], exc) from exc
             if isinstance(exc, ConflictError):
                 over()
                 raise _already_exists(kind, inputs, existing, exc) from None

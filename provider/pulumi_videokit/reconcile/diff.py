@@ -6,10 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..protocol import is_unknown
 from ..specs import CONTROL_FIELDS, ResourceSpec
-
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""The value Pulumi puts in place of an input that is not known yet during preview."""
 
 
 @dataclass(frozen=True)
@@ -23,11 +21,6 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return bool(self.changed)
-
-
-def is_unknown(value: Any) -> bool:
-    """Pulumi's placeholder for a value not known until apply (a sentinel string or ``Unknown``)."""
-    return (isinstance(value, str) and value == UNKNOWN) or type(value).__name__ == "Unknown"
 
 
 def comparable(spec: ResourceSpec, inputs: Mapping[str, Any]) -> dict[str, Any]:

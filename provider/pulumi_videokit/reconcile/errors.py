@@ -10,11 +10,16 @@ The whole tree::
     ├── MissingObjectError      an object the declaration manages or names does not exist
     └── UnexpectedStateError    the API left an object in a state it was not asked for
 
+    HalfCreated                 a create made the object, then a later step failed: not a
+                                user's mistake, and the object belongs in state
+
 API failures are the client's ``VideoKitError`` tree.  The doors answer both with the message
 alone; every other exception is a bug and reaches the engine with its traceback.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class UserError(Exception):
@@ -45,10 +50,34 @@ class UnexpectedStateError(UserError):
     """The API left an object in a state it was not asked for (a channel that will not start)."""
 
 
+class HalfCreated(Exception):
+    """A create made ``object_id``, then ``cause`` failed; the object belongs in state.
+
+    Raised by the create with the cause alone; the service raises it again with the ``outputs``
+    and ``inputs`` found, and the ``reason`` a user reads.
+    """
+
+    def __init__(
+        self,
+        object_id: str,
+        cause: BaseException,
+        outputs: dict[str, Any] | None = None,
+        inputs: dict[str, Any] | None = None,
+        reason: str = "",
+    ) -> None:
+        super().__init__(reason or f"created {object_id}, then: {cause}")
+        self.object_id = object_id
+        self.cause = cause
+        self.outputs = outputs or {}
+        self.inputs = inputs or {}
+        self.reason = str(self)
+
+
 __all__ = [
     "AdoptionError",
     "AlreadyExistsError",
     "ConfigurationError",
+    "HalfCreated",
     "InterruptRefused",
     "MissingObjectError",
     "UnexpectedStateError",

@@ -27,9 +27,10 @@ from ..client import (
     tenant_name_problem,
     url_problem,
 )
+from ..protocol import IMPORTED, PROVIDER, UNKNOWN, detailed_diff, is_unknown
 from . import apply
-from .diff import Plan, is_unknown, plan
-from .errors import AdoptionError, ConfigurationError, InterruptRefused, UserError
+from .diff import Plan, plan
+from .errors import AdoptionError, ConfigurationError, HalfCreated, InterruptRefused, UserError
 from .journal import Journal, scoped
 from .kinds import Kind, Settings, kind_of_section
 from .validate import problems
@@ -68,10 +69,6 @@ NUMBERS: dict[str, tuple[float, Callable[[float], bool], str]] = {
         "0 (no limit) or a number from 1 to 100000",
     ),
 }
-
-OWNER = "__owner"
-#: Marks the state of an object imported by id: its never-returned fields were never known.
-IMPORTED = "__imported"
 
 #: Ids this process's diffs decided to replace, by kind: an object whose reference still names
 #: one in the same run was left behind by ``--target``.
@@ -189,20 +186,16 @@ def connect(kind: type[Kind], config: Mapping[str, str], cancelled: threading.Ev
 
 def strip(props: Mapping[str, Any], outputs: tuple[str, ...] = ()) -> dict[str, Any]:
     """Inputs without the serialized provider and without computed outputs (the owner stays)."""
-    return {k: v for k, v in props.items() if k != "__provider" and k not in outputs}
+    return {k: v for k, v in props.items() if k != PROVIDER and k not in outputs}
 
 
-@dataclass
-class HalfCreated(Exception):
-    """A create made the object, then a later step failed: the object belongs in state."""
+@dataclass(frozen=True)
+class Decided:
+    """A diff's answer: the plan, and each changed property's kind of change (the engine's
+    ``PropertyDiff.Kind`` names)."""
 
-    object_id: str
-    outputs: dict[str, Any]
-    inputs: dict[str, Any]
-    reason: str
-
-    def __str__(self) -> str:
-        return self.reason
+    plan: Plan
+    detailed: dict[str, str]
 
 
 _M = TypeVar("_M", bound=Callable[..., Any])
@@ -287,15 +280,16 @@ class Service:
     def diff(
         self,
         object_id: str,
-        old_inputs: Mapping[str, Any],
-        news: Mapping[str, Any],
         state: Mapping[str, Any],
-    ) -> Plan:
-        """What changes and whether it replaces; refuses to interrupt a live object unless allowed.
+        news: Mapping[str, Any],
+        old_inputs: Mapping[str, Any] | None = None,
+    ) -> Decided:
+        """What changes and whether it replaces, from the engine's state as it is (and the old
+        inputs, where the engine keeps them); refuses to interrupt a live object unless allowed.
 
         The one API call a diff may make: the run state, when the plan would interrupt."""
         new_inputs = strip(news, self.spec.outputs)
-        old_inputs = self.settled(state, old_inputs)
+        old_inputs = self.settled(state, old_inputs or self.old_inputs(state))
         decided = plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs))
         olds = {**old_inputs, "name": state.get("name") or old_inputs.get("name")}
         apply.refuse_interruption(
@@ -309,7 +303,17 @@ class Service:
         if decided.replaces:
             with _REPLACED_LOCK:
                 _REPLACED.setdefault(self.spec.kind, set()).add(object_id)
-        return decided
+        return Decided(decided, detailed_diff(decided, old_inputs, new_inputs))
+
+    def preview_create(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """What a create will answer, as far as a preview knows: the outputs are not known yet."""
+        self.refuse_stale_references(props, preview=True)
+        return {**{name: UNKNOWN for name in self.spec.outputs}, **strip(props)}
+
+    def preview_update(self, state: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """What an update will answer, as far as a preview knows: the outputs it had, the new inputs."""
+        kept = {k: state.get(k, UNKNOWN) for k in self.spec.outputs}
+        return {**kept, **strip(news)}
 
     def refuse_stale_references(self, inputs: Mapping[str, Any], *, preview: bool = False) -> None:
         """Refuse a create whose reference names an object this run replaces: ``--target``
@@ -366,7 +370,7 @@ class Service:
                 delivered=delivered,
                 warn=warn,
             )
-        except apply.PartialCreateError as exc:
+        except HalfCreated as exc:
             raise self._half_created(kind, exc, inputs) from exc
         return object_id, {**inputs, **outputs}
 
@@ -379,7 +383,7 @@ class Service:
         tenant = f"{self.config.get('tenant_id', '')}@{where}"
         return scoped(tenant, owner)
 
-    def _half_created(self, kind: Kind, exc: apply.PartialCreateError, inputs: dict[str, Any]) -> HalfCreated:
+    def _half_created(self, kind: Kind, exc: HalfCreated, inputs: dict[str, Any]) -> HalfCreated:
         try:
             seen = kind.observe(exc.object_id, inputs)
         except VideoKitError:
@@ -396,7 +400,7 @@ class Service:
             f"{self.spec.kind} {exc.object_id} was created, but then: {exc.cause}. "
             "It is kept in the stack; the next `pulumi up` finishes the job."
         )
-        return HalfCreated(exc.object_id, outputs, recorded, reason)
+        return HalfCreated(exc.object_id, exc.cause, outputs, recorded, reason)
 
     @_operation
     def read(
@@ -440,8 +444,7 @@ class Service:
 
 __all__ = [
     "CONFIG_KEYS",
-    "OWNER",
-    "HalfCreated",
+    "Decided",
     "Service",
     "connect",
     "log_to_stderr",

@@ -8,14 +8,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
+from ..protocol import is_unknown as _unknown
 from ..specs import ResourceSpec
-from .diff import UNKNOWN
-
-
-def _unknown(value: Any) -> bool:
-    """A value Pulumi does not know yet: the wire sentinel, an ``Unknown`` or an ``Output``."""
-    return (isinstance(value, str) and value == UNKNOWN) or type(value).__name__ in ("Unknown", "Output")
-
 
 _TYPES = {
     "int_type": "an integer",

@@ -15,26 +15,14 @@ import asyncio
 import inspect
 import os
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import grpc
-from google.protobuf import any_pb2
-from google.rpc import status_pb2
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import provider_pb2
 
 from .. import _engine
-
-
-class PartialCreate(Exception):
-    """A create made the object but a later step failed."""
-
-
-class _Status(NamedTuple):
-    code: grpc.StatusCode
-    details: str
-    trailing_metadata: tuple[tuple[str, bytes], ...]
-
+from ..protocol import abort, init_failed
+from ..reconcile.errors import HalfCreated
 
 #: The host's handlers (``DynamicResourceProviderServicer`` in ``pulumi/dynamic/__main__.py``).
 HANDLERS = frozenset({"Check", "Diff", "Create", "Read", "Update", "Delete"})
@@ -73,17 +61,6 @@ def _struct(values: Mapping[str, Any]) -> Any:
         loop.close()
 
 
-def _abort(context: grpc.ServicerContext, message: str, detail: Any = None) -> None:
-    status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=message)
-    if detail is not None:
-        packed = any_pb2.Any()
-        packed.Pack(detail)
-        status.details.append(packed)
-    context.abort_with_status(
-        _Status(grpc.StatusCode.UNKNOWN, message, (("grpc-status-details-bin", status.SerializeToString()),))
-    )
-
-
 def delivered() -> bool:
     """Whether the engine is still there to take the current call's answer (a plugin outlives a
     killed engine); true where there is no call (a provider called directly)."""
@@ -95,15 +72,14 @@ def fail(message: str) -> None:
     """Fail the current call with ``message`` alone; returns when there is no call to fail."""
     context = _context()
     if context is not None:
-        _abort(context, message)
+        abort(context, message)
 
 
-def report(object_id: str, outputs: Mapping[str, Any], inputs: Mapping[str, Any], reason: str) -> None:
-    """Fail the current Create, telling the engine that ``object_id`` exists with ``outputs``."""
+def report(half: HalfCreated, provider: Mapping[str, Any]) -> None:
+    """Fail the current Create, telling the engine that the object exists with its outputs (the
+    serialized ``provider`` kept beside them); where there is no call, ``half`` is raised."""
     context = _context()
     if context is None:
-        raise PartialCreate(reason)
-    detail = provider_pb2.ErrorResourceInitFailed(
-        id=object_id, properties=_struct(outputs), inputs=_struct(inputs), reasons=[reason]
-    )
-    _abort(context, reason, detail)
+        raise half
+    outputs, inputs = _struct({**half.outputs, **provider}), _struct({**half.inputs, **provider})
+    abort(context, half.reason, init_failed(half.object_id, outputs, inputs, half.reason))

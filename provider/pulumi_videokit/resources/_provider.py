@@ -17,15 +17,11 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client import VideoKitError
-from ..reconcile.diff import UNKNOWN
-from ..reconcile.errors import ConfigurationError, InterruptRefused, UserError
+from ..protocol import EXPECTED, OWNER, PROVIDER
+from ..reconcile.errors import ConfigurationError, HalfCreated, InterruptRefused
 from ..reconcile.kinds import Kind
-from ..reconcile.service import CONFIG_KEYS, OWNER, HalfCreated, Service, log_to_stderr, read_config
+from ..reconcile.service import CONFIG_KEYS, Service, log_to_stderr, read_config
 from . import _grpc
-
-#: What reaches the engine as one sentence; any other exception is a bug, shown with its traceback.
-EXPECTED: tuple[type[BaseException], ...] = (VideoKitError, UserError)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,8 +75,7 @@ class VideoKitProvider(ResourceProvider):
 
     @clean_errors
     def diff(self, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        service = self._service()
-        decided = service.diff(object_id, service.old_inputs(olds), news, olds)
+        decided = self._service().diff(object_id, olds, news).plan
         return DiffResult(
             changes=decided.has_changes,
             replaces=decided.replaces,
@@ -93,9 +88,7 @@ class VideoKitProvider(ResourceProvider):
         try:
             object_id, outputs = self._service().create(props, props.get(OWNER), _grpc.delivered, _grpc.warn)
         except HalfCreated as half:
-            provider = {"__provider": props["__provider"]}
-            outputs, inputs = {**half.outputs, **provider}, {**half.inputs, **provider}
-            _grpc.report(half.object_id, outputs, inputs, half.reason)
+            _grpc.report(half, {PROVIDER: props[PROVIDER]})
             raise
         return CreateResult(object_id, outputs)
 
@@ -116,7 +109,6 @@ class VideoKitProvider(ResourceProvider):
 
 
 __all__ = [
-    "UNKNOWN",
     "ConfigurationError",
     "InterruptRefused",
     "VideoKitProvider",

@@ -11,6 +11,7 @@ import pulumi
 import pulumi.dynamic
 from pydantic import BaseModel
 
+from ..protocol import OWNER, owner
 from ..reconcile.validate import problems
 from ._provider import VideoKitProvider
 
@@ -83,7 +84,7 @@ class VideoKitResource(pulumi.dynamic.Resource):
         # Output attributes are named in Python style; the engine sees the API's names.
         full: dict[str, Any] = {python: None for python in self._output_names.values()}
         full.update({k: v for k, v in props.items() if v is not None})
-        full["__owner"] = _owner(spec.kind, resource_name)
+        full[OWNER] = _owner(spec.kind, resource_name)
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
         try:
             super().__init__(
@@ -120,12 +121,10 @@ class VideoKitResource(pulumi.dynamic.Resource):
 
 def _owner(kind: str, resource_name: str) -> str:
     """Who a create belongs to, for the journal: the backend and the resource's URN."""
-    from ..reconcile.journal import backend_url, resource_owner
     from ..reconcile.kinds import kind_named
 
     token = kind_named(kind).spec.type_token
-    urn = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{token}::{resource_name}"
-    return resource_owner(backend_url(), urn)
+    return owner(f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{token}::{resource_name}")
 
 
 def _snake(name: str) -> str:

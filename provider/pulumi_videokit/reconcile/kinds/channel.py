@@ -73,6 +73,7 @@ class ChannelKind(Kind):
         },
         natural_key=("name",),
         live_states=frozenset({"On", "Starting"}),
+        replace_changes="ingest and playback URLs",
         delete_before_replace=True,
         doc="A live channel.",
     )
