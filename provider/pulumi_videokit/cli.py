@@ -160,9 +160,9 @@ def schema(overlay: bool) -> None:
 @main.command()
 @click.option(
     "--kinds",
-    default=",".join(("channels", "events", "domains", "apiKeys", "assetSettings")),
+    default="all",
     show_default=True,
-    help="Comma-separated sections (or kind names) to export.",
+    help="Comma-separated sections (or kind names) to export, or all of them.",
 )
 @click.option(
     "--name-prefix", default=None, help="Only objects whose name (event: title; domain: host) starts so."
@@ -221,7 +221,7 @@ def export(
     from .client import VideoKitError
     from .gitops import export as ex
     from .reconcile.errors import UserError
-    from .reconcile.kinds import ChannelKind
+    from .reconcile.kinds import Kind
     from .reconcile.service import connect, read_config
 
     config: dict[str, str] = {}
@@ -237,7 +237,7 @@ def export(
             retain=retain,
         )
         config = read_config(ex.stack_config(stack) if stack else {})
-        client = connect(ChannelKind, config).client
+        client = connect(Kind, config).client
         items = ex.collect(client, filters)
     except (ValueError, UserError) as exc:
         click.echo(f"videokit export: {exc}", err=True)

@@ -9,7 +9,7 @@ providers and the tests all read them from there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,12 @@ from .models import RequestModel
 
 #: Declared fields that steer the provider and never reach the API.
 CONTROL_FIELDS = frozenset({"adopt", "allowInterrupt"})
+
+
+def words(names: Iterable[str]) -> str:
+    """Names in a sentence: ``a``, ``a and b``, ``a, b and c``."""
+    listed = list(names)
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
 def identity(inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -67,8 +73,7 @@ class ResourceSpec:
     @property
     def natural_key_text(self) -> str:
         """The natural key in words, for messages: ``channelId, start and title``."""
-        names = list(self.natural_key)
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return words(self.natural_key)
 
     def input_names(self) -> list[str]:
         return [f.alias or name for name, f in self.model.model_fields.items()]

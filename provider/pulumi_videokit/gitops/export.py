@@ -27,9 +27,7 @@ from ..client import (
     VideoKitError,
 )
 from ..models import parse_time
-from ..models._base import format_time
-from ..models.streaming import SETTING_NAMES
-from ..reconcile.kinds import KINDS
+from ..reconcile.kinds import KINDS, Scope, Settings
 from ._entries import SPECS
 from .loader import MAX_ENTRIES
 
@@ -41,6 +39,8 @@ KIND_NAMES = {k.spec.kind.lower(): k.spec.section for k in KINDS}
 def sections_of(kinds: str) -> tuple[str, ...]:
     """The sections a comma-separated ``--kinds`` names, in its order; naming none is an error,
     since a file that declares nothing has the stack delete everything it managed."""
+    if kinds.strip() == "all":
+        return SECTIONS
     sections = tuple(dict.fromkeys(section_of(k) for k in kinds.split(",") if k.strip()))
     if not sections:
         raise ValueError(f"--kinds names no kind: give one or more of {', '.join(SECTIONS)}")
@@ -94,23 +94,6 @@ class Item:
     name: str = ""
 
 
-_SLUG = re.compile(r"[^a-z0-9._-]+")
-
-
-def slug(text: str, fallback: str) -> str:
-    s = _SLUG.sub("-", text.lower()).strip("-._")
-    s = re.sub(r"-{2,}", "-", s)[:80].strip("-._")
-    return s or fallback
-
-
-def _prefixed(name: str | None, prefix: str | None) -> bool:
-    return prefix is None or (name or "").startswith(prefix)
-
-
-def _after(created: Any, since: datetime | None) -> bool:
-    return since is None or created is None or created >= since
-
-
 def collect(client: VideoKitClient, f: Filters) -> list[Item]:
     """Read the tenant and return what to write, named and ordered: one operation, whose calls
     share one retry budget."""
@@ -119,118 +102,24 @@ def collect(client: VideoKitClient, f: Filters) -> list[Item]:
 
 
 def _collect(client: VideoKitClient, f: Filters) -> list[Item]:
-    items: list[Item] = []
-    channels = sorted(client.live.channels.list(), key=lambda c: ((c.name or ""), c.id))
-    wanted = set(f.channels)
-    chosen = [c for c in channels if not wanted or c.id in wanted or c.name in wanted]
-    # A --channel that names nothing is a typo, not an empty tenant: a file that declares nothing,
-    # committed over an export, would have the stack delete what it managed.
-    unknown = sorted(w for w in wanted if not any(w in (c.id, c.name) for c in chosen))
-    if unknown:
-        raise ValueError(f"no channel has the id or name {', '.join(map(repr, unknown))}")
-    never = sorted(SPECS["channels"].never_returned)
-    create_only = sorted(SPECS["channels"].create_only)
-    if "channels" in f.sections:
-        for c in chosen:
-            if not _prefixed(c.name, f.name_prefix) or not _after(c.create_date, f.since):
-                continue
-            fields: dict[str, Any] = {"name": c.name}
-            if c.automation_disabled is not None:
-                fields["automationDisabled"] = c.automation_disabled
-            items.append(
-                Item(
-                    "channels",
-                    slug(c.name or "", "channel"),
-                    c.id,
-                    fields,
-                    [
-                        f"status when exported: {c.status or 'unknown'} (running is not declared, so it "
-                        "is left alone)",
-                        "The API never returns these, so they are not exported: " + ", ".join(never) + ".",
-                        "Declare one only as it really is: input, endpoints, qualities and restreams are "
-                        "patched in place; " + ", ".join(create_only) + " replace the channel.",
-                    ],
-                )
-            )
-    if "events" in f.sections:
-        chosen_ids = {c.id for c in chosen}
-        for e in sorted(
-            client.live.events.list(),
-            key=lambda e: (e.channel_id or "", e.start.isoformat() if e.start else "", e.title or "", e.id),
-        ):
-            if wanted and e.channel_id not in chosen_ids:
-                continue
-            if not _prefixed(e.title, f.name_prefix) or not _after(e.create_date, f.since):
-                continue
-            if e.start is None or e.end is None or not e.channel_id:
-                continue
-            fields = {"start": format_time(e.start), "end": format_time(e.end)}
-            if e.title is not None:
-                fields["title"] = e.title
-            if e.ensure_channel is not None:
-                fields["ensureChannel"] = e.ensure_channel
-            if e.metadata:
-                fields["metadata"] = {str(k): str(v) for k, v in sorted(e.metadata.items())}
-            if e.tags:
-                fields["tags"] = list(e.tags)
-            if e.attributes:
-                fields["attributes"] = list(e.attributes)
-            when = e.start.strftime("%Y%m%d-%H%M")
-            items.append(
-                Item(
-                    "events",
-                    slug(f"{e.title or 'event'}-{when}", "event"),
-                    e.id,
-                    fields,
-                    refs={"channel": e.channel_id},
-                )
-            )
-    if "domains" in f.sections:
-        for d in sorted(
-            client.streaming.domains.list(), key=lambda d: ((d.url or ""), d.player_domain_id or "")
-        ):
-            if not d.url or not d.player_domain_id:
-                continue
-            host = re.sub(r"^[a-z]+://", "", d.url.lower()).rstrip("/").replace(":", "-")
-            if not _prefixed(host, f.name_prefix):
-                continue
-            items.append(Item("domains", slug(host, "domain"), d.player_domain_id, {"url": d.url}))
-    if "apiKeys" in f.sections:
-        for k in sorted(client.core.api_keys.list(), key=lambda k: ((k.name or ""), k.id)):
-            if not k.name or not k.role_id:
-                continue
-            if not _prefixed(k.name, f.name_prefix) or not _after(k.created_at, f.since):
-                continue
-            role = f" ({k.role_name})" if k.role_name else ""
-            items.append(
-                Item(
-                    "apiKeys",
-                    slug(k.name, "key"),
-                    k.id,
-                    {"name": k.name, "roleId": k.role_id},
-                    [f"role{role}; the key itself is never exported, and no answer of the API carries it"],
-                )
-            )
-    if "assetSettings" in f.sections:
-        for asset_id in sorted(set(f.assets)):
-            asset = client.streaming.assets.get(asset_id)
-            settings = asset.settings.model_dump(by_alias=True) if asset.settings else {}
-            values = {n: (settings.get(n) or {}).get("asset") for n in SETTING_NAMES}
-            declared = {n: v for n, v in values.items() if v is not None}
-            if not declared:
-                continue
-            items.append(
-                Item(
-                    "assetSettings",
-                    slug(f"{asset.title or asset_id}-settings", "settings"),
-                    asset_id,
-                    {"assetId": asset_id, **declared},
-                    [
-                        *([f"asset: {asset.title}"] if asset.title else []),
-                        "settings always belong to an existing asset: assetId adopts them (no adopt key)",
-                    ],
-                )
-            )
+    kinds = {k.spec.section: k(client, Settings()) for k in KINDS}
+    channels = None
+    if f.channels:
+        # A --channel that names nothing is a typo, not an empty tenant: a file that declares
+        # nothing, committed over an export, would have the stack delete what it managed.
+        listed = list(client.live.channels.list())
+        wanted = set(f.channels)
+        channels = frozenset(c.id for c in listed if c.id in wanted or c.name in wanted)
+        unknown = sorted(w for w in wanted if not any(w in (c.id, c.name) for c in listed))
+        if unknown:
+            raise ValueError(f"no channel has the id or name {', '.join(map(repr, unknown))}")
+    scope = Scope(f.name_prefix, f.since, channels, f.assets)
+    items = [
+        Item(section, e.base, e.object_id, e.fields, e.comments, e.refs)
+        for section in SECTIONS
+        if section in f.sections
+        for e in kinds[section].exported(scope)
+    ]
     _name(items)
     return items
 

@@ -7,7 +7,7 @@ and a line in this table.
 
 from __future__ import annotations
 
-from ._base import Kind, Observed, OnCreated, Settings, after
+from ._base import Exported, Kind, Observed, OnCreated, Scope, Settings, after, slug
 from .allowed_domain import AllowedDomainKind
 from .api_key import ApiKeyKind
 from .asset_settings import AssetSettingsKind
@@ -35,11 +35,14 @@ __all__ = [
     "AssetSettingsKind",
     "ChannelKind",
     "EventKind",
+    "Exported",
     "Kind",
     "Observed",
     "OnCreated",
+    "Scope",
     "Settings",
     "after",
     "kind_named",
     "kind_of_section",
+    "slug",
 ]

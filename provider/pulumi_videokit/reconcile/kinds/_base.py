@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,42 @@ class Settings:
     poll_seconds: float = 1.0
     #: Set when the engine cancels the operation: waits stop at their next poll.
     cancelled: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What ``videokit export`` asks for: names starting with ``prefix``, objects created at or
+    after ``since``, only events on ``channels`` (ids, when given), the settings of ``assets``."""
+
+    prefix: str | None = None
+    since: datetime | None = None
+    channels: frozenset[str] | None = None
+    assets: tuple[str, ...] = ()
+
+    def named(self, name: str | None) -> bool:
+        return self.prefix is None or (name or "").startswith(self.prefix)
+
+
+@dataclass
+class Exported:
+    """One live object as a declaration: a readable base name, its id, the fields to declare,
+    comments for the reader, and references (YAML key to another object's id)."""
+
+    base: str
+    object_id: str
+    fields: dict[str, Any]
+    comments: list[str] = field(default_factory=list)
+    refs: dict[str, str] = field(default_factory=dict)
+
+
+_SLUG = re.compile(r"[^a-z0-9._-]+")
+
+
+def slug(text: str, fallback: str) -> str:
+    """A readable name for an exported entry: lower case, dashes, at most 80 characters."""
+    s = _SLUG.sub("-", text.lower()).strip("-._")
+    s = re.sub(r"-{2,}", "-", s)[:80].strip("-._")
+    return s or fallback
 
 
 @dataclass
@@ -114,6 +151,10 @@ class Kind:
     @classmethod
     def interruptions(cls, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan) -> list[str]:
         """What in ``plan`` would interrupt a running object, one phrase per property."""
+        return []
+
+    def exported(self, scope: Scope) -> list[Exported]:
+        """Every live object of this kind in ``scope``, as declarations that adopt them."""
         return []
 
     def live_state(self, object_id: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ from ...models.desired import AllowedDomainSpec
 from ...specs import ResourceSpec
 from ..diff import Plan
 from ..errors import UnexpectedStateError
-from ._base import Kind, Observed, OnCreated, Settings
+from ._base import Exported, Kind, Observed, OnCreated, Scope, Settings, slug
 from ._listing import Fetched, Listing
 
 if TYPE_CHECKING:
@@ -94,3 +95,14 @@ class AllowedDomainKind(Kind):
         self.client.streaming.domains.delete(
             player_domain_id=object_id, analytics_domain_id=state.get("analyticsDomainId")
         )
+
+    def exported(self, scope: Scope) -> list[Exported]:
+        out = []
+        listed = self.client.streaming.domains.list()
+        for d in sorted(listed, key=lambda d: ((d.url or ""), d.player_domain_id or "")):
+            if not d.url or not d.player_domain_id:
+                continue
+            host = re.sub(r"^[a-z]+://", "", d.url.lower()).rstrip("/").replace(":", "-")
+            if scope.named(host):
+                out.append(Exported(slug(host, "domain"), d.player_domain_id, {"url": d.url}))
+        return out

@@ -10,7 +10,7 @@ from ...client import NotFoundError
 from ...models.desired import ApiKeySpec
 from ...specs import ResourceSpec
 from ..diff import Plan
-from ._base import Kind, Observed, OnCreated, after
+from ._base import Exported, Kind, Observed, OnCreated, Scope, after, slug
 
 
 class ApiKeyKind(Kind):
@@ -87,3 +87,15 @@ class ApiKeyKind(Kind):
 
     def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
         self.client.core.api_keys.delete(object_id)
+
+    def exported(self, scope: Scope) -> list[Exported]:
+        out = []
+        for k in sorted(self.client.core.api_keys.list(), key=lambda k: ((k.name or ""), k.id)):
+            if not k.name or not k.role_id:
+                continue
+            if not scope.named(k.name) or not after(k.created_at, scope.since):
+                continue
+            role = f" ({k.role_name})" if k.role_name else ""
+            comment = f"role{role}; the key itself is never exported, and no answer of the API carries it"
+            out.append(Exported(slug(k.name, "key"), k.id, {"name": k.name, "roleId": k.role_id}, [comment]))
+        return out

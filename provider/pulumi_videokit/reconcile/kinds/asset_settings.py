@@ -12,7 +12,7 @@ from ...models.streaming import SETTING_NAMES
 from ...specs import ResourceSpec
 from ..diff import Plan
 from ..errors import MissingObjectError
-from ._base import Kind, Observed, OnCreated
+from ._base import Exported, Kind, Observed, OnCreated, Scope, slug
 
 
 class AssetSettingsKind(Kind):
@@ -95,3 +95,20 @@ class AssetSettingsKind(Kind):
         previous = {k: v for k, v in (state.get("previous") or {}).items() if v is not None}
         if previous:
             self.client.streaming.assets.update_settings(object_id, previous)
+
+    def exported(self, scope: Scope) -> list[Exported]:
+        out = []
+        for asset_id in sorted(set(scope.assets)):
+            asset = self.client.streaming.assets.get(asset_id)
+            settings = asset.settings.model_dump(by_alias=True) if asset.settings else {}
+            values = {n: (settings.get(n) or {}).get("asset") for n in SETTING_NAMES}
+            declared = {n: v for n, v in values.items() if v is not None}
+            if not declared:
+                continue
+            comments = [
+                *([f"asset: {asset.title}"] if asset.title else []),
+                "settings always belong to an existing asset: assetId adopts them (no adopt key)",
+            ]
+            base = slug(f"{asset.title or asset_id}-settings", "settings")
+            out.append(Exported(base, asset_id, {"assetId": asset_id, **declared}, comments))
+        return out

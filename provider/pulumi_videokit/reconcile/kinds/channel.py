@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 from ...client import ConflictError, NotFoundError
 from ...models import Channel
 from ...models.desired import ChannelSpec
-from ...specs import ResourceSpec
+from ...specs import ResourceSpec, words
 from ..diff import Plan, patch_body
 from ..errors import UnexpectedStateError
-from ._base import Kind, Observed, OnCreated, Settings, after
+from ._base import Exported, Kind, Observed, OnCreated, Scope, Settings, after, slug
 from ._listing import Fetched, Listing
 
 if TYPE_CHECKING:
@@ -228,3 +228,26 @@ class ChannelKind(Kind):
         if "running" in plan.changed and olds.get("running") is not False and news.get("running") is False:
             reasons.append("running: false stops it")
         return reasons
+
+    def exported(self, scope: Scope) -> list[Exported]:
+        never = ", ".join(sorted(self.spec.never_returned))
+        in_place = words(sorted(self.spec.patchable & self.spec.never_returned))
+        replacing = ", ".join(sorted(self.spec.create_only))
+        out = []
+        for c in sorted(self.client.live.channels.list(), key=lambda c: ((c.name or ""), c.id)):
+            if scope.channels is not None and c.id not in scope.channels:
+                continue
+            if not scope.named(c.name) or not after(c.create_date, scope.since):
+                continue
+            fields: dict[str, Any] = {"name": c.name}
+            if c.automation_disabled is not None:
+                fields["automationDisabled"] = c.automation_disabled
+            comments = [
+                f"status when exported: {c.status or 'unknown'} (running is not declared, so it is left "
+                "alone)",
+                f"The API never returns these, so they are not exported: {never}.",
+                f"Declare one only as it really is: {in_place} are patched in place; {replacing} replace "
+                "the channel.",
+            ]
+            out.append(Exported(slug(c.name or "", "channel"), c.id, fields, comments))
+        return out

@@ -13,7 +13,7 @@ from ...models._base import format_time
 from ...models.desired import EventSpec
 from ...specs import ResourceSpec
 from ..diff import Plan, patch_body
-from ._base import Kind, Observed, OnCreated, Settings, after
+from ._base import Exported, Kind, Observed, OnCreated, Scope, Settings, after, slug
 from ._listing import Fetched, Listing
 
 if TYPE_CHECKING:
@@ -139,3 +139,30 @@ class EventKind(Kind):
 
     def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
         self.client.live.events.delete(object_id)
+
+    def exported(self, scope: Scope) -> list[Exported]:
+        out = []
+        for e in sorted(
+            self.client.live.events.list(),
+            key=lambda e: (e.channel_id or "", e.start.isoformat() if e.start else "", e.title or "", e.id),
+        ):
+            if scope.channels is not None and e.channel_id not in scope.channels:
+                continue
+            if not scope.named(e.title) or not after(e.create_date, scope.since):
+                continue
+            if e.start is None or e.end is None or not e.channel_id:
+                continue
+            fields: dict[str, Any] = {"start": format_time(e.start), "end": format_time(e.end)}
+            if e.title is not None:
+                fields["title"] = e.title
+            if e.ensure_channel is not None:
+                fields["ensureChannel"] = e.ensure_channel
+            if e.metadata:
+                fields["metadata"] = {str(k): str(v) for k, v in sorted(e.metadata.items())}
+            if e.tags:
+                fields["tags"] = list(e.tags)
+            if e.attributes:
+                fields["attributes"] = list(e.attributes)
+            base = slug(f"{e.title or 'event'}-{e.start.strftime('%Y%m%d-%H%M')}", "event")
+            out.append(Exported(base, e.id, fields, refs={"channel": e.channel_id}))
+        return out
