@@ -8,7 +8,7 @@ import pytest
 
 from pulumi_videokit.protocol import UNKNOWN
 from pulumi_videokit.reconcile.diff import patch_body, plan
-from pulumi_videokit.reconcile.kinds.channel import PATCHABLE, ChannelKind
+from pulumi_videokit.reconcile.kinds.channel import ChannelKind
 from pulumi_videokit.reconcile.observe import merge_observed
 from pulumi_videokit.resources import KINDS
 
@@ -154,7 +154,7 @@ def test_plan(case: str) -> None:
 
 def test_patch_body_sends_only_changed_patchable_fields() -> None:
     news = {**CH, "name": "b", "redundancy": "DoubleInput", "running": True}
-    assert patch_body(["name", "redundancy", "running"], news, PATCHABLE) == {"name": "b"}
+    assert patch_body(["name", "redundancy", "running"], news, ChannelKind.spec.patchable) == {"name": "b"}
 
 
 FOLD: dict[str, tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = {

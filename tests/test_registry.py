@@ -14,6 +14,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi_videokit import resources
 from pulumi_videokit.gitops import ORDER, load
 from pulumi_videokit.gitops._entries import SECTIONS, entry_model
+from pulumi_videokit.models import APIModel
 from pulumi_videokit.models.desired import AllowedDomainSpec
 from pulumi_videokit.native.schema import schema, schema_of
 from pulumi_videokit.reconcile.kinds import KINDS, Kind, Observed, kind_named, kind_of_section
@@ -47,6 +48,10 @@ def test_references_are_declared_in_the_spec_and_resolved_by_the_loader(tmp_path
     assert entry.refs == {"channelId": "main"}
 
 
+class MirrorOutputs(APIModel):
+    mirror_id: str = ""
+
+
 class MirrorKind(Kind):
     """A kind that exists only in this test: its model and this class are all it has."""
 
@@ -54,8 +59,7 @@ class MirrorKind(Kind):
         kind="Mirror",
         section="mirrors",
         model=AllowedDomainSpec,
-        create_only=frozenset({"url"}),
-        outputs=("mirrorId",),
+        outputs_model=MirrorOutputs,
         natural_key=("url",),
         doc="A mirror, for this test.",
     )
@@ -82,3 +86,50 @@ def test_a_new_kind_needs_only_its_model_and_module() -> None:
 def test_each_spec_documents_itself(kind: type[Kind]) -> None:
     assert kind.spec.doc and kind.spec.natural_key_text
     assert kind.spec.type_token == f"pulumi-python:dynamic/videokit:{kind.spec.kind}"
+
+
+FACTS = {
+    "Channel": (
+        {"redundancy", "latency", "activationMode", "transmissionType", "environment", "mediaPackageVersion"},
+        {"name", "input", "endpoints", "qualities", "restreams", "automationDisabled"},
+        {
+            "redundancy",
+            "latency",
+            "input",
+            "endpoints",
+            "qualities",
+            "restreams",
+            "activationMode",
+            "transmissionType",
+            "environment",
+            "mediaPackageVersion",
+        },
+        ("status", "ingestUrls", "playbackUrls"),
+        (),
+    ),
+    "Event": (
+        {"channelId"},
+        {"start", "end", "title", "ensureChannel", "metadata", "tags", "attributes"},
+        set(),
+        ("status",),
+        (),
+    ),
+    "AllowedDomain": ({"url"}, set(), set(), ("playerDomainId", "analyticsDomainId"), ()),
+    "ApiKey": (set(), {"name", "roleId"}, set(), ("key", "roleName"), ("key",)),
+    "AssetSettings": (
+        {"assetId"},
+        {"tokenRequired", "devToolsAccess", "cap", "analytics", "codeObfuscation"},
+        set(),
+        ("previous",),
+        (),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.spec.kind)
+def test_each_fields_facts_are_read_from_its_model(kind: type[Kind]) -> None:
+    create_only, patchable, never_returned, outputs, secret = FACTS[kind.spec.kind]
+    spec = kind.spec
+    assert (spec.create_only, spec.patchable, spec.never_returned) == (create_only, patchable, never_returned)
+    assert (spec.outputs, spec.secret_outputs) == (outputs, secret)
+    assert set(spec.output_types) == set(outputs)

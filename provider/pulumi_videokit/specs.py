@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from pydantic import BaseModel
+
 from .models import RequestModel
+from .models._base import Fact, fields_with
 
 #: Declared fields that steer the provider and never reach the API.
 CONTROL_FIELDS = frozenset({"adopt", "allowInterrupt"})
@@ -35,15 +39,11 @@ class ResourceSpec:
 
     kind: str
     section: str
+    #: The declaration; its fields carry their facts (``models.Fact``): create-only,
+    #: never returned, a state of its own.
     model: type[RequestModel]
-    create_only: frozenset[str]
-    #: Fields an update sends in place (PATCH or PUT).
-    patchable: frozenset[str] = frozenset()
-    never_returned: frozenset[str] = frozenset()
-    outputs: tuple[str, ...] = ()
-    #: JSON Schema of each output that is not a string.
-    output_types: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    secret_outputs: tuple[str, ...] = ()
+    #: The computed outputs, in order; a field marked ``SECRET`` is kept secret.
+    outputs_model: type[BaseModel] | None = None
     #: The fields that recognise an existing object, for ``adopt: true`` and lost creates.
     natural_key: tuple[str, ...] = ()
     #: Whether the API allows one object per natural key (it answers a second create with 409).
@@ -58,7 +58,44 @@ class ResourceSpec:
     delete_before_replace: bool = False
     normalize: Callable[[Mapping[str, Any]], dict[str, Any]] = identity
     doc: str = ""
-    field_docs: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def create_only(self) -> frozenset[str]:
+        """Fields only a create sets: a change replaces the object."""
+        return fields_with(self.model, Fact.CREATE_ONLY)
+
+    @cached_property
+    def never_returned(self) -> frozenset[str]:
+        """Fields no read returns: kept from the last apply."""
+        return fields_with(self.model, Fact.NEVER_RETURNED)
+
+    @cached_property
+    def patchable(self) -> frozenset[str]:
+        """Fields an update sends in place (PATCH or PUT): every other declared field but the
+        provider's controls and the states converged by calls of their own."""
+        held = self.create_only | fields_with(self.model, Fact.STATE) | CONTROL_FIELDS
+        return frozenset(self.input_names()) - held
+
+    @cached_property
+    def outputs(self) -> tuple[str, ...]:
+        fields = self.outputs_model.model_fields if self.outputs_model else {}
+        return tuple(f.alias or name for name, f in fields.items())
+
+    @cached_property
+    def secret_outputs(self) -> tuple[str, ...]:
+        held = fields_with(self.outputs_model, Fact.SECRET) if self.outputs_model else frozenset()
+        return tuple(name for name in self.outputs if name in held)
+
+    @cached_property
+    def output_types(self) -> dict[str, dict[str, Any]]:
+        """The JSON Schema of each output, with its description."""
+        if self.outputs_model is None:
+            return {}
+        found = self.outputs_model.model_json_schema(by_alias=True, mode="serialization")["properties"]
+        return {
+            name: {k: v for k, v in found[name].items() if k not in ("title", "default")}
+            for name in self.outputs
+        }
 
     @property
     def type_token(self) -> str:

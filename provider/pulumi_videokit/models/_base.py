@@ -4,10 +4,33 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
+
+
+class Fact(Enum):
+    """What a field is to the provider, said once on the field (``Annotated[T, CREATE_ONLY]``)."""
+
+    #: Only a create sets it: a change replaces the object.
+    CREATE_ONLY = "create-only"
+    #: No read returns it: it is kept from the last apply, and a refresh cannot see it change.
+    NEVER_RETURNED = "never-returned"
+    #: Converged by calls of its own (a run state), never sent in an update's body.
+    STATE = "state"
+    #: An output kept secret in state and in every answer.
+    SECRET = "secret"
+
+
+CREATE_ONLY, NEVER_RETURNED, STATE, SECRET = Fact
+
+
+def fields_with(model: type[BaseModel], fact: Fact) -> frozenset[str]:
+    """The API names of ``model``'s fields that carry ``fact``."""
+    return frozenset(f.alias or name for name, f in model.model_fields.items() if fact in f.metadata)
+
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 

@@ -7,9 +7,11 @@ Each spec is the documented request body plus the few additions the provider nee
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
-from ._base import RequestModel
+from ._base import CREATE_ONLY, SECRET, STATE, APIModel, RequestModel
 from .core import ApiKeyWrite
 from .live import ChannelCreate, EventCreate
 from .streaming import AllowedDomainCreate, Toggle
@@ -29,7 +31,7 @@ class ChannelSpec(ChannelCreate, Adoptable):
     """A live channel."""
 
     automation_disabled: bool | None = None
-    running: bool | None = Field(
+    running: Annotated[bool | None, STATE] = Field(
         default=None, description="Desired run state; leave unset to leave it alone."
     )
     allow_interrupt: bool | None = Field(
@@ -52,7 +54,7 @@ class ApiKeySpec(ApiKeyWrite, Adoptable):
 class AssetSettingsSpec(RequestModel):
     """The five player settings of one existing streaming asset; only declared ones are managed."""
 
-    asset_id: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,128}$")
+    asset_id: Annotated[str, CREATE_ONLY] = Field(pattern=r"^[a-zA-Z0-9_-]{1,128}$")
     token_required: Toggle | None = None
     dev_tools_access: Toggle | None = None
     cap: Toggle | None = None
@@ -69,3 +71,29 @@ class AssetSettingsSpec(RequestModel):
                 "declare at least one of tokenRequired, devToolsAccess, cap, analytics, codeObfuscation"
             )
         return self
+
+
+class ChannelOutputs(APIModel):
+    status: str = Field("", description="The run state: Off, Starting, On or Stopping.")
+    ingest_urls: list[str] = Field([], description="Where to send the stream.")
+    playback_urls: list[str] = Field([], description="Where viewers play the channel.")
+
+
+class EventOutputs(APIModel):
+    status: str = Field("", description="Scheduled, Live or Finished.")
+
+
+class AllowedDomainOutputs(APIModel):
+    player_domain_id: str = Field("", description="The domain's id in the player's list.")
+    analytics_domain_id: str = Field("", description="The domain's id in analytics.")
+
+
+class ApiKeyOutputs(APIModel):
+    key: Annotated[str, SECRET] = Field("", description="The key material, returned once by the create.")
+    role_name: str = Field("", description="The name of the key's role.")
+
+
+class AssetSettingsOutputs(APIModel):
+    previous: dict[str, str] = Field(
+        {}, description="The settings found before the first apply, restored by a destroy."
+    )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ._base import APIModel, Instant, RequestModel, Timestamp
+from ._base import CREATE_ONLY, NEVER_RETURNED, APIModel, Instant, RequestModel, Timestamp
 
 Redundancy = Literal["SingleInput", "DoubleInput"]
 Latency = Literal["NormalLatency", "ReducedLatency"]
@@ -68,17 +68,19 @@ class Restream(RequestModel):
 class ChannelCreate(RequestModel):
     """Body of Create Channel."""
 
+    # Update Channel takes none of the create-only fields; Get Channel Details returns none of
+    # the never-returned ones, so they are kept from the last apply.
     name: str = Field(min_length=1, max_length=128)
-    redundancy: Redundancy | None = None
-    latency: Latency | None = None
-    input: ChannelInput
-    endpoints: list[EndpointType] | None = None
-    qualities: list[Quality] | None = None
-    restreams: list[Restream] | None = Field(default=None, max_length=10)
-    activation_mode: ActivationMode | None = None
-    transmission_type: TransmissionType | None = None
-    environment: Environment | None = None
-    media_package_version: MediaPackageVersion | None = None
+    redundancy: Annotated[Redundancy | None, CREATE_ONLY, NEVER_RETURNED] = None
+    latency: Annotated[Latency | None, CREATE_ONLY, NEVER_RETURNED] = None
+    input: Annotated[ChannelInput, NEVER_RETURNED]
+    endpoints: Annotated[list[EndpointType] | None, NEVER_RETURNED] = None
+    qualities: Annotated[list[Quality] | None, NEVER_RETURNED] = None
+    restreams: Annotated[list[Restream] | None, NEVER_RETURNED] = Field(default=None, max_length=10)
+    activation_mode: Annotated[ActivationMode | None, CREATE_ONLY, NEVER_RETURNED] = None
+    transmission_type: Annotated[TransmissionType | None, CREATE_ONLY, NEVER_RETURNED] = None
+    environment: Annotated[Environment | None, CREATE_ONLY, NEVER_RETURNED] = None
+    media_package_version: Annotated[MediaPackageVersion | None, CREATE_ONLY, NEVER_RETURNED] = None
 
 
 class ChannelUpdate(RequestModel):
@@ -170,7 +172,7 @@ class ChannelLimit(APIModel):
 class EventCreate(RequestModel):
     """Body of Create Event."""
 
-    channel_id: str = Field(pattern=ID_PATTERN)
+    channel_id: Annotated[str, CREATE_ONLY] = Field(pattern=ID_PATTERN)
     start: Instant
     end: Instant
     title: str | None = None

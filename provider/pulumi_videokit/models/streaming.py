@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 import idna
 from pydantic import AliasChoices, Field, field_validator
 
-from ._base import APIModel, RequestModel, Timestamp
+from ._base import CREATE_ONLY, APIModel, RequestModel, Timestamp
 
 #: A player setting; Inherit hands it back to the tenant's value.
 Toggle = Literal["Enabled", "Disabled", "Inherit"]
@@ -156,7 +156,7 @@ def normalize_url(url: str) -> str:
 class AllowedDomainCreate(RequestModel):
     """Body of Add Allow Domain."""
 
-    url: str = Field(examples=["https://www.example.com"])
+    url: Annotated[str, CREATE_ONLY] = Field(examples=["https://www.example.com"])
 
     @field_validator("url")
     @classmethod

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ...models import AllowedDomain, normalize_url
-from ...models.desired import AllowedDomainSpec
+from ...models.desired import AllowedDomainOutputs, AllowedDomainSpec
 from ...specs import ResourceSpec
 from ..diff import Plan
 from ..errors import UnexpectedStateError
@@ -31,8 +31,7 @@ class AllowedDomainKind(Kind):
         kind="AllowedDomain",
         section="domains",
         model=AllowedDomainSpec,
-        create_only=frozenset({"url"}),
-        outputs=("playerDomainId", "analyticsDomainId"),
+        outputs_model=AllowedDomainOutputs,
         natural_key=("url",),
         unique_key=True,
         normalize=_normalized,

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ...client import NotFoundError
-from ...models.desired import ApiKeySpec
+from ...models.desired import ApiKeyOutputs, ApiKeySpec
 from ...specs import ResourceSpec
 from ..diff import Plan
 from ._base import Exported, Kind, Observed, OnCreated, Scope, after, slug
@@ -18,10 +18,7 @@ class ApiKeyKind(Kind):
         kind="ApiKey",
         section="apiKeys",
         model=ApiKeySpec,
-        create_only=frozenset(),
-        patchable=frozenset({"name", "roleId"}),
-        outputs=("key", "roleName"),
-        secret_outputs=("key",),
+        outputs_model=ApiKeyOutputs,
         natural_key=("name",),
         doc="An API key.",
     )

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ...client import NotFoundError
-from ...models.desired import AssetSettingsSpec
+from ...models.desired import AssetSettingsOutputs, AssetSettingsSpec
 from ...models.streaming import SETTING_NAMES
 from ...specs import ResourceSpec
 from ..diff import Plan
@@ -20,10 +20,7 @@ class AssetSettingsKind(Kind):
         kind="AssetSettings",
         section="assetSettings",
         model=AssetSettingsSpec,
-        create_only=frozenset({"assetId"}),
-        patchable=frozenset(SETTING_NAMES),
-        outputs=("previous",),
-        output_types={"previous": {"type": "object", "additionalProperties": {"type": "string"}}},
+        outputs_model=AssetSettingsOutputs,
         natural_key=("assetId",),
         unique_key=True,
         doc="Player settings of one existing streaming asset.",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...client import ConflictError, NotFoundError
 from ...models import Channel
-from ...models.desired import ChannelSpec
+from ...models.desired import ChannelOutputs, ChannelSpec
 from ...specs import ResourceSpec, words
 from ..diff import Plan, patch_body
 from ..errors import UnexpectedStateError
@@ -18,9 +18,6 @@ from ._listing import Fetched, Listing
 
 if TYPE_CHECKING:
     from ...client import VideoKitClient
-
-PATCHABLE = frozenset({"name", "input", "endpoints", "qualities", "restreams", "automationDisabled"})
-
 
 class ChannelError(UnexpectedStateError):
     """A channel did not reach the state it was asked to."""
@@ -40,37 +37,7 @@ class ChannelKind(Kind):
         kind="Channel",
         section="channels",
         model=ChannelSpec,
-        create_only=frozenset(
-            {
-                "redundancy",
-                "latency",
-                "activationMode",
-                "transmissionType",
-                "environment",
-                "mediaPackageVersion",
-            }
-        ),
-        # Get Channel Details returns none of these, so they are kept from the last apply.
-        never_returned=frozenset(
-            {
-                "redundancy",
-                "latency",
-                "input",
-                "endpoints",
-                "qualities",
-                "restreams",
-                "activationMode",
-                "transmissionType",
-                "environment",
-                "mediaPackageVersion",
-            }
-        ),
-        patchable=PATCHABLE,
-        outputs=("status", "ingestUrls", "playbackUrls"),
-        output_types={
-            "ingestUrls": {"type": "array", "items": {"type": "string"}},
-            "playbackUrls": {"type": "array", "items": {"type": "string"}},
-        },
+        outputs_model=ChannelOutputs,
         natural_key=("name",),
         live_states=frozenset({"On", "Starting"}),
         replace_changes="ingest and playback URLs",
@@ -140,7 +107,7 @@ class ChannelKind(Kind):
         return object_id, self._outputs(object_id)
 
     def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        body = {k: v for k, v in self.body(inputs).items() if k in PATCHABLE}
+        body = {k: v for k, v in self.body(inputs).items() if k in self.spec.patchable}
         self.client.live.channels.update(object_id, body)
         self._converge_running(object_id, inputs.get("running"))
         return self._outputs(object_id)
@@ -148,7 +115,7 @@ class ChannelKind(Kind):
     def update(
         self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
     ) -> dict[str, Any]:
-        body = patch_body(plan.changed, news, PATCHABLE)
+        body = patch_body(plan.changed, news, self.spec.patchable)
         if body:
             self.client.live.channels.update(object_id, body)
         if "running" in plan.changed:

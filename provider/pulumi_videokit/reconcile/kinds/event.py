@@ -10,7 +10,7 @@ from ...client import NotFoundError
 from ...models import Event as Event_
 from ...models import parse_time
 from ...models._base import format_time
-from ...models.desired import EventSpec
+from ...models.desired import EventOutputs, EventSpec
 from ...specs import ResourceSpec
 from ..diff import Plan, patch_body
 from ._base import Exported, Kind, Observed, OnCreated, Scope, Settings, after, slug
@@ -18,9 +18,6 @@ from ._listing import Fetched, Listing
 
 if TYPE_CHECKING:
     from ...client import VideoKitClient
-
-PATCHABLE = frozenset({"start", "end", "title", "ensureChannel", "metadata", "tags", "attributes"})
-
 
 def _instant(value: Any) -> Any:
     try:
@@ -58,9 +55,7 @@ class EventKind(Kind):
         kind="Event",
         section="events",
         model=EventSpec,
-        create_only=frozenset({"channelId"}),
-        outputs=("status",),
-        patchable=PATCHABLE,
+        outputs_model=EventOutputs,
         natural_key=("channelId", "start", "title"),
         references={"channel": ("channelId", "channels")},
         normalize=_instants,
@@ -131,7 +126,7 @@ class EventKind(Kind):
     def update(
         self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
     ) -> dict[str, Any]:
-        body = patch_body(plan.changed, news, PATCHABLE)
+        body = patch_body(plan.changed, news, self.spec.patchable)
         if not body:
             return {}
         event = self.client.live.events.update(object_id, body)
