@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_videokit.export import Filters, Item, _name, render_import, render_yaml
 from pulumi_videokit.gitops import ConfigValue, Context, DeclarationError, load
-from pulumi_videokit.gitops.export import Filters, Item, _name, render_import, render_yaml
 
 from . import figures
 

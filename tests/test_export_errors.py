@@ -174,7 +174,7 @@ def test_the_installed_command_prints_one_line_and_no_traceback(emulator: Runnin
 def test_a_bug_is_not_dressed_up_as_an_api_failure(
     emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pulumi_videokit.gitops import export as ex
+    from pulumi_videokit import export as ex
 
     def broken(*_: object) -> list[ex.Item]:
         raise AttributeError("a bug in the export")

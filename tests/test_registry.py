@@ -12,12 +12,20 @@ import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_videokit import resources
-from pulumi_videokit.gitops import ORDER, load
-from pulumi_videokit.gitops._entries import SECTIONS, entry_model
+from pulumi_videokit.gitops import load
+from pulumi_videokit.gitops._entries import entry_model
 from pulumi_videokit.models import APIModel
 from pulumi_videokit.models.desired import AllowedDomainSpec
 from pulumi_videokit.native.schema import schema, schema_of
-from pulumi_videokit.reconcile.kinds import KINDS, Kind, Observed, kind_named, kind_of_section
+from pulumi_videokit.reconcile.kinds import (
+    KINDS,
+    SECTIONS,
+    SPECS,
+    Kind,
+    Observed,
+    kind_named,
+    kind_of_section,
+)
 from pulumi_videokit.specs import ResourceSpec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_door_lists_the_kinds_of_the_table_in_its_order() -> None:
     sections = [k.spec.section for k in KINDS]
-    assert list(SECTIONS) == sections == list(ORDER) == list(resources.RESOURCES)
+    assert list(SECTIONS) == sections == list(SPECS) == list(resources.RESOURCES)
     assert set(schema()["resources"]) == {k.spec.native_token for k in KINDS}
     yaml_schema = json.loads((ROOT / "schemas" / "videokit.schema.json").read_text())
     assert set(sections) <= set(yaml_schema["properties"])

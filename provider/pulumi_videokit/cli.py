@@ -218,8 +218,8 @@ def export(
     Config comes from the same keys and environment variables as the provider:
     videokit:tenantName/tenantId/apiKey/endpoint (with --stack) or VIDEOKIT_*.
     """
+    from . import export as ex
     from .client import VideoKitError
-    from .gitops import export as ex
     from .reconcile.errors import UserError
     from .reconcile.kinds import Kind
     from .reconcile.service import connect, read_config

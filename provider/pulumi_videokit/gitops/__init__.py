@@ -10,16 +10,13 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._entries import OPTIONS, SECTIONS
+from ._entries import OPTIONS
 from ._tree import ConfigValue, Context
 from .loader import DeclarationError, Document, Entry, Problem, load, parse
 from .schema import overlay_schema, render, schema
 
 if TYPE_CHECKING:
     from ._program import DeclarationRunError, declare, from_yaml, stack_context
-
-#: Sections in the order they are declared: a section after those it refers to.
-ORDER = tuple(SECTIONS)
 
 _LAZY = frozenset({"DeclarationRunError", "declare", "from_yaml", "stack_context"})
 

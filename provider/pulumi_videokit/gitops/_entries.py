@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pydantic import Field, create_model, model_validator
 from pydantic.alias_generators import to_snake
 
 from ..models._base import RequestModel
-from ..reconcile.kinds import KINDS
+from ..reconcile.kinds import SPECS
 from ..specs import ResourceSpec
 
 ID_PATTERN = r"^[a-zA-Z0-9_-]{1,128}$"
@@ -81,9 +82,7 @@ def entry_model(spec: ResourceSpec) -> type[RequestModel]:
     return model  # type: ignore[return-value]
 
 
-#: Each kind's spec by section, in declaration order.
-SPECS: dict[str, ResourceSpec] = {k.spec.section: k.spec for k in KINDS}
-#: Each section's entry model, in declaration order.
-SECTIONS: dict[str, type[RequestModel]] = {section: entry_model(spec) for section, spec in SPECS.items()}
-#: Each section's references: YAML key → (input it fills, section it names).
-REFERENCES: dict[str, dict[str, tuple[str, str]]] = {s: dict(spec.references) for s, spec in SPECS.items()}
+@cache
+def entry_of(section: str) -> type[RequestModel]:
+    """The entry model of ``section``, made on first use: a file pays only for what it declares."""
+    return entry_model(SPECS[section])

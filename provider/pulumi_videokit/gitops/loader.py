@@ -15,9 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..reconcile.kinds import SECTIONS, SPECS
 from ..reconcile.validate import describe, may_omit
 from . import _fastyaml, _tree
-from ._entries import OPTIONS, REFERENCES, SECTIONS, SPECS
+from ._entries import OPTIONS, entry_of
 from ._tree import Context, Node, Pos
 
 MAX_BYTES = 1024 * 1024
@@ -168,7 +169,7 @@ def _either(texts: list[str]) -> str:
 
 def _lax_errors(section: str, plain: dict[str, Any]) -> list[Any]:
     try:
-        SECTIONS[section].model_validate(plain, by_alias=True, by_name=False)
+        entry_of(section).model_validate(plain, by_alias=True, by_name=False)
     except ValidationError as exc:
         return exc.errors()
     return []
@@ -585,7 +586,7 @@ class _Checker:
         try:
             # The API's camelCase names only: a snake_case key is an unknown field here. Strict,
             # as the JSON Schema is: a string is not a number, nor a number a boolean.
-            SECTIONS[section].model_validate(plain, by_alias=True, by_name=False, strict=True)
+            entry_of(section).model_validate(plain, by_alias=True, by_name=False, strict=True)
         except ValidationError as exc:
             found = exc.errors()
             if any(tuple(e["loc"]) in whole for e in found):
@@ -610,7 +611,7 @@ class _Checker:
                 return
         refs = {
             target: str(plain.pop(key))
-            for key, (target, _) in REFERENCES[section].items()
+            for key, (target, _) in SPECS[section].references.items()
             if plain.get(key) is not None
         }
         options = {k: plain.pop(k) for k in OPTIONS if k in plain}
@@ -669,7 +670,7 @@ class _Checker:
             node = entry.node
             assert node is not None
             needs: list[str] = []
-            for key, (target, section) in REFERENCES[entry.section].items():
+            for key, (target, section) in SPECS[entry.section].references.items():
                 named = entry.refs.get(target)
                 if named is None:
                     continue

@@ -9,7 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from ._entries import SECTIONS, SPECS
+from ..reconcile.kinds import SECTIONS, SPECS
+from ._entries import entry_of
 
 SCHEMA_ID = "https://pulumi-videokit.dev/schemas/videokit.schema.json"
 OVERLAY_SCHEMA_ID = "https://pulumi-videokit.dev/schemas/videokit.overlay.schema.json"
@@ -45,8 +46,9 @@ def _adopted_may_omit(definition: dict[str, Any], fields: set[str]) -> None:
 
 def schema() -> dict[str, Any]:
     """The schema of a declaration file."""
+    models = {section: entry_of(section) for section in SECTIONS}
     pairs: list[tuple[type[BaseModel], Literal["validation"]]] = [
-        (model, "validation") for model in SECTIONS.values()
+        (model, "validation") for model in models.values()
     ]
     refs, top = models_json_schema(pairs, by_alias=True, ref_template="#/$defs/{model}")
     defs: dict[str, Any] = top.get("$defs", {})
@@ -57,9 +59,9 @@ def schema() -> dict[str, Any]:
             "Keys are Pulumi resource names.",
             "additionalProperties": refs[(model, "validation")],
         }
-        for section, model in SECTIONS.items()
+        for section, model in models.items()
     }
-    for section, model in SECTIONS.items():
+    for section, model in models.items():
         _adopted_may_omit(defs[model.__name__], set(SPECS[section].never_returned))
     properties["allowEnv"] = ALLOW_ENV
     return {

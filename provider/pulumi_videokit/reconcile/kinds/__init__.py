@@ -7,6 +7,7 @@ and a line in this table.
 
 from __future__ import annotations
 
+from ...specs import ResourceSpec
 from ._base import Exported, Kind, Observed, OnCreated, Scope, Settings, after, slug
 from .allowed_domain import AllowedDomainKind
 from .api_key import ApiKeyKind
@@ -16,6 +17,10 @@ from .event import EventKind
 
 #: In the order a file declares them: a kind comes after the kinds it refers to.
 KINDS: tuple[type[Kind], ...] = (ChannelKind, EventKind, AllowedDomainKind, ApiKeyKind, AssetSettingsKind)
+#: The YAML sections, in the same order.
+SECTIONS: tuple[str, ...] = tuple(k.spec.section for k in KINDS)
+#: Each kind's spec by its YAML section.
+SPECS: dict[str, ResourceSpec] = {k.spec.section: k.spec for k in KINDS}
 
 
 def kind_named(name: str) -> type[Kind]:
@@ -30,6 +35,8 @@ def kind_of_section(section: str) -> type[Kind]:
 
 __all__ = [
     "KINDS",
+    "SECTIONS",
+    "SPECS",
     "AllowedDomainKind",
     "ApiKeyKind",
     "AssetSettingsKind",

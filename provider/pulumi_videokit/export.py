@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..client import (
+from .client import (
     APIConnectionError,
     BadRequestError,
     NotFoundError,
@@ -26,13 +26,10 @@ from ..client import (
     VideoKitClient,
     VideoKitError,
 )
-from ..models import parse_time
-from ..reconcile.kinds import KINDS, Scope, Settings
-from ._entries import SPECS
-from .loader import MAX_ENTRIES
+from .gitops.loader import MAX_ENTRIES
+from .models import parse_time
+from .reconcile.kinds import KINDS, SECTIONS, SPECS, Scope, Settings
 
-#: Sections in the order they are written.
-SECTIONS = tuple(k.spec.section for k in KINDS)
 KIND_NAMES = {k.spec.kind.lower(): k.spec.section for k in KINDS}
 
 
