@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test test-fast lint demo demo-down reliability bench clean
+.PHONY: setup test test-fast lint generate demo demo-down reliability bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: setup lint
 # The quick loop: no real engine, no long searches. `make test` is the whole suite, and CI's.
 test-fast: setup
 	$(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not slow"
+
+# The typed Python classes, the schemas and the README's table, written from the kinds' table.
+generate: setup
+	$(PY) scripts/generate.py
 
 lint: setup
 	$(VENV)/bin/ruff check provider tests scripts examples

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,19 @@ def test_each_fields_facts_are_read_from_its_model(kind: type[Kind]) -> None:
     assert (spec.create_only, spec.patchable, spec.never_returned) == (create_only, patchable, never_returned)
     assert (spec.outputs, spec.secret_outputs) == (outputs, secret)
     assert set(spec.output_types) == set(outputs)
+
+
+def test_what_is_generated_from_the_kinds_is_up_to_date() -> None:
+    """The typed classes, the schemas and the README table are written by `make generate`."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    stale = [
+        str(path.relative_to(ROOT))
+        for path, make in generate.targets().items()
+        if make(path.read_text()) != path.read_text()
+    ]
+    assert not stale, f"run `make generate`: {stale}"
+    assert len(generate.targets()) == 4 + len(KINDS)

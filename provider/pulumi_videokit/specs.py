@@ -58,6 +58,8 @@ class ResourceSpec:
     delete_before_replace: bool = False
     normalize: Callable[[Mapping[str, Any]], dict[str, Any]] = identity
     doc: str = ""
+    #: What a user should know beyond the fields' facts, for the README's table.
+    notes: str = ""
 
     @cached_property
     def create_only(self) -> frozenset[str]:

@@ -1,4 +1,7 @@
-"""AllowedDomain: a domain the player may be embedded on."""
+"""AllowedDomain: a domain the player may be embedded on (`/streaming/v1/allowed-domains`).
+
+Generated from the kind's models by `make generate`; edit the models, not this file.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ class AllowedDomainProvider(VideoKitProvider):
 
 
 class AllowedDomain(VideoKitResource, provider=AllowedDomainProvider):
-    """A player allowed domain (``/streaming/v1/domains``)."""
+    """A domain the player may be embedded on (`/streaming/v1/allowed-domains`)."""
 
     player_domain_id: pulumi.Output[str]
     analytics_domain_id: pulumi.Output[str]

@@ -1,4 +1,7 @@
-"""ApiKey: an API key with a role; its key material is a secret output."""
+"""ApiKey: an API key (`/core/v1/api-key`); `key` is secret and known only from its creation.
+
+Generated from the kind's models by `make generate`; edit the models, not this file.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ class ApiKeyProvider(VideoKitProvider):
 
 
 class ApiKey(VideoKitResource, provider=ApiKeyProvider):
-    """An API key (``/core/v1/api-key``); ``key`` is secret and known only from its creation."""
+    """An API key (`/core/v1/api-key`); `key` is secret and known only from its creation."""
 
     key: pulumi.Output[str]
     role_name: pulumi.Output[str]

@@ -1,9 +1,12 @@
-"""Channel: a live channel, its run state, and on-air protection."""
+"""Channel: a live channel (`/live/v1/channels`), its run state converged with start and stop.
+
+Generated from the kind's models by `make generate`; edit the models, not this file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import pulumi
 
@@ -17,11 +20,11 @@ class ChannelProvider(VideoKitProvider):
 
 
 class Channel(VideoKitResource, provider=ChannelProvider):
-    """A live channel (``/live/v1/channels``)."""
+    """A live channel (`/live/v1/channels`), its run state converged with start and stop."""
 
     status: pulumi.Output[str]
-    ingest_urls: pulumi.Output[list[str]]
-    playback_urls: pulumi.Output[list[str]]
+    ingest_urls: pulumi.Output[Sequence[str]]
+    playback_urls: pulumi.Output[Sequence[str]]
 
     def __init__(
         self,
@@ -29,19 +32,19 @@ class Channel(VideoKitResource, provider=ChannelProvider):
         *,
         name: pulumi.Input[str],
         input: pulumi.Input[Mapping[str, Any]],
-        redundancy: pulumi.Input[str] | None = None,
-        latency: pulumi.Input[str] | None = None,
-        endpoints: pulumi.Input[list[Any]] | None = None,
-        qualities: pulumi.Input[list[Any]] | None = None,
-        restreams: pulumi.Input[list[Any]] | None = None,
-        activation_mode: pulumi.Input[str] | None = None,
-        transmission_type: pulumi.Input[str] | None = None,
-        environment: pulumi.Input[str] | None = None,
-        media_package_version: pulumi.Input[str] | None = None,
+        adopt: bool | str | None = None,
+        redundancy: pulumi.Input[Literal["SingleInput", "DoubleInput"]] | None = None,
+        latency: pulumi.Input[Literal["NormalLatency", "ReducedLatency"]] | None = None,
+        endpoints: pulumi.Input[Sequence[Mapping[str, Any]]] | None = None,
+        qualities: pulumi.Input[Sequence[Mapping[str, Any]]] | None = None,
+        restreams: pulumi.Input[Sequence[Mapping[str, Any]]] | None = None,
+        activation_mode: pulumi.Input[Literal["EventBased", "Manual"]] | None = None,
+        transmission_type: pulumi.Input[Literal["Video", "Audio"]] | None = None,
+        environment: pulumi.Input[Literal["MediaLive", "MediaLiveAnywhere"]] | None = None,
+        media_package_version: pulumi.Input[Literal["V1", "V2"]] | None = None,
         automation_disabled: pulumi.Input[bool] | None = None,
         running: pulumi.Input[bool] | None = None,
         allow_interrupt: bool | None = None,
-        adopt: bool | str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, self.props_from_kwargs(locals()), opts)

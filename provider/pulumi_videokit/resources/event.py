@@ -1,8 +1,11 @@
-"""Event: a scheduled event on a live channel."""
+"""Event: a scheduled event on a live channel (`/live/v1/events`).
+
+Generated from the kind's models by `make generate`; edit the models, not this file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pulumi
 
@@ -16,7 +19,7 @@ class EventProvider(VideoKitProvider):
 
 
 class Event(VideoKitResource, provider=EventProvider):
-    """A scheduled event on a channel (``/live/v1/events``)."""
+    """A scheduled event on a live channel (`/live/v1/events`)."""
 
     status: pulumi.Output[str]
 
@@ -27,12 +30,12 @@ class Event(VideoKitResource, provider=EventProvider):
         channel_id: pulumi.Input[str],
         start: pulumi.Input[str],
         end: pulumi.Input[str],
+        adopt: bool | str | None = None,
         title: pulumi.Input[str] | None = None,
         ensure_channel: pulumi.Input[bool] | None = None,
         metadata: pulumi.Input[Mapping[str, str]] | None = None,
-        tags: pulumi.Input[list[str]] | None = None,
-        attributes: pulumi.Input[list[str]] | None = None,
-        adopt: bool | str | None = None,
+        tags: pulumi.Input[Sequence[str]] | None = None,
+        attributes: pulumi.Input[Sequence[str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, self.props_from_kwargs(locals()), opts)

@@ -35,7 +35,8 @@ class AllowedDomainKind(Kind):
         natural_key=("url",),
         unique_key=True,
         normalize=_normalized,
-        doc="A domain the player may be embedded on.",
+        doc="A domain the player may be embedded on (`/streaming/v1/allowed-domains`).",
+        notes="URLs compare with scheme/host case and a trailing slash ignored",
     )
 
     def __init__(self, client: VideoKitClient, settings: Settings) -> None:

@@ -20,7 +20,8 @@ class ApiKeyKind(Kind):
         model=ApiKeySpec,
         outputs_model=ApiKeyOutputs,
         natural_key=("name",),
-        doc="An API key.",
+        doc="An API key (`/core/v1/api-key`); `key` is secret and known only from its creation.",
+        notes="`roleName` is read from the key listing; see below for key material",
     )
 
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:

@@ -23,7 +23,9 @@ class AssetSettingsKind(Kind):
         outputs_model=AssetSettingsOutputs,
         natural_key=("assetId",),
         unique_key=True,
-        doc="Player settings of one existing streaming asset.",
+        doc="Player settings of one existing streaming asset; destroy restores the values found before.",
+        notes="only declared settings are managed (`Enabled`, `Disabled`, or `Inherit` to hand one back "
+        "to the tenant's value); destroy restores exactly the values found before, `Inherit` included",
     )
 
     def _current(self, asset_id: str) -> dict[str, Any]:

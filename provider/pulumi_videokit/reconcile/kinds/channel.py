@@ -42,7 +42,9 @@ class ChannelKind(Kind):
         live_states=frozenset({"On", "Starting"}),
         replace_changes="ingest and playback URLs",
         delete_before_replace=True,
-        doc="A live channel.",
+        doc="A live channel (`/live/v1/channels`), its run state converged with start and stop.",
+        notes="`running` is converged with start/stop; a change that stops or replaces a channel that is "
+        "On fails in preview unless `allowInterrupt: true`; delete stops it first",
     )
 
     # ---- observe ----

@@ -59,7 +59,8 @@ class EventKind(Kind):
         natural_key=("channelId", "start", "title"),
         references={"channel": ("channelId", "channels")},
         normalize=_instants,
-        doc="A scheduled live event.",
+        doc="A scheduled event on a live channel (`/live/v1/events`).",
+        notes="times compare by instant; a finished event is not drift",
     )
 
     def __init__(self, client: VideoKitClient, settings: Settings) -> None:
