@@ -169,6 +169,42 @@ def _readme(current: str) -> str:
     return current[:start] + "\n" + readme_table() + current[end:]
 
 
+def _regions(current: str, lines: Callable[[str], list[str]]) -> str:
+    """``current`` with each region between ``# generated …`` markers written anew: ``lines``
+    is given the text before the region."""
+    begin, end = f"# {BEGIN[5:-4]}", f"# {END[5:-4]}"
+    out, at = [], 0
+    while (start := current.find(begin, at)) >= 0:
+        line_start = current.rfind("\n", 0, start) + 1
+        indent = current[line_start:start]
+        stop = current.index(end, start)
+        stop_line = current.rfind("\n", 0, stop) + 1
+        out.append(current[at : start + len(begin)] + "\n")
+        out.append("".join(f"{indent}{line}\n" for line in lines(current[:start])))
+        at = stop_line
+    return "".join(out) + current[at:]
+
+
+def _modules() -> list[tuple[str, str]]:
+    """Each kind's typed module and class name."""
+    return [(k.__module__.rsplit(".", 1)[-1], k.spec.kind) for k in KINDS]
+
+
+def _resources_init(current: str) -> str:
+    names = sorted(_modules())
+    return _regions(current, lambda _: [f"from .{module} import {name} as {name}" for module, name in names])
+
+
+def _package_init(current: str) -> str:
+    def lines(before: str) -> list[str]:
+        names = sorted(name for _, name in _modules())
+        if "__all__" not in before:
+            return [f"from .resources import {name} as {name}" for name in names]
+        return [f'"{name}",' for name in names]
+
+    return _regions(current, lines)
+
+
 def targets() -> dict[Path, Callable[[str], str]]:
     """Each generated file, and how its new text is made from its current one."""
     out: dict[Path, Callable[[str], str]] = {
@@ -176,6 +212,8 @@ def targets() -> dict[Path, Callable[[str], str]]:
         ROOT / "schemas" / "videokit.schema.json": lambda _: yaml_schema(),
         ROOT / "schemas" / "videokit.overlay.schema.json": lambda _: yaml_schema(overlay=True),
         README: _readme,
+        RESOURCES / "__init__.py": _resources_init,
+        RESOURCES.parent / "__init__.py": _package_init,
     }
     for kind in KINDS:
         out[RESOURCES / f"{kind.__module__.rsplit('.', 1)[-1]}.py"] = lambda _, k=kind: typed_module(k)

@@ -14,6 +14,7 @@ from pulumi.runtime.proto import provider_pb2 as pb
 
 from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import FaultRule, RunningEmulator
+from pulumi_videokit.reconcile.kinds import KINDS
 
 from .conftest import API_KEY, TENANT_ID, admin, make_client
 from .providerhost import KIND_OF, UNKNOWN, HostError, ProviderHost
@@ -55,7 +56,7 @@ def writes(emu: RunningEmulator) -> list[tuple[str, str]]:
 
 
 def test_provider_pickle_is_tiny_and_holds_no_config(host: ProviderHost) -> None:
-    for kind in ("Channel", "Event", "AllowedDomain", "ApiKey", "AssetSettings"):
+    for kind in (k.spec.kind for k in KINDS):
         raw = base64.b64decode(host.provider(kind))
         assert len(raw) <= 200
         assert API_KEY.encode() not in raw and b"videokit:" not in raw

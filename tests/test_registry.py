@@ -78,7 +78,7 @@ class MirrorKind(Kind):
 
 
 def test_a_new_kind_needs_only_its_model_and_module() -> None:
-    cls = resources.generated(MirrorKind)
+    cls = resources.generated(MirrorKind, resources.__name__)
     provider = cls._provider_cls
     assert provider.kind is MirrorKind and cls.__name__ == "Mirror"
     # State pickles the provider by reference, at a path that imports again.
@@ -157,4 +157,4 @@ def test_what_is_generated_from_the_kinds_is_up_to_date() -> None:
         if make(path.read_text()) != path.read_text()
     ]
     assert not stale, f"run `make generate`: {stale}"
-    assert len(generate.targets()) == 4 + len(KINDS)
+    assert len(generate.targets()) == 6 + len(KINDS)

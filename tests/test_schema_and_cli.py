@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from pulumi_videokit.gitops import render
+from pulumi_videokit.reconcile.kinds import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +34,7 @@ def test_schema_command_prints_it() -> None:
     out = videokit("schema")
     assert out.returncode == 0
     schema = json.loads(out.stdout)
-    assert set(schema["properties"]) == {"channels", "events", "domains", "apiKeys", "assetSettings", "allowEnv"}
+    assert set(schema["properties"]) == {*SECTIONS, "allowEnv"}
     channel = schema["$defs"]["ChannelEntry"]
     assert channel["properties"]["redundancy"]["anyOf"][0]["enum"] == ["SingleInput", "DoubleInput"]
     assert channel["additionalProperties"] is False

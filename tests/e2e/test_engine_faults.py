@@ -14,11 +14,12 @@ import pytest
 
 from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import FaultRule, RunningEmulator, parse_spec
+from pulumi_videokit.reconcile.kinds import KINDS
 
 from .. import figures
 from .conftest import record, stack_for, state_objects
 
-STACK_KINDS = ("Channel", "Event", "AllowedDomain", "ApiKey", "AssetSettings")
+STACK_KINDS = tuple(k.spec.kind for k in KINDS)
 
 
 def ids_in_state(stack_export: dict) -> dict[str, str]:  # type: ignore[type-arg]

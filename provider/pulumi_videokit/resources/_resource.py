@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import sys
+import types
 import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -12,7 +14,9 @@ import pulumi.dynamic
 from pydantic import BaseModel
 
 from ..protocol import OWNER, owner
+from ..reconcile.kinds import Kind
 from ..reconcile.validate import problems
+from ..specs import ResourceSpec
 from ._provider import VideoKitProvider
 
 _BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
@@ -84,7 +88,7 @@ class VideoKitResource(pulumi.dynamic.Resource):
         # Output attributes are named in Python style; the engine sees the API's names.
         full: dict[str, Any] = {python: None for python in self._output_names.values()}
         full.update({k: v for k, v in props.items() if v is not None})
-        full[OWNER] = _owner(spec.kind, resource_name)
+        full[OWNER] = _owner(spec, resource_name)
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
         try:
             super().__init__(
@@ -119,16 +123,33 @@ class VideoKitResource(pulumi.dynamic.Resource):
         return resource
 
 
-def _owner(kind: str, resource_name: str) -> str:
-    """Who a create belongs to, for the journal: the backend and the resource's URN."""
-    from ..reconcile.kinds import kind_named
+def generated(kind: type[Kind], module: str) -> type[VideoKitResource]:
+    """A provider and a resource class for a kind that has no typed Python module.
 
-    token = kind_named(kind).spec.type_token
-    return owner(f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{token}::{resource_name}")
+    The class takes the API's camelCase properties as one mapping
+    (``Recording("r", {"source": {...}})``); YAML and the native plugin need nothing more.  The
+    provider is bound to ``module`` under its own name, so state pickles it by reference.
+    """
+    name = kind.spec.kind
+    provider = type(f"{name}Provider", (VideoKitProvider,), {"kind": kind, "__module__": module})
+    setattr(sys.modules[module], provider.__name__, provider)
+    return types.new_class(
+        name,
+        (VideoKitResource,),
+        {"provider": provider},
+        lambda ns: ns.update({"__module__": module, "__doc__": kind.spec.doc}),
+    )
+
+
+def _owner(spec: ResourceSpec, resource_name: str) -> str:
+    """Who a create belongs to, for the journal: the backend and the resource's URN."""
+    return owner(
+        f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{spec.type_token}::{resource_name}"
+    )
 
 
 def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
-__all__ = ["REGISTERED", "InvalidDeclarationError", "VideoKitResource", "camelize"]
+__all__ = ["REGISTERED", "InvalidDeclarationError", "VideoKitResource", "camelize", "generated"]

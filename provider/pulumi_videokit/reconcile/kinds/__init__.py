@@ -1,8 +1,10 @@
 """The kinds of object the provider manages: one module each, registered in one table.
 
-Every door (the dynamic providers, the native plugin, the YAML loader, the schemas and the
-tests) reads the kinds from ``KINDS``.  Adding a kind means its model plus one module here,
-and a line in this table.
+Every door (the dynamic providers, the native plugin, the YAML loader, export, the CI reports,
+the schemas and the tests) reads the kinds from ``KINDS``.  Adding a kind means its models (the
+declaration, with each field's facts on it, and the outputs), one module here and a line in this
+table; ``make generate`` then writes its typed Python class, the schemas and the README's row
+(``tests/test_new_kind.py`` adds one to a copy of the package and finds it everywhere).
 """
 
 from __future__ import annotations
