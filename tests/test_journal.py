@@ -23,8 +23,13 @@ from pulumi_videokit.reconcile.journal import (
     resource_owner,
     scoped,
 )
-from pulumi_videokit.reconcile.kinds import Settings
-from pulumi_videokit.resources import AllowedDomainKind, ApiKeyKind, AssetSettingsKind, ChannelKind
+from pulumi_videokit.reconcile.kinds import (
+    AllowedDomainKind,
+    ApiKeyKind,
+    AssetSettingsKind,
+    ChannelKind,
+    Settings,
+)
 
 CH = {"name": "journaled", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
 OWNER = scoped("tenant@test", resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:Channel::j"))

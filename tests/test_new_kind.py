@@ -52,7 +52,6 @@ class RelayKind(Kind):
         model=RelaySpec,
         outputs_model=RelayOutputs,
         natural_key=("origin",),
-        doc="A relay of a stream to another origin.",
     )
 
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:

@@ -70,7 +70,6 @@ class MirrorKind(Kind):
         model=AllowedDomainSpec,
         outputs_model=MirrorOutputs,
         natural_key=("url",),
-        doc="A mirror, for this test.",
     )
 
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:

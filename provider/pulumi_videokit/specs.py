@@ -9,6 +9,7 @@ providers and the tests all read them from there.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -57,9 +58,21 @@ class ResourceSpec:
     replace_changes: str = ""
     delete_before_replace: bool = False
     normalize: Callable[[Mapping[str, Any]], dict[str, Any]] = identity
-    doc: str = ""
-    #: What a user should know beyond the fields' facts, for the README's table.
-    notes: str = ""
+
+    @property
+    def doc(self) -> str:
+        """What the kind is, in one sentence: the first paragraph of its model's docstring."""
+        return self._paragraphs[0]
+
+    @property
+    def notes(self) -> str:
+        """What a user should know beyond the fields' facts: the rest of the docstring."""
+        return " ".join(self._paragraphs[1:])
+
+    @cached_property
+    def _paragraphs(self) -> list[str]:
+        text = inspect.cleandoc(self.model.__doc__ or self.kind)
+        return [" ".join(p.split()) for p in text.split("\n\n")]
 
     @cached_property
     def create_only(self) -> frozenset[str]:

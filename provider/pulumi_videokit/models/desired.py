@@ -28,7 +28,11 @@ class Adoptable(RequestModel):
 
 
 class ChannelSpec(ChannelCreate, Adoptable):
-    """A live channel."""
+    """A live channel (`/live/v1/channels`), its run state converged with start and stop.
+
+    `running` is converged with start/stop; a change that stops or replaces a channel that is On
+    fails in preview unless `allowInterrupt: true`; delete stops it first.
+    """
 
     automation_disabled: bool | None = None
     running: Annotated[bool | None, STATE] = Field(
@@ -40,19 +44,32 @@ class ChannelSpec(ChannelCreate, Adoptable):
 
 
 class EventSpec(EventCreate, Adoptable):
-    """A scheduled live event."""
+    """A scheduled event on a live channel (`/live/v1/events`).
+
+    Times compare by instant; a finished event is not drift.
+    """
 
 
 class AllowedDomainSpec(AllowedDomainCreate, Adoptable):
-    """A domain the player may be embedded on."""
+    """A domain the player may be embedded on (`/streaming/v1/allowed-domains`).
+
+    URLs compare with scheme/host case and a trailing slash ignored.
+    """
 
 
 class ApiKeySpec(ApiKeyWrite, Adoptable):
-    """An API key."""
+    """An API key (`/core/v1/api-key`); `key` is secret and known only from its creation.
+
+    `roleName` is read from the key listing; see below for key material.
+    """
 
 
 class AssetSettingsSpec(RequestModel):
-    """The five player settings of one existing streaming asset; only declared ones are managed."""
+    """Player settings of one existing streaming asset; destroy restores the values found before.
+
+    Only declared settings are managed (`Enabled`, `Disabled`, or `Inherit` to hand one back to the
+    tenant's value); destroy restores exactly the values found before, `Inherit` included.
+    """
 
     asset_id: Annotated[str, CREATE_ONLY] = Field(pattern=r"^[a-zA-Z0-9_-]{1,128}$")
     token_required: Toggle | None = None

@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from ...client import VideoKitClient
 
 
+#: Declared inputs, in the API's names.
+Inputs = Mapping[str, Any]
+#: What a create recorded for its recovery, when it was journaled.
+Memo = Mapping[str, Any] | None
+#: A made (or taken over) object: its id and computed outputs.
+Made = tuple[str, dict[str, Any]]
+
+
 class OnCreated(Protocol):
     """Told the new object's id as soon as the API names it, with anything a recovery needs."""
 
@@ -137,13 +145,7 @@ class Kind:
             raise MissingObjectError(f"{self.spec.kind} {object_id} does not exist")
         return self.update(object_id, seen.inputs, inputs, plan(self.spec, seen.inputs, inputs))
 
-    def recovered(
-        self,
-        object_id: str,
-        inputs: Mapping[str, Any],
-        created: OnCreated,
-        memo: Mapping[str, Any] | None = None,
-    ) -> tuple[str, dict[str, Any]]:
+    def recovered(self, object_id: str, inputs: Inputs, created: OnCreated, memo: Memo = None) -> Made:
         """Take over an object made by a create whose answer never arrived (``memo`` is what
         that create recorded, when it was journaled)."""
         return object_id, self.adopted(object_id, inputs)

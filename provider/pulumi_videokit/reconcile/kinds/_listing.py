@@ -27,7 +27,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from ...client import NotFoundError
+
+if TYPE_CHECKING:
+    from ...client import VideoKitClient
+    from ...client._base import Page
 
 T = TypeVar("T")
 
@@ -148,3 +154,33 @@ class Listing(Generic[T]):
 
 
 __all__ = ["PAGE", "Fetched", "Listing"]
+
+
+def paged(
+    pages: Callable[..., tuple[list[T], Page]], ident: Callable[[T], str | None], client: VideoKitClient
+) -> Listing[T]:
+    """The listing of a kind the API pages and reads by ``ids=``: ``pages(number, ids=None)``
+    answers one page and its metadata."""
+
+    def page(number: int) -> Fetched[T]:
+        items, meta = pages(number)
+        return Fetched(items, meta.count, meta.has_more)
+
+    return Listing(
+        page=page,
+        by_ids=lambda ids: pages(1, ids=ids)[0],
+        ident=ident,
+        writes=lambda: client.transport.writes,
+    )
+
+
+def listed(listing: Listing[T], object_id: str, read: Callable[[str], T]) -> T | None:
+    """The object from a listing, else from its own read; ``None`` only when that read says it
+    is gone (404), never for its absence from a page."""
+    found = listing.get(object_id)
+    if found is not None:
+        return found
+    try:
+        return read(object_id)
+    except NotFoundError:
+        return None

@@ -28,15 +28,13 @@ def _normalized(inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 class AllowedDomainKind(Kind):
     spec = ResourceSpec(
-        kind="AllowedDomain",
-        section="domains",
-        model=AllowedDomainSpec,
-        outputs_model=AllowedDomainOutputs,
+        "AllowedDomain",
+        "domains",
+        AllowedDomainSpec,
+        AllowedDomainOutputs,
         natural_key=("url",),
         unique_key=True,
         normalize=_normalized,
-        doc="A domain the player may be embedded on (`/streaming/v1/allowed-domains`).",
-        notes="URLs compare with scheme/host case and a trailing slash ignored",
     )
 
     def __init__(self, client: VideoKitClient, settings: Settings) -> None:

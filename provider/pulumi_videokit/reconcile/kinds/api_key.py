@@ -10,19 +10,11 @@ from ...client import NotFoundError
 from ...models.desired import ApiKeyOutputs, ApiKeySpec
 from ...specs import ResourceSpec
 from ..diff import Plan
-from ._base import Exported, Kind, Observed, OnCreated, Scope, after, slug
+from ._base import Exported, Inputs, Kind, Made, Memo, Observed, OnCreated, Scope, after, slug
 
 
 class ApiKeyKind(Kind):
-    spec = ResourceSpec(
-        kind="ApiKey",
-        section="apiKeys",
-        model=ApiKeySpec,
-        outputs_model=ApiKeyOutputs,
-        natural_key=("name",),
-        doc="An API key (`/core/v1/api-key`); `key` is secret and known only from its creation.",
-        notes="`roleName` is read from the key listing; see below for key material",
-    )
+    spec = ResourceSpec("ApiKey", "apiKeys", ApiKeySpec, ApiKeyOutputs, natural_key=("name",))
 
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
         try:
@@ -51,13 +43,7 @@ class ApiKeyKind(Kind):
             outputs["key"] = key.key.get_secret_value()
         return key.id, outputs
 
-    def recovered(
-        self,
-        object_id: str,
-        inputs: Mapping[str, Any],
-        created: OnCreated,
-        memo: Mapping[str, Any] | None = None,
-    ) -> tuple[str, dict[str, Any]]:
+    def recovered(self, object_id: str, inputs: Inputs, created: OnCreated, memo: Memo = None) -> Made:
         # The create's answer was lost.  The key exists; it is kept, never replaced: the reference
         # documents no key material in any answer, so none is lost with it.  It is brought to the
         # declaration (which may have changed since), and its role name is read.

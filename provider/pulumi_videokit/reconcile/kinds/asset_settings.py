@@ -12,20 +12,17 @@ from ...models.streaming import SETTING_NAMES
 from ...specs import ResourceSpec
 from ..diff import Plan
 from ..errors import MissingObjectError
-from ._base import Exported, Kind, Observed, OnCreated, Scope, slug
+from ._base import Exported, Inputs, Kind, Made, Memo, Observed, OnCreated, Scope, slug
 
 
 class AssetSettingsKind(Kind):
     spec = ResourceSpec(
-        kind="AssetSettings",
-        section="assetSettings",
-        model=AssetSettingsSpec,
-        outputs_model=AssetSettingsOutputs,
+        "AssetSettings",
+        "assetSettings",
+        AssetSettingsSpec,
+        AssetSettingsOutputs,
         natural_key=("assetId",),
         unique_key=True,
-        doc="Player settings of one existing streaming asset; destroy restores the values found before.",
-        notes="only declared settings are managed (`Enabled`, `Disabled`, or `Inherit` to hand one back "
-        "to the tenant's value); destroy restores exactly the values found before, `Inherit` included",
     )
 
     def _current(self, asset_id: str) -> dict[str, Any]:
@@ -62,13 +59,7 @@ class AssetSettingsKind(Kind):
     def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
         return self.create(inputs, lambda *_: None)[1]
 
-    def recovered(
-        self,
-        object_id: str,
-        inputs: Mapping[str, Any],
-        created: OnCreated,
-        memo: Mapping[str, Any] | None = None,
-    ) -> tuple[str, dict[str, Any]]:
+    def recovered(self, object_id: str, inputs: Inputs, created: OnCreated, memo: Memo = None) -> Made:
         if memo is None or "previous" not in memo:
             return self.create(inputs, created)
         declared = {k: inputs[k] for k in SETTING_NAMES if inputs.get(k) is not None}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ...client import ConflictError, NotFoundError
@@ -13,11 +14,12 @@ from ...models.desired import ChannelOutputs, ChannelSpec
 from ...specs import ResourceSpec, words
 from ..diff import Plan, patch_body
 from ..errors import UnexpectedStateError
-from ._base import Exported, Kind, Observed, OnCreated, Scope, Settings, after, slug
-from ._listing import Fetched, Listing
+from ._base import Exported, Kind, Observed, OnCreated, Scope, after, slug
+from ._listing import Listing, listed, paged
 
 if TYPE_CHECKING:
-    from ...client import VideoKitClient
+    pass
+
 
 class ChannelError(UnexpectedStateError):
     """A channel did not reach the state it was asked to."""
@@ -34,45 +36,27 @@ def outputs_of(channel: Channel) -> dict[str, Any]:
 class ChannelKind(Kind):
     converged_after_create = ("running",)
     spec = ResourceSpec(
-        kind="Channel",
-        section="channels",
-        model=ChannelSpec,
-        outputs_model=ChannelOutputs,
+        "Channel",
+        "channels",
+        ChannelSpec,
+        ChannelOutputs,
         natural_key=("name",),
         live_states=frozenset({"On", "Starting"}),
         replace_changes="ingest and playback URLs",
         delete_before_replace=True,
-        doc="A live channel (`/live/v1/channels`), its run state converged with start and stop.",
-        notes="`running` is converged with start/stop; a change that stops or replaces a channel that is "
-        "On fails in preview unless `allowInterrupt: true`; delete stops it first",
     )
 
     # ---- observe ----
 
-    def __init__(self, client: VideoKitClient, settings: Settings) -> None:
-        super().__init__(client, settings)
-        channels = client.live.channels
-
-        def page(number: int) -> Fetched[Channel]:
-            items, meta = channels.page(number)
-            return Fetched(items, meta.count, meta.has_more)
-
-        self.listing: Listing[Channel] = Listing(
-            page=page,
-            by_ids=lambda ids: channels.page(1, ids=ids)[0],
-            ident=lambda c: c.id,
-            writes=lambda: client.transport.writes,
-        )
+    @cached_property
+    def listing(self) -> Listing[Channel]:
+        return paged(self.client.live.channels.page, lambda c: c.id, self.client)
 
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
-        # List Channels carries everything a read needs; a channel no listing holds is read by
-        # itself, and only its own 404 says it is gone.
-        channel = self.listing.get(object_id)
+        # List Channels carries everything a read needs.
+        channel = listed(self.listing, object_id, self.client.live.channels.get)
         if channel is None:
-            try:
-                channel = self.client.live.channels.get(object_id)
-            except NotFoundError:
-                return None
+            return None
         inputs: dict[str, Any] = {"name": channel.name}
         if channel.automation_disabled is not None:
             inputs["automationDisabled"] = channel.automation_disabled

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ...client import NotFoundError
 from ...models import Event as Event_
 from ...models import parse_time
 from ...models._base import format_time
 from ...models.desired import EventOutputs, EventSpec
 from ...specs import ResourceSpec
 from ..diff import Plan, patch_body
-from ._base import Exported, Kind, Observed, OnCreated, Scope, Settings, after, slug
-from ._listing import Fetched, Listing
+from ._base import Exported, Kind, Observed, OnCreated, Scope, after, slug
+from ._listing import Listing, listed, paged
 
 if TYPE_CHECKING:
-    from ...client import VideoKitClient
+    pass
+
 
 def _instant(value: Any) -> Any:
     try:
@@ -52,45 +53,26 @@ def status_at(inputs: Mapping[str, Any], now: datetime) -> str:
 
 class EventKind(Kind):
     spec = ResourceSpec(
-        kind="Event",
-        section="events",
-        model=EventSpec,
-        outputs_model=EventOutputs,
+        "Event",
+        "events",
+        EventSpec,
+        EventOutputs,
         natural_key=("channelId", "start", "title"),
         references={"channel": ("channelId", "channels")},
         normalize=_instants,
-        doc="A scheduled event on a live channel (`/live/v1/events`).",
-        notes="times compare by instant; a finished event is not drift",
     )
 
-    def __init__(self, client: VideoKitClient, settings: Settings) -> None:
-        super().__init__(client, settings)
-        events = client.live.events
-
-        def page(number: int) -> Fetched[Event_]:
-            items, meta = events.page(number)
-            return Fetched(items, meta.count, meta.has_more)
-
+    @cached_property
+    def listing(self) -> Listing[Event_]:
         # List Events is the one read that carries status, tags and attributes.
-        self.listing: Listing[Event_] = Listing(
-            page=page,
-            by_ids=lambda ids: events.page(1, ids=ids)[0],
-            ident=lambda e: e.id,
-            writes=lambda: client.transport.writes,
-        )
+        return paged(self.client.live.events.page, lambda e: e.id, self.client)
 
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
-        event = self.listing.get(object_id)
-        if event is None:
-            try:
-                # In no listing: confirmed gone only when its own read says so.
-                event = self.client.live.events.get(object_id)
-            except NotFoundError:
-                if _finished(last):
-                    # The platform may clear finished events; that is not drift.
-                    return Observed(dict(last), {"status": "Finished"})
-                return None
-        if _finished(last):
+        event = listed(self.listing, object_id, self.client.live.events.get)
+        if event is None and not _finished(last):
+            return None
+        if event is None or _finished(last):
+            # The platform may clear finished events; that is not drift.
             return Observed(dict(last), {"status": "Finished"})
         seen: dict[str, Any] = {
             "channelId": event.channel_id,
