@@ -1,6 +1,6 @@
 """`make generate`: everything written from the kinds' table, so a field's facts live in one place.
 
-Writes the typed Python classes (``provider/pulumi_videokit/resources/<kind>.py``), the JSON
+Writes the types of the Python classes (``provider/pulumi_videokit/resources/__init__.pyi``), the JSON
 Schemas in ``schemas/`` and the README's table of what each resource does (between its markers).
 ``--check`` writes nothing and exits 1 naming each file that is stale; ``make test`` runs it.
 
@@ -68,9 +68,9 @@ def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str, A
     return node
 
 
-def typed_module(kind: type[Kind]) -> str:
-    """The typed Python class of ``kind``: keyword arguments from its model, outputs from its
-    outputs model, and the provider that state pickles by reference (at this module's path)."""
+def typed_class(kind: type[Kind]) -> str:
+    """The typed face of ``kind``'s class: keyword arguments from its model, outputs from its
+    outputs model."""
     spec = kind.spec
     model = spec.model.model_json_schema(by_alias=True, mode="validation")
     defs = model.get("$defs", {})
@@ -86,53 +86,43 @@ def typed_module(kind: type[Kind]) -> str:
         else:
             args.append(f"        {snake(name)}: pulumi.Input[{hint}] | None = None,")
     args.sort(key=lambda line: " = None" in line)
-    outputs = [
-        f"    {snake(name)}: pulumi.Output[{python_type(node)}]" for name, node in spec.output_types.items()
-    ]
-    module = kind.__module__.rsplit(".", 1)[-1]
-    body = f'''
+    outputs = [f"    {snake(name)}: pulumi.Output[{python_type(n)}]" for name, n in spec.output_types.items()]
+    return f'''
+class {spec.kind}Provider(VideoKitProvider): ...
 
-class {spec.kind}Provider(VideoKitProvider):
-    kind = {kind.__name__}
-
-
-class {spec.kind}(VideoKitResource, provider={spec.kind}Provider):
+class {spec.kind}(VideoKitResource):
     """{spec.doc}"""
 
-{chr(10).join(outputs) or "    pass"}
-
+{chr(10).join(outputs)}
     def __init__(
         self,
         resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
         *,
 {chr(10).join(args)}
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, self.props_from_kwargs(locals()), opts)
+    ) -> None: ...
 '''
-    used = [name for name in ("Mapping", "Sequence", "Any", "Literal") if re.search(rf"\b{name}\b", body)]
-    abc = [n for n in used if n in ("Mapping", "Sequence")]
-    typing = [n for n in used if n in ("Any", "Literal")]
-    imports = "".join(
-        [
-            f"from collections.abc import {', '.join(abc)}\n" if abc else "",
-            f"from typing import {', '.join(typing)}\n" if typing else "",
-        ]
-    )
-    head = f'''"""{spec.kind}: {spec.doc[:1].lower()}{spec.doc[1:]}
 
-Generated from the kind's models by `make generate`; edit the models, not this file.
-"""
 
-from __future__ import annotations
+def stub() -> str:
+    """``resources/__init__.pyi``: the types of the resources package, every kind's class typed."""
+    return '''"""Types of `pulumi_videokit.resources`, written by `make generate` from the kinds' table."""
 
-{imports + chr(10) if imports else ""}import pulumi
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
-from ..reconcile.kinds.{module} import {kind.__name__}
-from ._provider import VideoKitProvider
-from ._resource import VideoKitResource
-'''
-    return head + body
+import pulumi
+
+from ..reconcile.kinds import KINDS as KINDS
+from ..reconcile.kinds import Kind as Kind
+from ._provider import ConfigurationError as ConfigurationError
+from ._provider import InterruptRefused as InterruptRefused
+from ._provider import VideoKitProvider as VideoKitProvider
+from ._resource import InvalidDeclarationError as InvalidDeclarationError
+from ._resource import VideoKitResource as VideoKitResource
+
+RESOURCES: dict[str, type[VideoKitResource]]
+''' + "".join(typed_class(k) for k in KINDS)
 
 
 def _code(names: Any) -> str:
@@ -190,11 +180,6 @@ def _modules() -> list[tuple[str, str]]:
     return [(k.__module__.rsplit(".", 1)[-1], k.spec.kind) for k in KINDS]
 
 
-def _resources_init(current: str) -> str:
-    names = sorted(_modules())
-    return _regions(current, lambda _: [f"from .{module} import {name} as {name}" for module, name in names])
-
-
 def _package_init(current: str) -> str:
     def lines(before: str) -> list[str]:
         names = sorted(name for _, name in _modules())
@@ -212,11 +197,9 @@ def targets() -> dict[Path, Callable[[str], str]]:
         ROOT / "schemas" / "videokit.schema.json": lambda _: yaml_schema(),
         ROOT / "schemas" / "videokit.overlay.schema.json": lambda _: yaml_schema(overlay=True),
         README: _readme,
-        RESOURCES / "__init__.py": _resources_init,
+        RESOURCES / "__init__.pyi": lambda _: stub(),
         RESOURCES.parent / "__init__.py": _package_init,
     }
-    for kind in KINDS:
-        out[RESOURCES / f"{kind.__module__.rsplit('.', 1)[-1]}.py"] = lambda _, k=kind: typed_module(k)
     return out
 
 

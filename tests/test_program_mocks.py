@@ -123,8 +123,10 @@ def test_wrong_types_fail_at_declaration(mocks: Recorder) -> None:
             redundancy="Double",
             input={"type": "RTMP_PUSH", "input_loss": {"type": "COLOR"}},
         )
-    with pytest.raises(TypeError):
+    with pytest.raises(InvalidDeclarationError, match="Channel 'bad3': input: is required"):
         Channel("bad3", name="x")  # type: ignore[call-arg]
+    with pytest.raises(InvalidDeclarationError, match=r"Channel 'bad4': .*nmae: is not a known field"):
+        Channel("bad4", nmae="x", input={"type": "RTMP_PUSH", "input_loss": {"type": "COLOR"}})  # type: ignore[call-arg]
     assert mocks.resources == []
 
 

@@ -20,7 +20,6 @@ from ..specs import ResourceSpec
 from ._provider import VideoKitProvider
 
 _BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
-_SKIP = frozenset({"self", "resource_name", "opts", "__class__"})
 #: Each kind's public class, by kind name, as the classes are defined.
 REGISTERED: dict[str, type[VideoKitResource]] = {}
 
@@ -59,32 +58,43 @@ def camelize(model: type[BaseModel] | None, value: Any) -> Any:
 
 
 class VideoKitResource(pulumi.dynamic.Resource):
-    """Base of the public resources; subclasses name their provider class."""
+    """Base of the public resources, one class per kind (``class Channel(VideoKitResource,
+    kind=ChannelKind)``); its provider class is made beside it, in the same module, where state
+    pickles it by reference.  Keyword arguments are the kind's fields in Python style."""
 
     _provider_cls: ClassVar[type[VideoKitProvider]]
     _output_names: ClassVar[dict[str, str]] = {}
     _input_names: ClassVar[dict[str, str]] = {}
 
-    def __init_subclass__(cls, provider: type[VideoKitProvider] | None = None, **kwargs: Any) -> None:
-        if provider is None:
+    def __init_subclass__(cls, kind: type[Kind] | None = None, **kwargs: Any) -> None:
+        if kind is None:
             super().__init_subclass__(**kwargs)
             return
-        spec = provider.kind.spec
+        spec = kind.spec
         super().__init_subclass__(module="videokit", name=spec.kind, **kwargs)
+        name = f"{spec.kind}Provider"
+        provider = type(name, (VideoKitProvider,), {"kind": kind, "__module__": cls.__module__})
+        setattr(sys.modules[cls.__module__], name, provider)
         cls._provider_cls = provider
         cls._output_names = {name: _snake(name) for name in spec.outputs}
         cls._input_names = {python: name for name, python in cls._output_names.items()}
+        cls.__doc__ = cls.__doc__ or spec.doc
         REGISTERED[spec.kind] = cls
 
-    def __init__(
-        self, resource_name: str, props: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
-    ) -> None:
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **kwargs: Any) -> None:
         spec = self._provider_cls.kind.spec
+        props = self.props_from_kwargs(kwargs)
         found = problems(spec, props)
         if found:
             raise InvalidDeclarationError(
                 f"{spec.kind} {resource_name!r}: " + "; ".join(f"{path}: {reason}" for path, reason in found)
             )
+        self._declare(resource_name, props, opts)
+
+    def _declare(
+        self, resource_name: str, props: Mapping[str, Any], opts: pulumi.ResourceOptions | None
+    ) -> None:
+        spec = self._provider_cls.kind.spec
         # Output attributes are named in Python style; the engine sees the API's names.
         full: dict[str, Any] = {python: None for python in self._output_names.values()}
         full.update({k: v for k, v in props.items() if v is not None})
@@ -109,35 +119,23 @@ class VideoKitResource(pulumi.dynamic.Resource):
     @classmethod
     def props_from_kwargs(cls, args: Mapping[str, Any]) -> dict[str, Any]:
         """Keyword arguments (snake_case) to API-named props."""
-        model = cls._provider_cls.kind.spec.model
-        values = {k: v for k, v in args.items() if k not in _SKIP and v is not None}
-        return dict(camelize(model, values))
+        values = {k: v for k, v in args.items() if v is not None}
+        return dict(camelize(cls._provider_cls.kind.spec.model, values))
 
     @classmethod
     def from_props(
         cls, resource_name: str, props: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
     ) -> VideoKitResource:
-        """Declare from API-named props, as the YAML loader does."""
+        """Declare from API-named props the YAML loader has already validated."""
         resource = cls.__new__(cls)
-        VideoKitResource.__init__(resource, resource_name, props, opts)
+        resource._declare(resource_name, props, opts)
         return resource
 
 
 def generated(kind: type[Kind], module: str) -> type[VideoKitResource]:
-    """A provider and a resource class for a kind that has no typed Python module.
-
-    The class takes the API's camelCase properties as one mapping
-    (``Recording("r", {"source": {...}})``); YAML and the native plugin need nothing more.  The
-    provider is bound to ``module`` under its own name, so state pickles it by reference.
-    """
-    name = kind.spec.kind
-    provider = type(f"{name}Provider", (VideoKitProvider,), {"kind": kind, "__module__": module})
-    setattr(sys.modules[module], provider.__name__, provider)
+    """The class of a kind that has no module of its own, made in ``module``."""
     return types.new_class(
-        name,
-        (VideoKitResource,),
-        {"provider": provider},
-        lambda ns: ns.update({"__module__": module, "__doc__": kind.spec.doc}),
+        kind.spec.kind, (VideoKitResource,), {"kind": kind}, lambda ns: ns.update({"__module__": module})
     )
 
 
