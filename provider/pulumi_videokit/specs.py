@@ -24,6 +24,16 @@ from .models._base import Fact, fields_with
 CONTROL_FIELDS = frozenset({"adopt", "allowInterrupt"})
 
 
+def declared(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """What the API is to hold: the inputs less the provider's controls, its bookkeeping
+    (``__owner``, ``__provider``) and unset values."""
+    return {
+        k: v
+        for k, v in inputs.items()
+        if k not in CONTROL_FIELDS and not k.startswith("__") and v is not None
+    }
+
+
 def words(names: Iterable[str]) -> str:
     """Names in a sentence: ``a``, ``a and b``, ``a, b and c``."""
     listed = list(names)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..protocol import is_unknown
-from ..specs import CONTROL_FIELDS, ResourceSpec
+from ..specs import ResourceSpec, declared
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,7 @@ class Plan:
 
 def comparable(spec: ResourceSpec, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs as they compare: controls dropped, unset dropped, values normalized."""
-    kept = {
-        k: v
-        for k, v in inputs.items()
-        if k not in CONTROL_FIELDS and not k.startswith("__") and v is not None
-    }
-    return spec.normalize(kept)
+    return spec.normalize(declared(inputs))
 
 
 def changed_fields(spec: ResourceSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from ...specs import CONTROL_FIELDS, ResourceSpec
+from ...specs import ResourceSpec, declared
 from ..diff import Plan, plan
 from ..errors import MissingObjectError
 
@@ -106,14 +106,7 @@ class Kind:
         self.client = client
         self.settings = settings
 
-    @staticmethod
-    def body(inputs: Mapping[str, Any]) -> dict[str, Any]:
-        """Declared inputs less the provider's own controls."""
-        return {
-            k: v
-            for k, v in inputs.items()
-            if k not in CONTROL_FIELDS and not k.startswith("__") and v is not None
-        }
+    body = staticmethod(declared)
 
     def observe(self, object_id: str, last: Mapping[str, Any]) -> Observed | None:
         """Read the live object; ``None`` when it is gone."""
