@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 import click
+from click.decorators import FC
 
 from ._version import __version__
+
+
+def _format_option(*choices: str, help: str | None = None) -> Callable[[FC], FC]:
+    """``--format`` (the ``fmt`` parameter): one of ``choices``, the first by default."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help=help
+    )
 
 
 @click.group()
@@ -98,14 +107,7 @@ def emulator(
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "github"]),
-    default="text",
-    show_default=True,
-    help="github prints GitHub Actions annotations.",
-)
+@_format_option("text", "github", help="github prints GitHub Actions annotations.")
 @click.option("--stack", default=None, help="Check as stack NAME sees them: its overlays and ${...} values.")
 @click.option(
     "--config",
@@ -179,12 +181,9 @@ def schema(overlay: bool) -> None:
 @click.option(
     "--retain", is_flag=True, help="Add retainOnDelete: true, so a destroy leaves every object in place."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["yaml", "pulumi-import"]),
-    default="yaml",
-    show_default=True,
+@_format_option(
+    "yaml",
+    "pulumi-import",
     help="pulumi-import writes the JSON file `pulumi import --file` takes, for the native provider.",
 )
 @click.option(
@@ -297,13 +296,7 @@ def plan_summary(file: str, expect_no_changes: bool) -> None:
 
 @main.command("drift-report")
 @click.argument("file", default="-")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-)
+@_format_option("markdown", "json")
 def drift_report(file: str, fmt: str) -> None:
     """What changed outside the repo, from `pulumi refresh --preview-only --json` (FILE or stdin).
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import unquote
 
 import httpx
@@ -338,6 +338,31 @@ def _server_message(response: httpx.Response) -> str:
     return ""
 
 
+def _answer_lost(
+    method: str,
+    path: str,
+    what: str,
+    *,
+    safe_to_repeat: bool,
+    cls: type[APIConnectionError] = APIConnectionError,
+) -> APIConnectionError:
+    """The error for a call whose answer never came: ``cls`` when sending it again is harmless,
+    else :class:`OutcomeUnknownError`, since the API may have carried it out."""
+    if safe_to_repeat:
+        return cls(f"{method} {path}: {what}", method=method, path=path)
+    return OutcomeUnknownError(
+        f"{method} {path}: {what}; the API may have carried it out", method=method, path=path
+    )
+
+
+class TransportOptions(TypedDict, total=False):
+    """What a :class:`VideoKitClient` hands to its :class:`Transport` (tests swap these in)."""
+
+    http: httpx.Client | None
+    sleep: Sleep
+    clock: Clock
+
+
 class Transport:
     """Sends one logical call, retrying where that is safe.
 
@@ -481,21 +506,17 @@ class Transport:
                     retryable = True
                 except httpx.TimeoutException:
                     retryable = safe_to_repeat
-                    cls = APITimeoutError if safe_to_repeat else OutcomeUnknownError
-                    error = cls(
-                        f"{method} {path}: timed out after {self.config.timeout_seconds}s"
-                        + ("" if safe_to_repeat else "; the API may have carried it out"),
-                        method=method,
-                        path=path,
+                    error = _answer_lost(
+                        method,
+                        path,
+                        f"timed out after {self.config.timeout_seconds}s",
+                        safe_to_repeat=safe_to_repeat,
+                        cls=APITimeoutError,
                     )
                 except httpx.TransportError as exc:
                     retryable = safe_to_repeat
-                    lost = APIConnectionError if safe_to_repeat else OutcomeUnknownError
-                    error = lost(
-                        f"{method} {path}: connection lost ({type(exc).__name__})"
-                        + ("" if safe_to_repeat else "; the API may have carried it out"),
-                        method=method,
-                        path=path,
+                    error = _answer_lost(
+                        method, path, f"connection lost ({type(exc).__name__})", safe_to_repeat=safe_to_repeat
                     )
                 else:
                     log.debug(
@@ -521,11 +542,8 @@ class Transport:
                     elif status in RETRY_STATUSES:
                         retryable = safe_to_repeat
                         if not safe_to_repeat and status in (502, 504):
-                            raise OutcomeUnknownError(
-                                f"{method} {path}: gateway answered {status}; "
-                                "the API may have carried it out",
-                                method=method,
-                                path=path,
+                            raise _answer_lost(
+                                method, path, f"gateway answered {status}", safe_to_repeat=False
                             ) from error
                     else:
                         retryable = False

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Unpack
 
-import httpx
-
-from ._base import ClientConfig, Clock, Operation, Sleep, Transport
+from ._base import ClientConfig, Operation, Transport, TransportOptions
 from .core import Core
 from .live import Live
 from .recorder import Recorder
@@ -17,18 +15,12 @@ from .vod import Transcoder, Vod
 
 
 class VideoKitClient:
-    """Entry point: one attribute per API group."""
+    """Entry point: one attribute per API group; ``http``, ``sleep`` and ``clock`` go to its
+    :class:`Transport`."""
 
-    def __init__(
-        self,
-        config: ClientConfig,
-        *,
-        http: httpx.Client | None = None,
-        sleep: Sleep = time.sleep,
-        clock: Clock = time.monotonic,
-    ) -> None:
+    def __init__(self, config: ClientConfig, **transport: Unpack[TransportOptions]) -> None:
         self.config = config
-        self.transport = Transport(config, http=http, sleep=sleep, clock=clock)
+        self.transport = Transport(config, **transport)
         self.live = Live(self.transport)
         self.streaming = Streaming(self.transport)
         self.core = Core(self.transport)

@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from starlette.routing import Route
 
 from .. import contract
 from ._faults import FaultPlan
-from ._store import Data, Store, new_id
+from ._store import Data, Store, iso, new_id
 
 ID_RE = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
 
@@ -100,6 +100,13 @@ async def delete_many(
     return out
 
 
+def patched(found: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """``found`` with ``patch`` merged in and its lastModificationDate stamped."""
+    found.update(patch)
+    found["lastModificationDate"] = iso()
+    return found
+
+
 def remover(collection: str, *, with_asset: bool = False) -> Callable[[Data, str], bool]:
     """Remove an object by id (and the streaming asset the platform made for it)."""
 
@@ -111,8 +118,57 @@ def remover(collection: str, *, with_asset: bool = False) -> Callable[[Data, str
     return remove
 
 
-def add_output(outputs: list[dict[str, Any]], spec: dict[str, Any], status: str) -> str:
+def delete_or_404(
+    data: Data, collection: str, object_id: str, what: str, *, with_asset: bool = False
+) -> dict[str, Any]:
+    """Remove the object ``object_id`` of ``collection`` (and the streaming asset the platform
+    made for it) and return it; 404 when there is none."""
+    found = get_or_404(data, collection, object_id, what)
+    remover(collection, with_asset=with_asset)(data, object_id)
+    return found
+
+
+def get_and_update_routes(
+    r: APIRouter, ctx: Context, path: str, collection: str, what: str, *, title: str
+) -> None:
+    """``GET path/{id}`` and ``PATCH path/{id}`` ("Get TITLE", "Update TITLE") for objects
+    answered as stored and updated by merging the body in; each answer holds the fields the
+    contract documents for its endpoint.  ``what`` names one in a 404."""
+    get_fields = documented(f"GET {path}/{{id}}")
+    patch_fields = documented(f"PATCH {path}/{{id}}")
+
+    @r.get(path + "/{id}", summary=f"Get {title}")
+    async def get_one(id: str) -> Any:
+        return pick(get_or_404(ctx.store.snapshot(), collection, id, what), get_fields)
+
+    @r.patch(path + "/{id}", summary=f"Update {title}")
+    async def update_one(id: str, request: Request) -> Any:
+        patch = await read_json(request)
+        with ctx.store.write() as data:
+            return pick(patched(get_or_404(data, collection, id, what), patch), patch_fields)
+
+
+def delete_routes_with_asset(
+    r: APIRouter, ctx: Context, path: str, collection: str, what: str, *, title: str, noun: str = ""
+) -> None:
+    """``DELETE path/{id}`` and ``POST path/deletemany`` ("Delete TITLE", "Delete Multiple
+    TITLEs") for objects that each carry the streaming asset the platform made for them;
+    ``what`` names one in a 404, ``noun`` (default ``what``) in the deletemany answers."""
+
+    @r.delete(path + "/{id}", summary=f"Delete {title}")
+    async def delete_one(id: str) -> Any:
+        with ctx.store.write() as data:
+            delete_or_404(data, collection, id, what, with_asset=True)
+        return None
+
+    @r.post(path + "/deletemany", summary=f"Delete Multiple {title}s")
+    async def delete_several(request: Request) -> Any:
+        return await delete_many(ctx, request, remover(collection, with_asset=True), noun or what)
+
+
+def add_output(owner: dict[str, Any], spec: dict[str, Any], status: str) -> str:
     """Append an output to an asset's or recording's outputs; 409 when its id is taken."""
+    outputs = owner["outputs"]
     output_id = str(spec.get("id") or new_id())
     if any(o.get("id") == output_id for o in outputs):
         raise ApiError(409, f"output {output_id} exists")
@@ -120,11 +176,12 @@ def add_output(outputs: list[dict[str, Any]], spec: dict[str, Any], status: str)
     return output_id
 
 
-def remove_output(outputs: list[dict[str, Any]], output_id: str) -> list[dict[str, Any]]:
-    kept = [o for o in outputs if o.get("id") != output_id]
-    if len(kept) == len(outputs):
+def remove_output(owner: dict[str, Any], output_id: str) -> None:
+    """Remove an output from an asset's or recording's outputs; 404 when there is none."""
+    kept = [o for o in owner["outputs"] if o.get("id") != output_id]
+    if len(kept) == len(owner["outputs"]):
         raise ApiError(404, f"output {output_id} not found")
-    return kept
+    owner["outputs"] = kept
 
 
 def check_id(value: str, what: str = "id") -> str:
@@ -146,6 +203,11 @@ async def read_json(request: Request, *, required: bool = True) -> Any:
         return json.loads(raw)
     except ValueError as exc:
         raise ApiError(400, f"request body is not valid JSON: {exc}") from None
+
+
+async def body_field(request: Request, name: str, default: Any = None) -> Any:
+    """The field ``name`` of the JSON body (``default`` when the body or the field is absent)."""
+    return ((await read_json(request)) or {}).get(name, default)
 
 
 async def judge(request: Request) -> None:

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Request
 from ._http import (
     ApiError,
     Context,
-    delete_many,
+    delete_routes_with_asset,
     get_or_404,
     page,
+    patched,
     pick,
     query_list,
     read_json,
-    remover,
     service_response,
 )
 from ._store import Data, iso, new_id, now, parse_time
@@ -366,20 +366,8 @@ def router(ctx: Context) -> APIRouter:
             merged = {**event, **patch}
             if parse_time(merged["start"]) >= parse_time(merged["end"]):
                 raise ApiError(400, "start must be before end")
-            event.update(patch)
-            event["lastModificationDate"] = iso()
-            return public_event(event)
+            return public_event(patched(event, patch))
 
-    @r.delete("/live/v1/events/{id}", summary="Delete Event")
-    async def delete_event(id: str) -> Any:
-        with store.write() as data:
-            event_or_404(data, id)
-            del data["events"][id]
-            data["assets"].pop(id, None)
-        return None
-
-    @r.post("/live/v1/events/deletemany", summary="Delete Multiple Events")
-    async def delete_events(request: Request) -> Any:
-        return await delete_many(ctx, request, remover("events", with_asset=True), "event")
+    delete_routes_with_asset(r, ctx, "/live/v1/events", "events", "event", title="Event")
 
     return r

@@ -10,14 +10,14 @@ from ._http import (
     ApiError,
     Context,
     add_output,
-    delete_many,
+    delete_routes_with_asset,
     get_or_404,
     page,
+    patched,
     pick,
     query_list,
     read_json,
     remove_output,
-    remover,
 )
 from ._store import Data, iso, new_id
 
@@ -119,27 +119,15 @@ def router(ctx: Context) -> APIRouter:
             for key in ("catchup", "archive"):
                 if key in patch:
                     rec[key] = {**rec.get(key, {}), **patch.pop(key)}
-            rec.update(patch)
-            rec["lastModificationDate"] = iso()
-            return pick(rec, LIST_FIELDS)
+            return pick(patched(rec, patch), LIST_FIELDS)
 
-    @r.delete("/cvr/v1/recordings/{id}", summary="Delete Recording")
-    async def delete(id: str) -> Any:
-        with store.write() as data:
-            rec_or_404(data, id)
-            del data["recordings"][id]
-            data["assets"].pop(id, None)
-        return None
-
-    @r.post("/cvr/v1/recordings/deletemany", summary="Delete Multiple Recordings")
-    async def delete_recordings(request: Request) -> Any:
-        return await delete_many(ctx, request, remover("recordings", with_asset=True), "recording")
+    delete_routes_with_asset(r, ctx, "/cvr/v1/recordings", "recordings", "recording", title="Recording")
 
     @r.post("/cvr/v1/recordings/{id}/outputs", summary="Add Output to Recording")
     async def add_recording_output(id: str, request: Request) -> Any:
         spec = await read_json(request)
         with store.write() as data:
-            output_id = add_output(rec_or_404(data, id)["outputs"], spec, "Pending")
+            output_id = add_output(rec_or_404(data, id), spec, "Pending")
         return {
             "items": [{"id": output_id}],
             "pageCount": 1,
@@ -152,8 +140,7 @@ def router(ctx: Context) -> APIRouter:
     @r.delete("/cvr/v1/recordings/{recordingId}/outputs/{id}", summary="Remove Output from Recording")
     async def remove_recording_output(recordingId: str, id: str) -> Any:
         with store.write() as data:
-            rec = rec_or_404(data, recordingId)
-            rec["outputs"] = remove_output(rec["outputs"], id)
+            remove_output(rec_or_404(data, recordingId), id)
         return None
 
     return r

@@ -10,11 +10,13 @@ from fastapi import APIRouter, Request, Response
 from ._http import (
     ApiError,
     Context,
+    body_field,
     check_id,
     delete_many,
     documented,
     get_or_404,
     page,
+    patched,
     pick,
     query_list,
     read_json,
@@ -87,9 +89,7 @@ def router(ctx: Context) -> APIRouter:
                     "asset": patch.pop("tokenRequiredPolicy").lower(),
                     "tenant": "true",
                 }
-            asset.update(patch)
-            asset["lastModificationDate"] = iso()
-            return public_asset(asset, ASSET_PATCH_FIELDS)
+            return public_asset(patched(asset, patch), ASSET_PATCH_FIELDS)
 
     @r.patch("/streaming/v1/assets/{assetId}/settings", summary="Update Asset Settings")
     async def update_settings(assetId: str, request: Request) -> Any:
@@ -107,11 +107,10 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/streaming/v1/assets/{assetId}/chapters", summary="Create Asset Chapters")
     async def create_chapters(assetId: str, request: Request) -> Any:
-        body = await read_json(request)
-        chapters = body or {}
+        chapters = await body_field(request, "chapters", [])
         with store.write() as data:
             asset = asset_or_404(data, assetId)
-            for chapter in chapters.get("chapters", []):
+            for chapter in chapters:
                 asset.setdefault("chapters", []).append({"id": new_id(), **chapter})
         return None
 
@@ -127,8 +126,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/streaming/v1/assets/{assetId}/images", summary="Create Asset Images")
     async def create_images(assetId: str, request: Request) -> Any:
-        body = await read_json(request)
-        images = (body or {}).get("images")
+        images = await body_field(request, "images")
         if not isinstance(images, dict):
             raise ApiError(400, "images must be an object keyed by image name")
         with store.write() as data:
@@ -153,8 +151,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/streaming/v1/assets/{assetId}/tags", summary="Add Asset Tags")
     async def add_tags(assetId: str, request: Request) -> Any:
-        body = await read_json(request)
-        tags = (body or {}).get("tags")
+        tags = await body_field(request, "tags")
         if not isinstance(tags, list) or not tags:
             raise ApiError(400, "tags is required: a list of {name}")
         names = [t.get("name") if isinstance(t, dict) else t for t in tags]

@@ -12,7 +12,10 @@ from ._http import (
     Context,
     add_output,
     delete_many,
+    delete_or_404,
+    delete_routes_with_asset,
     documented,
+    get_and_update_routes,
     get_or_404,
     page,
     pick,
@@ -33,9 +36,7 @@ FILE_TYPES = {
     "Caption": [".txt", ".srt", ".vtt"],
     "Video": [".mp4", ".mxf", ".mov", ".ts"],
 }
-FILE_FIELDS = documented("GET /vod/v1/files/{id}")
 FILE_LIST_FIELDS = documented("GET /vod/v1/files", items=True)
-VOD_FIELDS = documented("GET /vod/v1/assets/{id}")
 
 
 def _file_type(name: str) -> str:
@@ -221,24 +222,12 @@ def router(ctx: Context) -> APIRouter:
             rows = [f for f in rows if f.get("status") == status]
         return page(request, rows)
 
-    @r.get("/vod/v1/files/{id}", summary="Get File")
-    async def get_file(id: str) -> Any:
-        return pick(file_or_404(store.snapshot(), id), FILE_FIELDS)
-
-    @r.patch("/vod/v1/files/{id}", summary="Update File")
-    async def update_file(id: str, request: Request) -> Any:
-        patch = await read_json(request)
-        with store.write() as data:
-            record = file_or_404(data, id)
-            record.update(patch)
-            record["lastModificationDate"] = iso()
-            return pick(record, documented("PATCH /vod/v1/files/{id}"))
+    get_and_update_routes(r, ctx, "/vod/v1/files", "files", "file", title="File")
 
     @r.delete("/vod/v1/files/{id}", summary="Delete File")
     async def delete_file(id: str) -> Any:
         with store.write() as data:
-            record = file_or_404(data, id)
-            del data["files"][id]
+            record = delete_or_404(data, "files", id, "file")
         return {"deletedFileKey": record["fileKey"]}
 
     @r.post("/vod/v1/files/deletemany", summary="Delete Multiple Files")
@@ -317,43 +306,22 @@ def router(ctx: Context) -> APIRouter:
         rows = [pick(a, fields) for a in store.snapshot()["vodAssets"].values()]
         return page(request, rows)
 
-    @r.get("/vod/v1/assets/{id}", summary="Get VOD Asset")
-    async def get_vod(id: str) -> Any:
-        return pick(vod_or_404(store.snapshot(), id), VOD_FIELDS)
-
-    @r.patch("/vod/v1/assets/{id}", summary="Update VOD Asset")
-    async def update_vod(id: str, request: Request) -> Any:
-        patch = await read_json(request)
-        with store.write() as data:
-            asset = vod_or_404(data, id)
-            asset.update(patch)
-            asset["lastModificationDate"] = iso()
-            return pick(asset, documented("PATCH /vod/v1/assets/{id}"))
-
-    @r.delete("/vod/v1/assets/{id}", summary="Delete VOD Asset")
-    async def delete_vod(id: str) -> Any:
-        with store.write() as data:
-            vod_or_404(data, id)
-            del data["vodAssets"][id]
-            data["assets"].pop(id, None)
-        return None
-
-    @r.post("/vod/v1/assets/deletemany", summary="Delete Multiple VOD Assets")
-    async def delete_vods(request: Request) -> Any:
-        return await delete_many(ctx, request, remover("vodAssets", with_asset=True), "asset")
+    get_and_update_routes(r, ctx, "/vod/v1/assets", "vodAssets", "VOD asset", title="VOD Asset")
+    delete_routes_with_asset(
+        r, ctx, "/vod/v1/assets", "vodAssets", "VOD asset", title="VOD Asset", noun="asset"
+    )
 
     @r.post("/vod/v1/assets/{id}/outputs", summary="Add Output to VOD")
     async def add_vod_output(id: str, request: Request) -> Any:
         spec = await read_json(request)
         with store.write() as data:
-            output_id = add_output(vod_or_404(data, id)["outputs"], spec, "Processing")
+            output_id = add_output(vod_or_404(data, id), spec, "Processing")
         return {"outputId": output_id}
 
     @r.delete("/vod/v1/assets/{id}/outputs/{outputId}", summary="Remove Output from VOD")
     async def remove_vod_output(id: str, outputId: str) -> Any:
         with store.write() as data:
-            asset = vod_or_404(data, id)
-            asset["outputs"] = remove_output(asset["outputs"], outputId)
+            remove_output(vod_or_404(data, id), outputId)
         return None
 
     @r.get("/transcoder/v1/presets", summary="List Available Presets")
