@@ -9,11 +9,10 @@ import sys
 from typing import Any
 
 import grpc
-from google.rpc import status_pb2
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2 as pb
-from pulumi.runtime.proto import provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2_grpc, status_pb2
 
 from pulumi_videokit.resources import RESOURCES
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -254,3 +256,19 @@ def test_an_api_that_refuses_connections_fails_a_create_once_its_budget_is_spent
     status = failed.value.status
     assert status is not None and "Traceback" not in status.message
     assert "the retry budget ran out (videokit:retryTotalSeconds, 1s for the whole operation)" in status.message
+
+
+def test_the_plugin_loads_beside_the_sdks_provider_server() -> None:
+    """`python -m pulumi.run.plugin` loads the SDK's provider server, with its own copy of
+    google.rpc.Status: the plugin must not load a second one (a duplicate symbol in protobuf)."""
+    script = (
+        "import pulumi.provider.server\n"
+        "import pulumi_videokit.native.server\n"
+        "from pulumi_videokit import protocol\n"
+        "class Context:\n"
+        "    def abort_with_status(self, status): print(status.details)\n"
+        "protocol.abort(Context(), 'refused')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "refused\n"

@@ -62,7 +62,10 @@ def abort(context: Any, message: str, detail: Any = None) -> None:
     it), as a rich gRPC status the engine shows without decoration.  Raises, as gRPC does."""
     import grpc
     from google.protobuf import any_pb2
-    from google.rpc import status_pb2
+
+    # The SDK's own copy of google.rpc.Status: loading googleapis' copy beside it (as the SDK's
+    # provider server does) is a duplicate symbol in protobuf's pool.
+    from pulumi.runtime.proto import status_pb2
 
     status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=message)
     if detail is not None:
