@@ -97,11 +97,13 @@ class NativeHost:
             ),
         )
 
-    def update(self, kind: str, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:
-        r = self.call(
-            "Update", pb.UpdateRequest(urn=urn(kind), id=object_id, olds=encode(olds), news=encode(news))
+    def update(
+        self, kind: str, object_id: str, olds: dict[str, Any], news: dict[str, Any], *, preview: bool = False
+    ) -> Any:
+        request = pb.UpdateRequest(
+            urn=urn(kind), id=object_id, olds=encode(olds), news=encode(news), preview=preview
         )
-        return r.properties
+        return self.call("Update", request).properties
 
     def delete(self, kind: str, object_id: str, props: dict[str, Any], name: str = "r") -> None:
         self.call("Delete", pb.DeleteRequest(urn=urn(kind, name), id=object_id, properties=encode(props)))

@@ -70,13 +70,20 @@ def test_a_channel_needs_input_to_be_created_not_once_imported(host: NativeHost)
     assert host.check("Channel", bare, olds=CH)[1] == [("input", "is required")]
 
 
-def test_configure_takes_the_api_key_as_a_secret(host: NativeHost) -> None:
+def test_configure_takes_the_api_key_as_a_secret(host: NativeHost, emulator: RunningEmulator) -> None:
     # The fixture configured the API key as a secret; the calls below only work if it was unwrapped.
     assert host.configured.acceptSecrets and host.configured.supportsPreview
     kid, props = host.create("ApiKey", {"name": "native-key", "roleId": "role-123"})
     outputs, _ = decode(props)
     assert kid and outputs["roleName"] == "Admin"
     assert "key" not in outputs  # the reference documents no key material
+    # A preview of a change neither invents the missing key material as unknown, nor sends anything.
+    requests = len(emulator.ctx.requests)
+    renamed = decode(
+        host.update("ApiKey", kid, outputs, {"name": "renamed", "roleId": "role-123"}, preview=True)
+    )[0]
+    assert renamed == {**outputs, "name": "renamed"} and "key" not in renamed
+    assert len(emulator.ctx.requests) == requests
 
 
 def test_key_material_is_a_secret_output_where_a_tenant_returns_it(keyed_emulator: RunningEmulator) -> None:
@@ -251,11 +258,16 @@ def test_an_api_that_refuses_connections_fails_a_create_once_its_budget_is_spent
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    with NativeHost({**config(closed), "retryTotalSeconds": "1"}) as host, pytest.raises(NativeError) as failed:
+    with (
+        NativeHost({**config(closed), "retryTotalSeconds": "1"}) as host,
+        pytest.raises(NativeError) as failed,
+    ):
         host.create("AssetSettings", {"assetId": "a-1", "cap": "Enabled"})
     status = failed.value.status
     assert status is not None and "Traceback" not in status.message
-    assert "the retry budget ran out (videokit:retryTotalSeconds, 1s for the whole operation)" in status.message
+    assert (
+        "the retry budget ran out (videokit:retryTotalSeconds, 1s for the whole operation)" in status.message
+    )
 
 
 def test_the_plugin_loads_beside_the_sdks_provider_server() -> None:

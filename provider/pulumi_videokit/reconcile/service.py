@@ -311,8 +311,9 @@ class Service:
         return {**{name: UNKNOWN for name in self.spec.outputs}, **strip(props)}
 
     def preview_update(self, state: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
-        """What an update will answer, as far as a preview knows: the outputs it had, the new inputs."""
-        kept = {k: state.get(k, UNKNOWN) for k in self.spec.outputs}
+        """What an update will answer, as far as a preview knows: the outputs it had (one it never
+        had, such as key material a tenant did not return, an update does not bring), the new inputs."""
+        kept = {k: state[k] for k in self.spec.outputs if k in state}
         return {**kept, **strip(news)}
 
     def refuse_stale_references(self, inputs: Mapping[str, Any], *, preview: bool = False) -> None:
