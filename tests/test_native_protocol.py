@@ -284,3 +284,39 @@ def test_the_plugin_loads_beside_the_sdks_provider_server() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "refused\n"
+
+
+def test_the_schema_generates_good_sdks() -> None:
+    served = json.loads(render())
+    types, resources = served["types"], served["resources"]
+    # Every closed set is an enum type, named as the models name it, and referred to by name.
+    assert [e["value"] for e in types["videokit:index:Redundancy"]["enum"]] == ["SingleInput", "DoubleInput"]
+    channel = resources["videokit:index:Channel"]
+    assert channel["inputProperties"]["redundancy"]["$ref"] == "#/types/videokit:index:Redundancy"
+    loss = types["videokit:index:InputLoss"]["properties"]["type"]
+    assert loss["$ref"] == "#/types/videokit:index:InputLossType"
+    assert resources["videokit:index:AssetSettings"]["inputProperties"]["cap"]["$ref"].endswith(":Toggle")
+    # Every property is described: by its model, or by the reference's note on the field.
+    undescribed = [
+        (token, name)
+        for token, node in [*resources.items(), *types.items()]
+        for part in ("inputProperties", "properties")
+        for name, prop in node.get(part, {}).items()
+        if not prop.get("description")
+    ]
+    assert undescribed == []
+    assert (
+        channel["inputProperties"]["latency"]["description"]
+        == "Latency mode: NormalLatency or ReducedLatency"
+    )
+    # What an object always has is a required output; key material is not.
+    assert channel["required"] == ["ingestUrls", "name", "playbackUrls"]
+    assert "key" not in resources["videokit:index:ApiKey"]["required"]
+    assert types["videokit:index:RtmpDestination"]["properties"]["streamKey"]["secret"] is True
+    # Each language's package is named, and none clashes with this repository's Python package.
+    language = served["language"]
+    assert language["nodejs"]["packageName"] == "@videokit/pulumi"
+    assert language["go"]["importBasePath"].endswith("/sdk/go/videokit")
+    assert language["python"]["packageName"] not in ("pulumi_videokit", "videokit")
+    assert language["csharp"]["rootNamespace"] == "VideoKit"
+    assert served["repository"] and served["publisher"] and served["license"] == "Apache-2.0"

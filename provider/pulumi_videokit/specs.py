@@ -55,6 +55,9 @@ class ResourceSpec:
     model: type[RequestModel]
     #: The computed outputs, in order; a field marked ``SECRET`` is kept secret.
     outputs_model: type[BaseModel] | None = None
+    #: The calls whose bodies the declaration's fields are (``"POST /live/v1/channels"``): the
+    #: reference's notes on their fields describe the fields in the schemas.
+    endpoints: tuple[str, ...] = ()
     #: The fields that recognise an existing object, for ``adopt: true`` and lost creates.
     natural_key: tuple[str, ...] = ()
     #: Whether the API allows one object per natural key (it answers a second create with 409).
@@ -105,6 +108,12 @@ class ResourceSpec:
     def outputs(self) -> tuple[str, ...]:
         fields = self.outputs_model.model_fields if self.outputs_model else {}
         return tuple(f.alias or name for name, f in fields.items())
+
+    @cached_property
+    def required_outputs(self) -> tuple[str, ...]:
+        """Outputs an object always has (the outputs model's fields without a default)."""
+        fields = self.outputs_model.model_fields if self.outputs_model else {}
+        return tuple(f.alias or name for name, f in fields.items() if f.is_required())
 
     @cached_property
     def secret_outputs(self) -> tuple[str, ...]:

@@ -10,8 +10,8 @@ from ._base import APIModel, RequestModel, Timestamp
 class ApiKeyWrite(RequestModel):
     """Body of Create API Key and Update API Key."""
 
-    name: str = Field(min_length=1, max_length=128)
-    role_id: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=128, description="The key's name.")
+    role_id: str = Field(min_length=1, description="The id of the role the key acts with.")
 
 
 class ApiKey(APIModel):

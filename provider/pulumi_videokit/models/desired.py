@@ -51,7 +51,7 @@ class EventSpec(EventCreate, Adoptable):
 
 
 class AllowedDomainSpec(AllowedDomainCreate, Adoptable):
-    """A domain the player may be embedded on (`/streaming/v1/allowed-domains`).
+    """A domain the player may be embedded on (`/streaming/v1/domains`).
 
     URLs compare with scheme/host case and a trailing slash ignored.
     """
@@ -71,7 +71,10 @@ class AssetSettingsSpec(RequestModel):
     tenant's value); destroy restores exactly the values found before, `Inherit` included.
     """
 
-    asset_id: Annotated[str, CREATE_ONLY] = Field(pattern=r"^[a-zA-Z0-9_-]{1,128}$")
+    asset_id: Annotated[str, CREATE_ONLY] = Field(
+        pattern=r"^[a-zA-Z0-9_-]{1,128}$",
+        description="The existing streaming asset whose settings these are.",
+    )
     token_required: Toggle | None = None
     dev_tools_access: Toggle | None = None
     cap: Toggle | None = None
@@ -91,26 +94,28 @@ class AssetSettingsSpec(RequestModel):
 
 
 class ChannelOutputs(APIModel):
-    status: str = Field("", description="The run state: Off, Starting, On or Stopping.")
-    ingest_urls: list[str] = Field([], description="Where to send the stream.")
-    playback_urls: list[str] = Field([], description="Where viewers play the channel.")
+    status: str | None = Field(None, description="The run state: Off, Starting, On or Stopping.")
+    ingest_urls: list[str] = Field(description="Where to send the stream.")
+    playback_urls: list[str] = Field(description="Where viewers play the channel.")
 
 
 class EventOutputs(APIModel):
-    status: str = Field("", description="Scheduled, Live or Finished.")
+    status: str = Field(description="Scheduled, Live or Finished.")
 
 
 class AllowedDomainOutputs(APIModel):
-    player_domain_id: str = Field("", description="The domain's id in the player's list.")
-    analytics_domain_id: str = Field("", description="The domain's id in analytics.")
+    player_domain_id: str = Field(description="The domain's id in the player's list.")
+    analytics_domain_id: str | None = Field(None, description="The domain's id in analytics.")
 
 
 class ApiKeyOutputs(APIModel):
-    key: Annotated[str, SECRET] = Field("", description="The key material, returned once by the create.")
-    role_name: str = Field("", description="The name of the key's role.")
+    key: Annotated[str | None, SECRET] = Field(
+        None, description="The key material, where the tenant returns it (on create only); see the README."
+    )
+    role_name: str | None = Field(None, description="The name of the key's role.")
 
 
 class AssetSettingsOutputs(APIModel):
     previous: dict[str, str] = Field(
-        {}, description="The settings found before the first apply, restored by a destroy."
+        description="The settings found before the first apply, restored by a destroy."
     )

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ._base import CREATE_ONLY, NEVER_RETURNED, APIModel, Instant, RequestModel, Timestamp
+from ._base import CREATE_ONLY, NEVER_RETURNED, SECRET, APIModel, Instant, RequestModel, Timestamp
 
 Redundancy = Literal["SingleInput", "DoubleInput"]
 Latency = Literal["NormalLatency", "ReducedLatency"]
@@ -31,7 +31,7 @@ class ChannelInput(RequestModel):
 
     type: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$", examples=["RTMP_PUSH"])
     whitelist_cidr: str | None = None
-    input_loss: InputLoss
+    input_loss: InputLoss = Field(description="What viewers see while no stream arrives.")
 
     @field_validator("whitelist_cidr")
     @classmethod
@@ -55,14 +55,14 @@ class Quality(RequestModel):
 
 class RtmpDestination(RequestModel):
     url: str = Field(pattern=r"^rtmps?://\S+$")
-    stream_key: str | None = None
+    stream_key: Annotated[str | None, SECRET] = None
 
 
 class Restream(RequestModel):
     protocol: str | None = None
     id: str | None = None
     destination: str | None = None
-    rtmp_destinations: list[RtmpDestination] | None = None
+    rtmp_destinations: list[RtmpDestination] | None = Field(None, description="Where the stream is pushed.")
 
 
 class ChannelCreate(RequestModel):
@@ -74,8 +74,12 @@ class ChannelCreate(RequestModel):
     redundancy: Annotated[Redundancy | None, CREATE_ONLY, NEVER_RETURNED] = None
     latency: Annotated[Latency | None, CREATE_ONLY, NEVER_RETURNED] = None
     input: Annotated[ChannelInput, NEVER_RETURNED]
-    endpoints: Annotated[list[EndpointType] | None, NEVER_RETURNED] = None
-    qualities: Annotated[list[Quality] | None, NEVER_RETURNED] = None
+    endpoints: Annotated[list[EndpointType] | None, NEVER_RETURNED] = Field(
+        None, description="The playback endpoints to make, by type."
+    )
+    qualities: Annotated[list[Quality] | None, NEVER_RETURNED] = Field(
+        None, description="The renditions: a resolution and frame rate each."
+    )
     restreams: Annotated[list[Restream] | None, NEVER_RETURNED] = Field(default=None, max_length=10)
     activation_mode: Annotated[ActivationMode | None, CREATE_ONLY, NEVER_RETURNED] = None
     transmission_type: Annotated[TransmissionType | None, CREATE_ONLY, NEVER_RETURNED] = None

@@ -70,7 +70,7 @@ class Event(VideoKitResource):
 class AllowedDomainProvider(VideoKitProvider): ...
 
 class AllowedDomain(VideoKitResource):
-    """A domain the player may be embedded on (`/streaming/v1/allowed-domains`)."""
+    """A domain the player may be embedded on (`/streaming/v1/domains`)."""
 
     player_domain_id: pulumi.Output[str]
     analytics_domain_id: pulumi.Output[str]

@@ -33,6 +33,7 @@ class AllowedDomainKind(Kind):
         AllowedDomainSpec,
         AllowedDomainOutputs,
         natural_key=("url",),
+        endpoints=("POST /streaming/v1/domains",),
         unique_key=True,
         normalize=_normalized,
     )

@@ -22,6 +22,7 @@ class AssetSettingsKind(Kind):
         AssetSettingsSpec,
         AssetSettingsOutputs,
         natural_key=("assetId",),
+        endpoints=("PATCH /streaming/v1/assets/{assetId}/settings",),
         unique_key=True,
     )
 

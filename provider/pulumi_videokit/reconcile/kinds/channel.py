@@ -41,6 +41,7 @@ class ChannelKind(Kind):
         ChannelSpec,
         ChannelOutputs,
         natural_key=("name",),
+        endpoints=("POST /live/v1/channels", "PATCH /live/v1/channels/{id}"),
         live_states=frozenset({"On", "Starting"}),
         replace_changes="ingest and playback URLs",
         delete_before_replace=True,

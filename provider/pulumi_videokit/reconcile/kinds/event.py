@@ -58,6 +58,7 @@ class EventKind(Kind):
         EventSpec,
         EventOutputs,
         natural_key=("channelId", "start", "title"),
+        endpoints=("POST /live/v1/events", "PATCH /live/v1/events/{id}"),
         references={"channel": ("channelId", "channels")},
         normalize=_instants,
     )
