@@ -1,22 +1,34 @@
-"""`make bench`: requests and wall time of up, no-op preview, refresh and destroy under the real
-engine, on the emulator at 0 ms and 50 ms of added latency, written to docs/performance.md.
+"""`make bench`: requests, wall time and CPU of up, no-op preview, refresh and destroy under the
+real engine, on both doors (the dynamic providers of a Python program, and the native plugin
+`pulumi-resource-videokit` under a Pulumi YAML program), beside the smallest dynamic provider;
+on the emulator at 0 ms and 50 ms of added latency, and at N = 1,000 per kind at 0 ms. Then the
+engine floor (our dynamic `up` against the smallest dynamic provider's, side by side, with the
+CPU of each process and the import cost of each Python process) and `videokit validate` on a
+999-entry file. Written to docs/performance.md.
 
 Not a test: nothing here asserts a time.  Usage: scripts/bench.py [--sizes 10,100,300]
-[--latencies 0,50] [--out docs/performance.md]
+[--latencies 0,50] [--large 1000] [--floor-n 100] [--floor-rounds 3] [--out docs/performance.md]
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import math
 import os
+import pickle
 import platform
+import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +45,8 @@ TENANT_ID = "00000000-0000-0000-0000-0000000000be"
 #: ThreadPoolExecutor(max_workers=4)); the engine's own --parallel default is 8 on this machine.
 CONCURRENCY = 4
 OPS = ("up", "preview", "refresh", "destroy")
+#: The two doors onto the one core: the Python program's dynamic providers, and the native plugin.
+DOORS = ("dynamic", "native")
 
 PROGRAM = '''"""Benchmark stack: N channels, N events (one on each channel) and N allowed domains."""
 
@@ -58,6 +72,35 @@ for i in range(n):
     )
     AllowedDomain(f"d{i}", url=f"https://d{i:04d}.bench.example.com")
 '''
+
+
+def native_program(n: int) -> str:
+    """The same stack as :data:`PROGRAM`, as a Pulumi YAML program on the native plugin (Pulumi
+    YAML has no loop: the N entries of each kind are written out)."""
+    lines = ["name: videokit-bench-native", "runtime: yaml", "resources:"]
+    for i in range(n):
+        lines += [
+            f"  ch{i}:",
+            "    type: videokit:index:Channel",
+            "    properties:",
+            f"      name: bench-{i:04d}",
+            "      input: {type: RTMP_PUSH, inputLoss: {type: SLATE}}",
+            "      qualities: [{resolution: 720p, frameRate: 30}]",
+            f"  ev{i}:",
+            "    type: videokit:index:Event",
+            "    properties:",
+            f"      channelId: ${{ch{i}.id}}",
+            '      start: "2030-02-01T18:00:00Z"',
+            '      end: "2030-02-01T19:30:00Z"',
+            f"      title: event {i}",
+            "      tags: [bench]",
+            f"  d{i}:",
+            "    type: videokit:index:AllowedDomain",
+            "    properties:",
+            f"      url: https://d{i:04d}.bench.example.com",
+        ]
+    return "\n".join(lines) + "\n"
+
 
 #: The smallest dynamic provider, in a module of its own beside the program: the engine's
 #: dynamic-provider host imports it by name. (Defined in the program file, the provider class is
@@ -105,8 +148,14 @@ def write_project(where: Path, name: str, program: str) -> Path:
     return where
 
 
+def write_native_project(where: Path, n: int) -> Path:
+    where.mkdir(parents=True, exist_ok=True)
+    (where / "Pulumi.yaml").write_text(native_program(n))
+    return where
+
+
 def stack_on(project: Path, state: Path, bin_dir: str, emu: RunningEmulator | None, n: int) -> Stack:
-    stack = Stack(project=project, state=state, name="bench", bin_dir=bin_dir)
+    stack = Stack(project=project, state=state, name="bench", bin_dir=bin_dir, timeout=3 * 3600)
     config = {"bench:n": str(n)}
     secrets: dict[str, str] = {}
     if emu is not None:
@@ -139,14 +188,113 @@ def floor_seconds(op: str, n: int, latency_ms: int) -> float:
     return count * latency_ms / 1000 / CONCURRENCY
 
 
+# ---- CPU of each process of an operation ----
+
+#: What each process of a run is, from its command line (first match wins).
+ROLES = (
+    ("pulumi-language-python-exec", "program (Python)"),
+    ("-m pulumi.dynamic", "dynamic-provider host (Python)"),
+    ("pulumi-resource-videokit", "native plugin (Python)"),
+    ("pulumi-language-", "language host (Go)"),
+    ("pulumi", "engine (pulumi CLI, Go)"),
+)
+SELF = "emulator (the bench's process)"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _role(cmdline: str) -> str:
+    return next((role for needle, role in ROLES if needle in cmdline), "other")
+
+
+def _processes() -> dict[int, tuple[int, float]]:
+    """Every process: its parent and its CPU seconds so far (user + system)."""
+    out: dict[int, tuple[int, float]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        out[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
+    return out
+
+
+@dataclass
+class Cpu:
+    """CPU seconds by role; ``total`` counts every finished descendant exactly (the roles are
+    sampled every 0.2 s, so they may miss a process's last fraction of a second)."""
+
+    by_role: dict[str, float] = field(default_factory=dict)
+    total: float = 0.0
+    #: The machine's 1-minute load average when the operation ended (the bench's own processes
+    #: included): above about 2, other work shared the cores.
+    load: float = 0.0
+
+
+@contextmanager
+def cpu_watch() -> Iterator[Cpu]:
+    """Samples the CPU of this process's descendants by role while the block runs."""
+    result = Cpu()
+    seen: dict[int, tuple[str, float]] = {}
+    done = threading.Event()
+    me = os.getpid()
+
+    def sample() -> None:
+        procs = _processes()
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _) in procs.items():
+            children.setdefault(ppid, []).append(pid)
+        todo = list(children.get(me, []))
+        while todo:
+            pid = todo.pop()
+            todo += children.get(pid, [])
+            role = seen[pid][0] if pid in seen else None
+            if role is None:
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                        role = _role(fh.read().replace(b"\0", b" ").decode(errors="replace"))
+                except OSError:
+                    continue
+            seen[pid] = (role, procs[pid][1])
+
+    def loop() -> None:
+        while not done.wait(0.2):
+            sample()
+
+    before_self = time.process_time()
+    before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield result
+    finally:
+        done.set()
+        thread.join()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        for role, seconds in seen.values():
+            result.by_role[role] = result.by_role.get(role, 0.0) + seconds
+        result.by_role[SELF] = time.process_time() - before_self
+        result.load = os.getloadavg()[0]
+        result.total = (
+            after.ru_utime - before_children.ru_utime + after.ru_stime - before_children.ru_stime
+        ) + result.by_role[SELF]
+
+
+# ---- the runs ----
+
+
 @dataclass
 class Row:
+    door: str
     n: int
     latency_ms: int
     op: str
     requests: int
     seconds: float
     by_endpoint: dict[str, int] = field(default_factory=dict)
+    cpu: Cpu = field(default_factory=Cpu)
 
 
 def endpoint_counts(requests: list[dict[str, object]]) -> dict[str, int]:
@@ -159,69 +307,209 @@ def endpoint_counts(requests: list[dict[str, object]]) -> dict[str, int]:
     return out
 
 
-def run_videokit(n: int, latency_ms: int, bin_dir: str, work: Path) -> list[Row]:
+def door_project(door: str, n: int, where: Path) -> Path:
+    if door == "native":
+        return write_native_project(where, n)
+    return write_project(where, "videokit-bench", PROGRAM)
+
+
+def run_door(
+    door: str,
+    n: int,
+    latency_ms: int,
+    bin_dir: str,
+    work: Path,
+    ops: tuple[str, ...] = OPS,
+    env: dict[str, str] | None = None,
+) -> list[Row]:
     rows: list[Row] = []
     config = EmulatorConfig(api_key=API_KEY, tenant_id=TENANT_ID, latency_ms=latency_ms)
     with running(config) as emu:
-        project = write_project(work / f"vk-{n}-{latency_ms}", "videokit-bench", PROGRAM)
-        stack = stack_on(project, work / f"state-{n}-{latency_ms}", bin_dir, emu, n)
-        for op in OPS:
+        tag = f"{door}-{n}-{latency_ms}"
+        project = door_project(door, n, work / tag)
+        stack = stack_on(project, work / f"state-{tag}", bin_dir, emu, n)
+        stack.extra_env.update(env or {})
+        for op in ops:
             emu.ctx.requests.clear()
             started = time.monotonic()
-            if op == "up":
-                stack.up()
-            elif op == "preview":
-                done = stack.preview("--expect-no-changes")
-                assert done.returncode == 0
-            elif op == "refresh":
-                stack.refresh()
-            else:
-                stack.run("destroy", "--yes", "--skip-preview", label="destroy")
+            with cpu_watch() as cpu:
+                if op == "up":
+                    stack.up()
+                elif op == "preview":
+                    done = stack.preview("--expect-no-changes")
+                    assert done.returncode == 0
+                elif op == "refresh":
+                    stack.refresh()
+                else:
+                    stack.run("destroy", "--yes", "--skip-preview", label="destroy")
             seconds = time.monotonic() - started
             seen = api_requests(emu)
-            rows.append(Row(n, latency_ms, op, len(seen), seconds, endpoint_counts(seen)))
-            print(f"N={n} {latency_ms}ms {op}: {len(seen)} requests, {seconds:.1f}s", flush=True)
+            rows.append(Row(door, n, latency_ms, op, len(seen), seconds, endpoint_counts(seen), cpu))
+            print(
+                f"{door} N={n} {latency_ms}ms {op}: {len(seen)} requests, {seconds:.1f}s, "
+                f"CPU {cpu.total:.1f}s",
+                flush=True,
+            )
     return rows
 
 
-def run_tiny(n: int, latency_ms: int, bin_dir: str, work: Path) -> float:
-    project = write_project(work / f"tiny-{n}-{latency_ms}", "tiny-bench", TINY)
+def run_tiny(
+    n: int, latency_ms: int, bin_dir: str, work: Path, tag: str = "", env: dict[str, str] | None = None
+) -> Row:
+    name = f"tiny-{n}-{latency_ms}{tag}"
+    project = write_project(work / name, "tiny-bench", TINY)
     (project / "tiny_provider.py").write_text(TINY_PROVIDER.format(delay=latency_ms / 1000))
-    stack = stack_on(project, work / f"tiny-state-{n}-{latency_ms}", bin_dir, None, n)
+    stack = stack_on(project, work / f"state-{name}", bin_dir, None, n)
     # The program's directory is on the program's path; the provider host needs it too.
     stack.extra_env["PYTHONPATH"] = str(project)
+    stack.extra_env.update(env or {})
     started = time.monotonic()
-    stack.up()
+    with cpu_watch() as cpu:
+        stack.up()
     seconds = time.monotonic() - started
-    print(f"N={n} {latency_ms}ms tiny up: {seconds:.1f}s", flush=True)
-    return seconds
+    print(f"tiny N={n} {latency_ms}ms up: {seconds:.1f}s, CPU {cpu.total:.1f}s", flush=True)
+    return Row("tiny", n, latency_ms, "up", 0, seconds, cpu=cpu)
 
 
-def declarations(n: int) -> str:
-    """A file of ``n`` declarations: channels, an event on each, allowed domains and API keys."""
-    per = n // 4
+# ---- the engine floor: our dynamic up against the smallest dynamic provider's ----
+
+HOST_IMPORTS = (
+    "import dill, grpc, pulumi.runtime, pulumi.dynamic\nfrom pulumi.runtime.proto import provider_pb2_grpc"
+)
+#: What each Python process of an up imports, timed in a new process (``-c``): the smallest
+#: provider's program and host against ours. The host imports our provider when it unpickles
+#: the first ``__provider`` of each kind.
+IMPORTS = {
+    "python alone": "pass",
+    "tiny program: pulumi, pulumi.dynamic": "import pulumi, pulumi.dynamic",
+    "our program: + Channel, Event, AllowedDomain": (
+        "import pulumi, pulumi.dynamic\nfrom pulumi_videokit import AllowedDomain, Channel, Event"
+    ),
+    "tiny host: pulumi.dynamic's host imports": HOST_IMPORTS,
+    "our host: + the three providers and a client": (
+        HOST_IMPORTS + "\nimport pulumi_videokit.resources.channel, pulumi_videokit.resources.event\n"
+        "import pulumi_videokit.resources.allowed_domain\nfrom pulumi_videokit.reconcile import service\n"
+        "service.connect(service.kind_of_section('channels'), "
+        "{'api_key': 'k', 'tenant_id': 't', 'endpoint': 'http://127.0.0.1:9'})"
+    ),
+}
+
+
+@dataclass
+class ImportCost:
+    label: str
+    seconds: float
+    top: list[tuple[str, float]]
+
+
+def import_costs(runs: int = 5) -> list[ImportCost]:
+    """The wall time of each :data:`IMPORTS` line in a new process (the fastest of ``runs``), and
+    for ours, the packages with the most import time of their own (``-X importtime``)."""
+    out: list[ImportCost] = []
+    for label, code in IMPORTS.items():
+        best = math.inf
+        for _ in range(runs):
+            started = time.monotonic()
+            subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+            best = min(best, time.monotonic() - started)
+        top: list[tuple[str, float]] = []
+        if label.startswith("our"):
+            done = subprocess.run(
+                [sys.executable, "-X", "importtime", "-c", code], check=True, capture_output=True, text=True
+            )
+            own: dict[str, float] = {}
+            for line in done.stderr.splitlines():
+                found = re.match(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", line)
+                if found:
+                    package = found.group(2).split(".")[0]
+                    own[package] = own.get(package, 0.0) + int(found.group(1)) / 1e6
+            top = sorted(own.items(), key=lambda kv: -kv[1])[:8]
+        out.append(ImportCost(label, best, top))
+        print(f"import {label}: {best:.3f}s", flush=True)
+    return out
+
+
+#: The engine writes the whole checkpoint after every step (the file backend here); with this set,
+#: it does not, which shows what is left when that serial work is gone.
+NO_CHECKPOINTS = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+
+
+@dataclass
+class Floor:
+    n: int
+    dynamic: list[Row]
+    tiny: list[Row]
+    imports: list[ImportCost]
+    #: One up of each with the engine's checkpoints off.
+    unchecked: tuple[Row, Row] | None = None
+
+
+def engine_floor(n: int, rounds: int, bin_dir: str, work: Path) -> Floor:
+    """``rounds`` ups of each at 0 ms, alternating (and swapping which goes first each round), so
+    a slow minute on a shared machine falls on both."""
+    dynamic: list[Row] = []
+    tiny: list[Row] = []
+    for r in range(rounds):
+        order = ("dynamic", "tiny") if r % 2 == 0 else ("tiny", "dynamic")
+        for what in order:
+            if what == "tiny":
+                tiny.append(run_tiny(n, 0, bin_dir, work, tag=f"-floor{r}"))
+            else:
+                dynamic += run_door("dynamic", n, 0, bin_dir, work / f"floor{r}", ops=("up",))
+    unchecked = (
+        run_door("dynamic", n, 0, bin_dir, work / "unchecked", ops=("up",), env=NO_CHECKPOINTS)[0],
+        run_tiny(n, 0, bin_dir, work, tag="-unchecked", env=NO_CHECKPOINTS),
+    )
+    return Floor(n, dynamic, tiny, import_costs(), unchecked)
+
+
+# ---- videokit validate ----
+
+
+def declarations(n: int = 999) -> str:
+    """A file of ``n`` declarations, a third of each: channels whose properties nest three levels
+    deep (input, endpoints, qualities, restreams with their destinations), events that name their
+    channel, and allowed domains. Block style, as people write it."""
+    per = n // 3
     lines = ["channels:"]
-    for i in range(n - 3 * per):
+    for i in range(n - 2 * per):
         lines += [
             f"  ch{i}:",
             f"    name: bench-{i:04d}",
-            "    input: {type: RTMP_PUSH, inputLoss: {type: SLATE}}",
-            "    qualities: [{resolution: 720p, frameRate: 30}]",
+            "    redundancy: SingleInput",
+            "    latency: NormalLatency",
+            "    input:",
+            "      type: RTMP_PUSH",
+            "      whitelistCidr: 0.0.0.0/0",
+            "      inputLoss:",
+            "        type: COLOR",
+            '        color: "000000"',
+            "    endpoints:",
+            "      - type: HlsDrm",
+            "    qualities:",
+            "      - resolution: 1080p",
+            "        frameRate: 30",
+            "      - resolution: 720p",
+            "        frameRate: 30",
+            "    restreams:",
+            "      - protocol: RTMP",
+            "        rtmpDestinations:",
+            f"          - url: rtmp://live.example.com/app/{i}",
+            f"            streamKey: key-{i}",
+            "    running: false",
         ]
     lines.append("events:")
     for i in range(per):
         lines += [
             f"  ev{i}:",
             f"    channel: ch{i}",
-            "    start: 2030-02-01T18:00:00Z",
-            "    end: 2030-02-01T19:30:00Z",
+            f'    start: "2030-02-01T18:{i % 60:02d}:00Z"' if i % 2 else "    start: 2030-02-01T18:00:00Z",
+            "    end: 2030-02-01T21:30:00+01:00",
             f"    title: event {i}",
-            "    tags: [bench]",
+            "    tags: [bench, live]",
         ]
     lines.append("domains:")
-    lines += [f"  d{i}: {{url: 'https://d{i:04d}.bench.example.com'}}" for i in range(per)]
-    lines.append("apiKeys:")
-    lines += [f"  k{i}: {{name: key-{i}, roleId: role-123}}" for i in range(per)]
+    lines += [f"  d{i}:\n    url: https://d{i:04d}.bench.example.com" for i in range(per)]
     return "\n".join(lines) + "\n"
 
 
@@ -230,9 +518,11 @@ class Validate:
     entries: int
     seconds: list[float]
     imports_pulumi: bool
+    bytes: int = 0
+    python_alone: float = 0.0
 
 
-def time_validate(work: Path, entries: int = 1000, runs: int = 7) -> Validate:
+def time_validate(work: Path, entries: int = 999, runs: int = 7) -> Validate:
     """Wall time of `videokit validate` on a file of ``entries`` declarations, each run a new
     process (interpreter start and imports included), as CI runs it."""
     path = work / "validate.yaml"
@@ -243,13 +533,18 @@ def time_validate(work: Path, entries: int = 1000, runs: int = 7) -> Validate:
         started = time.monotonic()
         subprocess.run(command, check=True, capture_output=True)
         seconds.append(time.monotonic() - started)
+    alone = math.inf
+    for _ in range(runs):
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-c", "pass"], check=True, capture_output=True)
+        alone = min(alone, time.monotonic() - started)
     probe = (
         "import sys\nfrom pulumi_videokit.cli import main\n"
         f"try:\n    main(['validate', {str(path)!r}])\nexcept SystemExit:\n    pass\n"
         "print('pulumi' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
-    result = Validate(entries, seconds, out.stdout.strip().endswith("True"))
+    result = Validate(entries, seconds, out.stdout.strip().endswith("True"), path.stat().st_size, alone)
     print(
         f"validate {entries}: min {min(seconds):.3f}s, median {statistics.median(seconds):.3f}s, "
         f"pulumi imported: {result.imports_pulumi}",
@@ -258,14 +553,29 @@ def time_validate(work: Path, entries: int = 1000, runs: int = 7) -> Validate:
     return result
 
 
+# ---- the document ----
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}" if a is not None and b else ""
+
+
+def _s(x: float | None) -> str:
+    return "" if x is None else f"{x:.1f}"
+
+
 def render(
     rows: list[Row],
-    tiny: dict[tuple[int, int], float],
+    tiny: list[Row],
     sizes: list[int],
-    skipped: str,
+    note: str,
     validate: Validate | None = None,
+    floor: Floor | None = None,
 ) -> str:
-    by = {(r.n, r.latency_ms, r.op): r for r in rows}
+    by = {(r.door, r.n, r.latency_ms, r.op): r for r in rows}
+    tiny_by = {(r.n, r.latency_ms): r for r in tiny}
+    latencies = sorted({r.latency_ms for r in rows})
+    all_sizes = sorted({r.n for r in rows}, key=lambda n: (n not in sizes, n))
     lines = [
         "# Performance",
         "",
@@ -273,7 +583,60 @@ def render(
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, Pulumi CLI from "
         "`scripts/install-pulumi`, the emulator in the benchmark's process. Each stack declares N "
         "channels, N events (one per channel) and N allowed domains (3N resources) in an empty "
-        "tenant; one run each, so a wall time is good to about ±10 %.",
+        "tenant, through either door: **dynamic** is the Python program of dynamic providers "
+        "(`from pulumi_videokit import Channel, …`), **native** the same stack as a Pulumi YAML "
+        "program on the native plugin `pulumi-resource-videokit`. One run each, so a wall time is "
+        "good to about ±10 %.",
+        "",
+        "## Both doors side by side",
+        "",
+        "Wall seconds of each operation; **tiny up** is the same up on the smallest possible dynamic "
+        "provider (create sleeps the added latency once and returns an id, nothing else, no API): "
+        "what the engine and a Python program alone cost.",
+        "",
+        "| N | latency | op | dynamic s | native s | tiny up s | dynamic / tiny | native / tiny | "
+        "native / dynamic |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for n in all_sizes:
+        for latency in latencies:
+            for op in OPS:
+                dyn, nat = by.get(("dynamic", n, latency, op)), by.get(("native", n, latency, op))
+                if dyn is None and nat is None:
+                    continue
+                t = tiny_by.get((n, latency)) if op == "up" else None
+                d_s, n_s, t_s = (
+                    dyn.seconds if dyn else None,
+                    nat.seconds if nat else None,
+                    t.seconds if t else None,
+                )
+                lines.append(
+                    f"| {n} | {latency} ms | {op} | {_s(d_s)} | {_s(n_s)} | {_s(t_s)} | "
+                    f"{_ratio(d_s, t_s)} | {_ratio(n_s, t_s)} | {_ratio(n_s, d_s)} |"
+                )
+    big = [n for n in all_sizes if n not in sizes]
+    if big:
+        lines += [
+            "",
+            f"**How cost grows** (0 ms): seconds per resource (wall s / 3N) of each operation, "
+            f"N = {', '.join(str(n) for n in sorted({*sizes, *big}))}.",
+            "",
+            "| door | op | " + " | ".join(f"N={n}" for n in sorted({*sizes, *big})) + " |",
+            "|---|---|" + "---|" * len({*sizes, *big}),
+        ]
+        for door in (*DOORS, "tiny"):
+            for op in OPS:
+                cells = []
+                for n in sorted({*sizes, *big}):
+                    row = tiny_by.get((n, 0)) if door == "tiny" else by.get((door, n, 0, op))
+                    if door == "tiny" and op != "up":
+                        row = None
+                    cells.append("" if row is None else f"{row.seconds / (3 * n) * 1000:.1f} ms")
+                if any(cells):
+                    lines.append(f"| {door} | {op} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## Requests against the floor",
         "",
         "- **requests**: what the emulator's request log counted during the operation.",
         "- **floor**: the fewest requests the API allows (up: 3N creates + the channels' URLs read "
@@ -284,76 +647,177 @@ def render(
         "dynamic-provider host serves four calls at a time); for the others, floor requests x "
         f"latency / {CONCURRENCY}.",
         "- **added s**: wall time at 50 ms less the same operation at 0 ms: the part latency adds.",
-        "- **tiny up**: the same up with the smallest possible dynamic provider (create sleeps the "
-        "added latency once and returns an id, nothing else): what the engine alone costs.",
+        "- **CPU s**: CPU seconds of every process of the operation (engine, language host, "
+        "program, provider, and the emulator in the bench's process).",
         "",
-        "| N | latency | op | requests | floor | ratio | wall s | added s | floor s | added / floor |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| door | N | latency | op | requests | floor | ratio | wall s | CPU s | added s | floor s | "
+        "added / floor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for n in sizes:
-        for latency in sorted({r.latency_ms for r in rows}):
-            for op in OPS:
-                row = by.get((n, latency, op))
-                if row is None:
-                    continue
-                floor = floors(op, n)
-                ratio = "—" if floor == 0 else f"{row.requests / floor:.2f}"
-                base = by.get((n, 0, op))
-                added = row.seconds - base.seconds if base and latency else None
-                fsec = floor_seconds(op, n, latency)
-                lines.append(
-                    f"| {n} | {latency} ms | {op} | {row.requests} | {floor} | {ratio} | "
-                    f"{row.seconds:.1f} | {'' if added is None else f'{added:.1f}'} | "
-                    f"{fsec:.2f} | {'' if added is None or not fsec else f'{added / fsec:.2f}'} |"
-                )
-    lines += ["", "## Engine overhead: up with the smallest dynamic provider", ""]
-    lines += ["| N | latency | videokit up s | tiny up s | ours / engine |", "|---|---|---|---|---|"]
-    for (n, latency), seconds in sorted(tiny.items()):
-        row = by.get((n, latency, "up"))
-        if row:
-            lines.append(
-                f"| {n} | {latency} ms | {row.seconds:.1f} | {seconds:.1f} | {row.seconds / seconds:.2f} |"
-            )
+    for door in DOORS:
+        for n in all_sizes:
+            for latency in latencies:
+                for op in OPS:
+                    row = by.get((door, n, latency, op))
+                    if row is None:
+                        continue
+                    fl = floors(op, n)
+                    ratio = "—" if fl == 0 else f"{row.requests / fl:.2f}"
+                    base = by.get((door, n, 0, op))
+                    added = row.seconds - base.seconds if base and latency else None
+                    fsec = floor_seconds(op, n, latency)
+                    lines.append(
+                        f"| {door} | {n} | {latency} ms | {op} | {row.requests} | {fl} | {ratio} | "
+                        f"{row.seconds:.1f} | {row.cpu.total:.1f} | {_s(added)} | {fsec:.2f} | "
+                        f"{'' if added is None or not fsec else f'{added / fsec:.2f}'} |"
+                    )
+    if floor is not None:
+        lines += render_floor(floor)
     if validate is not None:
         times = sorted(validate.seconds)
         lines += [
             "",
             "## `videokit validate`",
             "",
-            f"A file of {validate.entries} declarations (channels, an event on each, domains, API keys), "
-            f"checked by `videokit validate` in a new process each time, {len(times)} runs: the wall "
-            "time includes the interpreter's start and every import. "
-            f"Pulumi imported: {'yes' if validate.imports_pulumi else 'no'}.",
+            f"A file of {validate.entries} entries ({validate.bytes // 1024} KiB, block style): a third "
+            "channels whose properties nest three levels deep (input and its inputLoss, endpoints, "
+            "qualities, restreams with their RTMP destinations), a third events that name their "
+            "channel (times quoted and unquoted, with `Z` and with an offset), a third allowed "
+            "domains; checked by `videokit validate` in a new process each time, "
+            f"{len(times)} runs. The wall time includes the interpreter's start "
+            f"({validate.python_alone:.3f} s for `python -c pass`) and every import. Pulumi "
+            f"imported: {'yes' if validate.imports_pulumi else 'no'}.",
             "",
             "| entries | min s | median s | max s |",
             "|---|---|---|---|",
             f"| {validate.entries} | {times[0]:.3f} | {statistics.median(times):.3f} | {times[-1]:.3f} |",
         ]
     lines += ["", "## Requests by endpoint", ""]
+    top = max(latencies, default=0)
     for row in rows:
-        if row.latency_ms == max(r.latency_ms for r in rows) and row.requests:
+        if row.latency_ms == top and row.requests and row.door == "dynamic":
             calls = ", ".join(f"`{k}` {v}" for k, v in sorted(row.by_endpoint.items()))
-            lines.append(f"- N={row.n} {row.op}: {calls}")
+            native = by.get(("native", row.n, row.latency_ms, row.op))
+            same = " (the native door: the same)" if native and native.by_endpoint == row.by_endpoint else ""
+            lines.append(f"- N={row.n} {row.op}: {calls}{same}")
+    for row in rows:
+        if row.latency_ms == top and row.requests and row.door == "native":
+            dyn = by.get(("dynamic", row.n, row.latency_ms, row.op))
+            if dyn is None or dyn.by_endpoint != row.by_endpoint:
+                calls = ", ".join(f"`{k}` {v}" for k, v in sorted(row.by_endpoint.items()))
+                lines.append(f"- native N={row.n} {row.op}: {calls}")
+    loads = [r.cpu.load for r in [*rows, *tiny]]
+    if floor is not None:
+        loads += [r.cpu.load for r in [*floor.dynamic, *floor.tiny]]
     lines += ["", "## Reading the figures", "", *NOTES]
-    if skipped:
-        lines += ["", skipped]
+    if loads:
+        lines.append(
+            f"- The machine's 1-minute load average at the end of each operation ranged from "
+            f"{min(loads):.1f} to {max(loads):.1f} (median {statistics.median(loads):.1f}); the "
+            f"bench's own processes make about 1 to 2 of it on these {os.cpu_count()} cores, so a "
+            "higher figure means other work shared them, and wall times are then long against CPU."
+        )
+    if note:
+        lines += ["", note]
     return "\n".join(lines) + "\n"
+
+
+def render_floor(floor: Floor) -> list[str]:
+    dyn = statistics.median(r.seconds for r in floor.dynamic)
+    tiny = statistics.median(r.seconds for r in floor.tiny)
+    roles = sorted(
+        {k for r in [*floor.dynamic, *floor.tiny] for k in r.cpu.by_role},
+        key=lambda k: -statistics.median(r.cpu.by_role.get(k, 0.0) for r in floor.dynamic),
+    )
+
+    def cpu(rows: list[Row], role: str | None = None) -> float:
+        return statistics.median((r.cpu.by_role.get(role, 0.0) if role else r.cpu.total) for r in rows)
+
+    lines = [
+        "",
+        f"## Engine floor: our dynamic up against the smallest dynamic provider's (N = {floor.n}, 0 ms)",
+        "",
+        f"{len(floor.dynamic)} ups of each in one run, alternating. The goal is a ratio under 1.15.",
+        "",
+        "| | runs (wall s) | median wall s | median CPU s |",
+        "|---|---|---|---|",
+        f"| videokit (dynamic) | {', '.join(f'{r.seconds:.1f}' for r in floor.dynamic)} | {dyn:.1f} | "
+        f"{cpu(floor.dynamic):.1f} |",
+        f"| tiny | {', '.join(f'{r.seconds:.1f}' for r in floor.tiny)} | {tiny:.1f} | "
+        f"{cpu(floor.tiny):.1f} |",
+        f"| **ratio** | | **{dyn / tiny:.2f}** | {cpu(floor.dynamic) / cpu(floor.tiny):.2f} |",
+        "",
+        f"Requests of each videokit up: {', '.join(str(r.requests) for r in floor.dynamic)} "
+        f"(the floor is {floors('up', floor.n)}).",
+        "",
+        "CPU seconds by process (median of the runs): where the extra time goes. The machine has "
+        f"{os.cpu_count()} cores, so at 0 ms the wall time follows the CPU.",
+        "",
+        "| process | videokit s | tiny s | extra s |",
+        "|---|---|---|---|",
+    ]
+    for role in roles:
+        a, b = cpu(floor.dynamic, role), cpu(floor.tiny, role)
+        lines.append(f"| {role} | {a:.2f} | {b:.2f} | {a - b:+.2f} |")
+    lines += [
+        f"| all (exact) | {cpu(floor.dynamic):.2f} | {cpu(floor.tiny):.2f} | "
+        f"{cpu(floor.dynamic) - cpu(floor.tiny):+.2f} |",
+    ]
+    if floor.unchecked:
+        ours, small = floor.unchecked
+        engine = ROLES[-1][1]
+        lines += [
+            "",
+            "The same up once more with the engine's checkpoints off (`PULUMI_SKIP_CHECKPOINTS=true`: "
+            "the engine then skips writing the whole state after every step, which it does one "
+            "write at a time): what is left of each up without that serial work.",
+            "",
+            "| | wall s | CPU s | engine CPU s |",
+            "|---|---|---|---|",
+            f"| videokit (dynamic) | {ours.seconds:.1f} | {ours.cpu.total:.1f} | "
+            f"{ours.cpu.by_role.get(engine, 0.0):.1f} |",
+            f"| tiny | {small.seconds:.1f} | {small.cpu.total:.1f} | "
+            f"{small.cpu.by_role.get(engine, 0.0):.1f} |",
+            f"| ratio | {ours.seconds / small.seconds:.2f} | {ours.cpu.total / small.cpu.total:.2f} | |",
+        ]
+    lines += [
+        "",
+        "Imports of each Python process, timed in a new process (`python -c`, fastest of 5):",
+        "",
+        "| what | wall s |",
+        "|---|---|",
+    ]
+    for cost in floor.imports:
+        lines.append(f"| {cost.label} | {cost.seconds:.3f} |")
+    for cost in floor.imports:
+        if cost.top:
+            tops = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in cost.top)
+            lines.append(f"\n{cost.label}: own import time by top-level package (`-X importtime`): {tops}.")
+    return lines
 
 
 NOTES = [
     "- **refresh** costs listing pages: List Channels and List Events 100 a page, one List "
     "Allowed Domains. Its time floor (a few round trips) is below the noise of the engine's own "
     "work, so its ratio says little.",
-    "- **up** sends one create per object and one GET per channel: Create Channel answers the id "
-    "only, and the URLs are read back right after the write (a listing is never reused after a "
-    "write, and the other creates keep writing). Those reads are the gap to the request floor; "
-    "they also make a channel two round trips, and events wait for their channel, which is most "
-    "of the gap between the added time and the time floor.",
+    "- **up** sends, for each object, a lookup by its natural key (List Channels by name, List "
+    "Events of the channel, the one List Allowed Domains) so the create journal knows which "
+    "objects existed before its POST, then the create; and one GET per channel: Create Channel "
+    "answers the id only, and the URLs are read back right after the write (a listing is never "
+    "reused after a write, and the other creates keep writing). The lookups and the reads are "
+    "the gap to the request floor (7N requests against 3N + N/100).",
+    "- Every request of a provider process spends one budget of 50 requests a second "
+    "(`videokit:maxRequestsPerSecond`): at 0 ms an up of 7N requests cannot take less than "
+    "7N / 50 seconds (14 s at N = 100, 140 s at N = 1,000), whatever the engine does.",
     "- **destroy** sends one delete per object. The floor counts Delete Multiple Events; the "
     "engine deletes each event in its own call, and batching them across calls is not done.",
-    "- **tiny up** is the engine's own cost: at 0 ms our up is within the run-to-run noise of "
-    "it, so the time of an up on a fast API is the engine's.",
-    "- Wall times come from a 2-core machine that was running other test suites at the same time.",
+    "- **native** runs the same core behind the native plugin (64 worker threads, no pickled "
+    "provider, no Python program: the YAML language host is Go); **tiny up** is a Python program "
+    "on a dynamic provider, so it is the floor of the dynamic door, not of the native one.",
+    "- At 0 ms an up is bound by CPU: the engine writes the whole state after every step, one "
+    "write at a time (most of the smallest provider's up), and everything else (program, "
+    "provider, the emulator in the bench's process) shares the other core. The engine floor's "
+    "CPU table says whose the extra seconds are.",
 ]
 
 
@@ -361,23 +825,59 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10,100,300")
     parser.add_argument("--latencies", default="0,50")
+    parser.add_argument("--large", default="1000", help="Sizes run at 0 ms only (empty: none).")
+    parser.add_argument("--floor-n", type=int, default=100, help="N of the engine floor (0: skip).")
+    parser.add_argument("--floor-rounds", type=int, default=3)
+    parser.add_argument("--doors", default=",".join(DOORS))
+    parser.add_argument("--no-tiny", action="store_true", help="Skip the tiny ups beside each size.")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--note", default="", help="A paragraph appended to the document.")
+    parser.add_argument("--save", default="", help="Keep the measurements in this pickle file.")
+    parser.add_argument("--render", default="", help="Only write the document from a --save file.")
     args = parser.parse_args()
+    if args.render:
+        with open(args.render, "rb") as fh:
+            saved = pickle.load(fh)
+        Path(args.out).write_text(render(note=args.note, **saved))
+        print(f"wrote {args.out}")
+        return
     sizes = [int(x) for x in args.sizes.split(",") if x]
-    latencies = [int(x) for x in args.latencies.split(",")]
+    large = [int(x) for x in args.large.split(",") if x]
+    latencies = [int(x) for x in args.latencies.split(",") if x]
+    doors = [d for d in args.doors.split(",") if d]
+    # Every Python process of a run imports from cached bytecode, as on a user's machine (a
+    # session may set PYTHONDONTWRITEBYTECODE, and then each process would compile the package).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    import pulumi_videokit
+
+    compileall.compile_dir(Path(pulumi_videokit.__file__).parent, quiet=2)
     bin_dir = cli_bin()
     rows: list[Row] = []
-    tiny: dict[tuple[int, int], float] = {}
+    tiny: list[Row] = []
+    floor: Floor | None = None
+    validate: Validate | None = None
     work = Path(tempfile.mkdtemp(prefix="videokit-bench-"))
+
+    def write() -> None:
+        saved = {"rows": rows, "tiny": tiny, "sizes": sizes, "validate": validate, "floor": floor}
+        Path(args.out).write_text(render(note=args.note, **saved))
+        if args.save:
+            with open(args.save, "wb") as fh:
+                pickle.dump(saved, fh)
+
     try:
-        for n in sizes:
-            for latency in latencies:
-                rows += run_videokit(n, latency, bin_dir, work)
-                tiny[(n, latency)] = run_tiny(n, latency, bin_dir, work)
-                Path(args.out).write_text(render(rows, tiny, sizes, args.note))
         validate = time_validate(work)
-        Path(args.out).write_text(render(rows, tiny, sizes, args.note, validate))
+        if args.floor_n:
+            floor = engine_floor(args.floor_n, args.floor_rounds, bin_dir, work / "floor")
+            write()
+        for n, lats in [*((n, latencies) for n in sizes), *((n, [0]) for n in large)]:
+            for latency in lats:
+                for door in doors:
+                    rows += run_door(door, n, latency, bin_dir, work)
+                    write()
+                if not args.no_tiny:
+                    tiny.append(run_tiny(n, latency, bin_dir, work))
+                    write()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"wrote {args.out}")

@@ -33,6 +33,8 @@ class Stack:
     passphrase: str = "videokit-local"
     timings: list[tuple[str, float]] = field(default_factory=list)
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: Seconds one CLI command may take (`make bench` at N = 1,000 needs more than the tests).
+    timeout: float = 900
 
     def env(self) -> dict[str, str]:
         self.state.mkdir(parents=True, exist_ok=True)
@@ -64,7 +66,7 @@ class Stack:
             env=self.env(),
             capture_output=True,
             text=True,
-            timeout=900,
+            timeout=self.timeout,
             check=False,
         )
         self.timings.append((label or " ".join(args[:2]), time.monotonic() - started))
