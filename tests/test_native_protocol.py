@@ -320,3 +320,18 @@ def test_the_schema_generates_good_sdks() -> None:
     assert language["python"]["packageName"] not in ("pulumi_videokit", "videokit")
     assert language["csharp"]["rootNamespace"] == "VideoKit"
     assert served["repository"] and served["publisher"] and served["license"] == "Apache-2.0"
+
+
+def test_the_plugin_runs_as_pulumi_package_add_runs_a_python_plugin() -> None:
+    """`PulumiPlugin.yaml` names the Python runtime; its host runs `python -m pulumi.run.plugin
+    <distribution>`, which runs `python -m pulumi_videokit`."""
+    plugin = (ROOT / "PulumiPlugin.yaml").read_text()
+    assert "name: python" in plugin and "virtualenv: .pulumi-plugin-venv" in plugin
+    done = subprocess.run(
+        [sys.executable, "-m", "pulumi.run.plugin", "pulumi-videokit", "--schema"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (ROOT / "schemas" / "pulumi-package.json").read_text()
