@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test test-fast lint generate demo demo-down reliability bench clean
+.PHONY: setup test test-fast lint generate sdk demo demo-down reliability bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,16 +15,26 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# pytest-xdist workers for test and test-fast; PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= 2
+
 test: setup lint
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 # The quick loop: no real engine, no long searches. `make test` is the whole suite, and CI's.
 test-fast: setup
-	$(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not slow"
+	$(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) -m "not e2e and not slow"
 
 # The typed Python classes, the schemas and the README's table, written from the kinds' table.
 generate: setup
 	$(PY) scripts/generate.py
+
+# The typed SDKs (sdk/nodejs, sdk/go, sdk/python) from schemas/pulumi-package.json, by Pulumi's own
+# codegen as a library (scripts/sdkgen, Go; the binary is cached and rebuilt only when its sources change).
+SDKGEN := $(or $(VIDEOKIT_CACHE),$(HOME)/.cache/pulumi-videokit)/sdkgen
+sdk: setup
+	cd scripts/sdkgen && nice go build -o $(SDKGEN) .
+	$(SDKGEN) schemas/pulumi-package.json sdk
 
 lint: setup
 	$(VENV)/bin/ruff check provider tests scripts examples
