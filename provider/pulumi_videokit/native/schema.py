@@ -36,12 +36,18 @@ LANGUAGE = {
         "packageDescription": "Cloud Video Kit as code: live channels, events, allowed domains, API keys and "
         "asset settings.",
         "dependencies": {"@pulumi/pulumi": "^3.142.0"},
+        "respectSchemaVersion": True,
     },
     "go": {
         "importBasePath": "github.com/videokit/pulumi-videokit/sdk/go/videokit",
         "generateResourceContainerTypes": True,
+        "respectSchemaVersion": True,
     },
-    "python": {"packageName": "pulumi_videokit_sdk", "pyproject": {"enabled": True}},
+    "python": {
+        "packageName": "pulumi_videokit_sdk",
+        "pyproject": {"enabled": True},
+        "respectSchemaVersion": True,
+    },
     "csharp": {"rootNamespace": "VideoKit", "packageReferences": {"Pulumi": "3.*"}},
 }
 
@@ -236,6 +242,8 @@ def schema_of(kinds: Iterable[type[Kind]]) -> dict[str, Any]:
         "license": "Apache-2.0",
         "publisher": "Cloud Video Kit",
         "repository": REPOSITORY,
+        # The SDKs are packages of their own: versions written, sdk/go with its go.mod.
+        "meta": {"supportPack": True},
         "homepage": REPOSITORY,
         "config": {"variables": variables},
         "provider": {"description": "The Cloud Video Kit tenant to manage.", "inputProperties": variables},
