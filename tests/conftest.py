@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +17,32 @@ from pulumi_videokit.emulator import EmulatorConfig, RunningEmulator, running
 API_KEY = "test-api-key-3f9c2b7a"
 TENANT_ID = "00000000-0000-0000-0000-0000000000aa"
 ENDPOINTS = Path(__file__).parent / "data" / "endpoints.json"
+
+
+def _share_default_ssl_contexts() -> None:
+    """httpx builds a new SSL context for every client, reading the whole CA bundle: some 40 ms of
+    CPU each, and the tests make hundreds of short-lived clients (``httpx.request``) against the
+    plain-http emulator.  In this test process, clients with the default verification share one
+    context per CA setting instead.  The plugins and CLIs the tests start are not touched."""
+    try:
+        from httpx._transports import default as transports
+    except ImportError:  # another httpx layout: every client builds its own, as before
+        return
+    build = transports.create_ssl_context
+    built: dict[tuple[bool, str | None, str | None], ssl.SSLContext] = {}
+
+    def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> ssl.SSLContext:
+        if verify is not True or cert is not None:
+            return build(verify=verify, cert=cert, trust_env=trust_env)
+        key = (trust_env, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        if key not in built:
+            built[key] = build(verify=verify, cert=cert, trust_env=trust_env)
+        return built[key]
+
+    transports.create_ssl_context = create_ssl_context
+
+
+_share_default_ssl_contexts()
 
 
 def emulator_config(**kw: object) -> EmulatorConfig:
@@ -45,6 +74,22 @@ def emulator(session_emulator: RunningEmulator) -> Iterator[RunningEmulator]:
     session_emulator.ctx.faults.replace([])
     yield session_emulator
     session_emulator.ctx.faults.replace([])
+
+
+#: Under pytest-xdist, the engine phase timings the workers ran (tests/e2e/conftest.py records them).
+WORKER_PHASES: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    WORKER_PHASES.extend(getattr(node, "workeroutput", {}).get("engine_phases", []))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if WORKER_PHASES:
+        terminalreporter.section("engine phase timings (information only)")
+        for line in WORKER_PHASES:
+            terminalreporter.write_line(line)
 
 
 def make_client(url: str, **kw: object) -> VideoKitClient:

@@ -228,6 +228,7 @@ def test_out_and_output_write_what_stdout_shows(tenant: Tenant, tmp_path: Path) 
     assert '"resources"' in (tmp_path / "import" / "import.json").read_text()
 
 
+@pytest.mark.slow
 def test_a_tenant_of_1200_events_exports_to_files_that_load(tmp_path: Path) -> None:
     """More events than one file may hold: --out writes them in as many files as they need, and
     those files load as one set; one file (stdout or -o) is refused, saying to use --out."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
+import os
 import shutil
 import sys
 import time
@@ -34,9 +36,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def pulumi_bin() -> str:
+def pulumi_bin(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """scripts/install-pulumi, once a run.  Under pytest-xdist every worker has this session
+    fixture; they share the run's temporary root, and the first one in runs the script (which
+    may build the CLI into a shared cache, and rewrites a launcher the engine executes) while the
+    others wait for its answer instead of running it alongside."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    answer = shared / "install-pulumi.bin"
     started = time.monotonic()
-    found = cli_bin()
+    with (shared / "install-pulumi.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if answer.exists():
+            found = answer.read_text()
+        else:
+            found = cli_bin()
+            answer.write_text(found)
     PHASES.append(f"install-pulumi: {time.monotonic() - started:.1f}s")
     return found
 
@@ -92,6 +108,14 @@ def writes(emu: RunningEmulator) -> list[tuple[str, str, object]]:
 
 def record(stack: Stack, title: str) -> None:
     PHASES.append(f"{title}: " + ", ".join(f"{label} {secs:.1f}s" for label, secs in stack.timings))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands its phase timings to the controller, which prints them
+    (tests/conftest.py); a worker's own terminal summary is never shown."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["engine_phases"] = list(PHASES)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
