@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -20,8 +20,10 @@ from pulumi.dynamic import (
 from ..protocol import EXPECTED, OWNER, PROVIDER
 from ..reconcile.errors import ConfigurationError, HalfCreated, InterruptRefused
 from ..reconcile.kinds import Kind
-from ..reconcile.service import CONFIG_KEYS, Service, log_to_stderr, read_config
 from . import _grpc
+
+if TYPE_CHECKING:
+    from ..reconcile.service import Service
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,10 +59,16 @@ class VideoKitProvider(ResourceProvider):
         self.__dict__.update(state)
 
     def configure(self, req: ConfigureRequest) -> None:
+        # The service (and the HTTP client) is imported here, in the provider's host: a program
+        # only names this class.
+        from ..reconcile.service import CONFIG_KEYS, log_to_stderr, read_config
+
         self._config = read_config({k: req.config.get(k) for k, _ in CONFIG_KEYS.values()})
         log_to_stderr(self._config.get("log_level", ""))
 
     def _service(self) -> Service:
+        from ..reconcile.service import Service, read_config
+
         cached: Service | None = self.__dict__.get("_live_service")
         if cached is None:
             cached = Service(self.kind, self.__dict__.get("_config") or read_config({}))
@@ -108,9 +116,4 @@ class VideoKitProvider(ResourceProvider):
         self._service().delete(object_id, props, props.get(OWNER))
 
 
-__all__ = [
-    "ConfigurationError",
-    "InterruptRefused",
-    "VideoKitProvider",
-    "read_config",
-]
+__all__ = ["ConfigurationError", "InterruptRefused", "VideoKitProvider"]
