@@ -40,8 +40,8 @@ class Stack:
         self.state.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
         env.update(
-            # The CLI, then this interpreter's scripts (pulumi-resource-videokit), then the rest.
-            PATH=f"{self.bin_dir}:{Path(sys.executable).parent}:{env.get('PATH', '')}",
+            # The CLI first; the native plugin comes from the plugin cache (`videokit plugin install`).
+            PATH=f"{self.bin_dir}:{env.get('PATH', '')}",
             PULUMI_BACKEND_URL=f"file://{self.state}",
             PULUMI_HOME=str(self.state / "home"),
             PULUMI_CONFIG_PASSPHRASE=self.passphrase,
@@ -78,6 +78,17 @@ class Stack:
 
     def init(self, config: dict[str, str], secrets: dict[str, str]) -> None:
         self.run("stack", "init", self.name, label="stack init")
+        if "runtime: python" not in (self.project / "Pulumi.yaml").read_text():
+            # Any other runtime reaches the tenant through the native plugin, installed as a user does.
+            started = time.monotonic()
+            subprocess.run(
+                [sys.executable, "-m", "pulumi_videokit.cli", "plugin", "install"],
+                env=self.env(),
+                capture_output=True,
+                check=True,
+                timeout=self.timeout,
+            )
+            self.timings.append(("plugin install", time.monotonic() - started))
         for key, value in config.items():
             self.run("config", "set", key, value, label="config set")
         for key, value in secrets.items():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -16,7 +15,8 @@ from pulumi_videokit.native._props import SECRET, SIG, decode, encode
 
 from .providerhost import HostError
 
-PLUGIN = Path(sys.executable).parent / "pulumi-resource-videokit"
+#: The plugin as the engine starts it (`videokit plugin install` runs the same command).
+PLUGIN = [sys.executable, "-m", "pulumi_videokit"]
 
 
 def secret(value: Any) -> dict[str, Any]:
@@ -36,7 +36,7 @@ class NativeHost:
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.proc = subprocess.Popen(
-            [str(PLUGIN), "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [*PLUGIN, "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         assert self.proc.stdout is not None
         port = int(self.proc.stdout.readline().decode().strip())

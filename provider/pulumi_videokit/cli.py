@@ -269,6 +269,44 @@ def export(
     click.echo(f"videokit export: {counts}", err=True)
 
 
+@main.group()
+def plugin() -> None:
+    """The native plugin, for Pulumi YAML and the other languages' SDKs."""
+
+
+@plugin.command("install")
+def plugin_install() -> None:
+    """Install the native plugin into Pulumi's plugin cache (`pulumi plugin install`), as one that
+    runs this Python (replacing one of this version): the engine finds it there, as it finds any
+    provider, with no warning."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        click.echo("videokit plugin install: `pulumi` is not on PATH; install the Pulumi CLI first", err=True)
+        sys.exit(1)
+    with tempfile.TemporaryDirectory() as scratch:
+        launcher = Path(scratch) / "pulumi-resource-videokit"
+        launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pulumi_videokit "$@"\n')
+        launcher.chmod(0o755)
+        command = [pulumi, "plugin", "install", "resource", "videokit", __version__, "--file", str(launcher)]
+        done = subprocess.run(
+            [*command, "--reinstall", "--non-interactive"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"},
+        )
+    if done.returncode != 0:
+        click.echo(
+            f"videokit plugin install: {' '.join(command[1:5])} failed: {done.stderr.strip()}", err=True
+        )
+        sys.exit(1)
+    click.echo(f"installed the videokit plugin v{__version__}, running {sys.executable} -m pulumi_videokit")
+
+
 @main.command("plan-summary")
 @click.argument("file", default="-")
 @click.option(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -10,12 +11,13 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from pulumi_videokit._version import __version__
 from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import FaultRule, RunningEmulator
 
 from .. import figures
 from ..conftest import API_KEY, make_client
-from .conftest import record, stack_for, state_objects, writes
+from .conftest import ROOT, record, stack_for, state_objects, writes
 from .test_secrets_scan import ENGINE_RPC_TRACE
 
 SEEDED_CHANNEL = "legacy-channel-0001"
@@ -52,8 +54,11 @@ def test_pulumi_yaml_program_lifecycle(
 ) -> None:
     before = state_objects(seeded)
     stack = stack_for("pulumi-yaml", tmp_path, seeded, pulumi_bin)
+    assert "plugin install" in [label for label, _ in stack.timings]
 
-    stack.up()
+    first = stack.up()
+    # The plugin comes from Pulumi's plugin cache, as any provider does: no warning about it.
+    assert "warning" not in first.stdout + first.stderr, first.stdout
     stack.preview("--expect-no-changes")
     main = next(c for c in api.live.channels.list() if c.name == "main-stage")
     outputs = stack.outputs()
@@ -262,3 +267,33 @@ def test_onboarding_by_export_and_pulumi_import_gives_a_program_with_no_changes(
     assert writes(seeded) == [("PATCH", f"/live/v1/channels/{SEEDED_CHANNEL}", {"name": f"{name}-renamed"})]
     stack.preview("--expect-no-changes")
     record(stack, "export, pulumi import --out")
+
+
+def test_plugin_install_puts_a_plugin_that_runs_this_python_in_pulumis_cache(
+    pulumi_bin: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "PATH": f"{pulumi_bin}:{os.environ['PATH']}", "PULUMI_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pulumi_videokit.cli", "plugin", "install"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    (installed,) = (tmp_path / "plugins").glob("resource-videokit-v*/pulumi-resource-videokit")
+    assert installed.parent.name == f"resource-videokit-v{__version__}"
+    schema = subprocess.run([str(installed), "--schema"], capture_output=True, text=True, check=True).stdout
+    assert schema == (ROOT / "schemas" / "pulumi-package.json").read_text()
+    listed = subprocess.run(
+        ["pulumi", "plugin", "ls", "--json"], env=env, capture_output=True, text=True
+    ).stdout
+    assert [(p["name"], p["version"]) for p in json.loads(listed)] == [("videokit", __version__)]
+    # Without the CLI there is nothing to install into: one sentence, no traceback.
+    bare = subprocess.run(
+        [sys.executable, "-m", "pulumi_videokit.cli", "plugin", "install"],
+        env={**env, "PATH": "/nonexistent"},
+        capture_output=True,
+        text=True,
+    )
+    assert bare.returncode == 1 and bare.stderr.startswith("videokit plugin install: `pulumi` is not on PATH")
+    assert "Traceback" not in bare.stderr

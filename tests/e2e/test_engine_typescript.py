@@ -104,7 +104,9 @@ def sdk_program_lifecycle(
     to "Opening keynote") that is exactly one PATCH, a no-op preview, destroy: the tenant as before.
     """
     before = state_objects(seeded)
-    stack.up()
+    first = stack.up()
+    # The plugin comes from Pulumi's plugin cache, as any provider does: no warning about it.
+    assert "warning" not in first.stdout + first.stderr, first.stdout
     stack.preview("--expect-no-changes")
     stage = next(c for c in api.live.channels.list() if c.name == "sdk-stage")  # from stack config
     outputs = stack.outputs()
