@@ -156,3 +156,22 @@ def test_typescript_program_lifecycle(
     edit = ('title: "Keynote",', 'title: "Opening keynote",')
     sdk_program_lifecycle(stack, typescript_project / "index.ts", edit, seeded, api)
     record(stack, "typescript")
+
+
+def test_a_value_outside_a_closed_set_does_not_compile(typescript_project: Path) -> None:
+    """The schema's enums reach TypeScript as types: `redundancy: "Triple"` is refused by tsc."""
+    program = typescript_project / "index.ts"
+    text = program.read_text()
+    wrong = text.replace("redundancy: videokit.Redundancy.SingleInput,", 'redundancy: "Triple",')
+    assert wrong != text
+    program.write_text(wrong)
+    checked = subprocess.run(
+        [str(typescript_project / "node_modules" / ".bin" / "tsc"), "--noEmit"],
+        cwd=typescript_project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert checked.returncode != 0
+    assert "TS2322" in checked.stdout and "'\"Triple\"'" in checked.stdout and "Redundancy" in checked.stdout
