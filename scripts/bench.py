@@ -1,13 +1,15 @@
 """`make bench`: requests, wall time and CPU of up, no-op preview, refresh and destroy under the
 real engine, on both doors (the dynamic providers of a Python program, and the native plugin
 `pulumi-resource-videokit` under a Pulumi YAML program), beside the smallest dynamic provider;
-on the emulator at 0 ms and 50 ms of added latency, and at N = 1,000 per kind at 0 ms. Then the
-engine floor (our dynamic `up` against the smallest dynamic provider's, side by side, with the
-CPU of each process and the import cost of each Python process) and `videokit validate` on a
-999-entry file. Written to docs/performance.md.
+on the emulator at 0 ms and 50 ms of added latency, and at N = 100 and 1,000 per kind at 0 ms
+with the engine's checkpoints off (with them, the engine's own work grows as N²). Before those:
+`videokit validate` on a 999-entry file, and the engine floor (our dynamic `up` against the
+smallest dynamic provider's, alternating, with the CPU of each process and the import cost of
+each Python process). Written to docs/performance.md as each run ends.
 
 Not a test: nothing here asserts a time.  Usage: scripts/bench.py [--sizes 10,100,300]
-[--latencies 0,50] [--large 1000] [--floor-n 100] [--floor-rounds 3] [--out docs/performance.md]
+[--latencies 0,50] [--large 100,1000] [--floor-n 100] [--floor-rounds 3] [--save FILE]
+[--render FILE[,FILE]] [--out docs/performance.md]
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -295,6 +298,12 @@ class Row:
     seconds: float
     by_endpoint: dict[str, int] = field(default_factory=dict)
     cpu: Cpu = field(default_factory=Cpu)
+    #: False when the engine ran with PULUMI_SKIP_CHECKPOINTS (the large sizes).
+    checkpoints: bool = True
+
+    @property
+    def series(self) -> tuple[int, int, bool]:
+        return (self.n, self.latency_ms, self.checkpoints)
 
 
 def endpoint_counts(requests: list[dict[str, object]]) -> dict[str, int]:
@@ -305,6 +314,10 @@ def endpoint_counts(requests: list[dict[str, object]]) -> dict[str, int]:
         key = f"{r['method']} {path}"
         out[key] = out.get(key, 0) + 1
     return out
+
+
+def _checkpoints(env: dict[str, str] | None) -> bool:
+    return (env or {}).get("PULUMI_SKIP_CHECKPOINTS") != "true"
 
 
 def door_project(door: str, n: int, where: Path) -> Path:
@@ -344,7 +357,11 @@ def run_door(
                     stack.run("destroy", "--yes", "--skip-preview", label="destroy")
             seconds = time.monotonic() - started
             seen = api_requests(emu)
-            rows.append(Row(door, n, latency_ms, op, len(seen), seconds, endpoint_counts(seen), cpu))
+            rows.append(
+                Row(
+                    door, n, latency_ms, op, len(seen), seconds, endpoint_counts(seen), cpu, _checkpoints(env)
+                )
+            )
             print(
                 f"{door} N={n} {latency_ms}ms {op}: {len(seen)} requests, {seconds:.1f}s, "
                 f"CPU {cpu.total:.1f}s",
@@ -368,7 +385,7 @@ def run_tiny(
         stack.up()
     seconds = time.monotonic() - started
     print(f"tiny N={n} {latency_ms}ms up: {seconds:.1f}s, CPU {cpu.total:.1f}s", flush=True)
-    return Row("tiny", n, latency_ms, "up", 0, seconds, cpu=cpu)
+    return Row("tiny", n, latency_ms, "up", 0, seconds, cpu=cpu, checkpoints=_checkpoints(env))
 
 
 # ---- the engine floor: our dynamic up against the smallest dynamic provider's ----
@@ -572,10 +589,11 @@ def render(
     validate: Validate | None = None,
     floor: Floor | None = None,
 ) -> str:
-    by = {(r.door, r.n, r.latency_ms, r.op): r for r in rows}
-    tiny_by = {(r.n, r.latency_ms): r for r in tiny}
+    by = {(r.door, *r.series, r.op): r for r in rows}
+    tiny_by = {r.series: r for r in tiny}
     latencies = sorted({r.latency_ms for r in rows})
-    all_sizes = sorted({r.n for r in rows}, key=lambda n: (n not in sizes, n))
+    # Sizes with the engine's checkpoints first, in order, then those without.
+    series = sorted({r.series for r in [*rows, *tiny]}, key=lambda k: (not k[2], k[0], k[1]))
     lines = [
         "# Performance",
         "",
@@ -586,54 +604,70 @@ def render(
         "tenant, through either door: **dynamic** is the Python program of dynamic providers "
         "(`from pulumi_videokit import Channel, …`), **native** the same stack as a Pulumi YAML "
         "program on the native plugin `pulumi-resource-videokit`. One run each, so a wall time is "
-        "good to about ±10 %.",
+        "good to about ±10 % on an idle machine (see the load at the end).",
         "",
         "## Both doors side by side",
         "",
         "Wall seconds of each operation; **tiny up** is the same up on the smallest possible dynamic "
         "provider (create sleeps the added latency once and returns an id, nothing else, no API): "
-        "what the engine and a Python program alone cost.",
+        "what the engine and a Python program alone cost. Rows marked *no checkpoints* ran with "
+        "`PULUMI_SKIP_CHECKPOINTS=true` (see *How cost grows*).",
         "",
         "| N | latency | op | dynamic s | native s | tiny up s | dynamic / tiny | native / tiny | "
         "native / dynamic |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for n in all_sizes:
-        for latency in latencies:
-            for op in OPS:
-                dyn, nat = by.get(("dynamic", n, latency, op)), by.get(("native", n, latency, op))
-                if dyn is None and nat is None:
-                    continue
-                t = tiny_by.get((n, latency)) if op == "up" else None
-                d_s, n_s, t_s = (
-                    dyn.seconds if dyn else None,
-                    nat.seconds if nat else None,
-                    t.seconds if t else None,
-                )
-                lines.append(
-                    f"| {n} | {latency} ms | {op} | {_s(d_s)} | {_s(n_s)} | {_s(t_s)} | "
-                    f"{_ratio(d_s, t_s)} | {_ratio(n_s, t_s)} | {_ratio(n_s, d_s)} |"
-                )
-    big = [n for n in all_sizes if n not in sizes]
-    if big:
+    for n, latency, checkpoints in series:
+        for op in OPS:
+            dyn = by.get(("dynamic", n, latency, checkpoints, op))
+            nat = by.get(("native", n, latency, checkpoints, op))
+            if dyn is None and nat is None:
+                continue
+            t = tiny_by.get((n, latency, checkpoints)) if op == "up" else None
+            d_s, n_s, t_s = (
+                dyn.seconds if dyn else None,
+                nat.seconds if nat else None,
+                t.seconds if t else None,
+            )
+            label = f"{n}" if checkpoints else f"{n}, *no checkpoints*"
+            lines.append(
+                f"| {label} | {latency} ms | {op} | {_s(d_s)} | {_s(n_s)} | {_s(t_s)} | "
+                f"{_ratio(d_s, t_s)} | {_ratio(n_s, t_s)} | {_ratio(n_s, d_s)} |"
+            )
+    lines += [
+        "",
+        "### How cost grows",
+        "",
+        "Milliseconds per resource (wall s / 3N) of each operation at 0 ms. The engine writes the "
+        "whole state after every step (here to the file backend), one write at a time, so with "
+        "its checkpoints the engine's own work grows as N²" + _engine_growth(tiny) + ", and at "
+        "N = 1,000 an up or a destroy would take tens of minutes per door. N = 1,000 therefore "
+        "runs with `PULUMI_SKIP_CHECKPOINTS=true` (the engine saves the state once, at the end), "
+        "beside N = 100 the same way, which shows how our own cost grows.",
+    ]
+    for checkpoints in (True, False):
+        ns = sorted({n for n, latency, c in series if latency == 0 and c == checkpoints})
+        if not ns:
+            continue
         lines += [
             "",
-            f"**How cost grows** (0 ms): seconds per resource (wall s / 3N) of each operation, "
-            f"N = {', '.join(str(n) for n in sorted({*sizes, *big}))}.",
+            "With the engine's checkpoints:" if checkpoints else "Without them:",
             "",
-            "| door | op | " + " | ".join(f"N={n}" for n in sorted({*sizes, *big})) + " |",
-            "|---|---|" + "---|" * len({*sizes, *big}),
+            "| door | op | " + " | ".join(f"N={n}" for n in ns) + " |",
+            "|---|---|" + "---|" * len(ns),
         ]
         for door in (*DOORS, "tiny"):
             for op in OPS:
                 cells = []
-                for n in sorted({*sizes, *big}):
-                    row = tiny_by.get((n, 0)) if door == "tiny" else by.get((door, n, 0, op))
-                    if door == "tiny" and op != "up":
-                        row = None
-                    cells.append("" if row is None else f"{row.seconds / (3 * n) * 1000:.1f} ms")
+                for n in ns:
+                    if door == "tiny":
+                        row = tiny_by.get((n, 0, checkpoints)) if op == "up" else None
+                    else:
+                        row = by.get((door, n, 0, checkpoints, op))
+                    cells.append("" if row is None else f"{row.seconds / (3 * n) * 1000:.0f}")
                 if any(cells):
                     lines.append(f"| {door} | {op} | " + " | ".join(cells) + " |")
+    lines += _cpu_at_largest(rows, tiny)
     lines += [
         "",
         "## Requests against the floor",
@@ -655,22 +689,22 @@ def render(
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for door in DOORS:
-        for n in all_sizes:
-            for latency in latencies:
-                for op in OPS:
-                    row = by.get((door, n, latency, op))
-                    if row is None:
-                        continue
-                    fl = floors(op, n)
-                    ratio = "—" if fl == 0 else f"{row.requests / fl:.2f}"
-                    base = by.get((door, n, 0, op))
-                    added = row.seconds - base.seconds if base and latency else None
-                    fsec = floor_seconds(op, n, latency)
-                    lines.append(
-                        f"| {door} | {n} | {latency} ms | {op} | {row.requests} | {fl} | {ratio} | "
-                        f"{row.seconds:.1f} | {row.cpu.total:.1f} | {_s(added)} | {fsec:.2f} | "
-                        f"{'' if added is None or not fsec else f'{added / fsec:.2f}'} |"
-                    )
+        for n, latency, checkpoints in series:
+            for op in OPS:
+                row = by.get((door, n, latency, checkpoints, op))
+                if row is None:
+                    continue
+                fl = floors(op, n)
+                ratio = "—" if fl == 0 else f"{row.requests / fl:.2f}"
+                base = by.get((door, n, 0, checkpoints, op))
+                added = row.seconds - base.seconds if base and latency else None
+                fsec = floor_seconds(op, n, latency)
+                label = f"{n}" if checkpoints else f"{n}, *no checkpoints*"
+                lines.append(
+                    f"| {door} | {label} | {latency} ms | {op} | {row.requests} | {fl} | {ratio} | "
+                    f"{row.seconds:.1f} | {row.cpu.total:.1f} | {_s(added)} | {fsec:.2f} | "
+                    f"{'' if added is None or not fsec else f'{added / fsec:.2f}'} |"
+                )
     if floor is not None:
         lines += render_floor(floor)
     if validate is not None:
@@ -695,17 +729,19 @@ def render(
     lines += ["", "## Requests by endpoint", ""]
     top = max(latencies, default=0)
     for row in rows:
-        if row.latency_ms == top and row.requests and row.door == "dynamic":
+        if (row.latency_ms == top or not row.checkpoints) and row.requests and row.door == "dynamic":
             calls = ", ".join(f"`{k}` {v}" for k, v in sorted(row.by_endpoint.items()))
-            native = by.get(("native", row.n, row.latency_ms, row.op))
+            native = by.get(("native", *row.series, row.op))
             same = " (the native door: the same)" if native and native.by_endpoint == row.by_endpoint else ""
-            lines.append(f"- N={row.n} {row.op}: {calls}{same}")
+            label = f"N={row.n}" + ("" if row.checkpoints else " (no checkpoints, 0 ms)")
+            lines.append(f"- {label} {row.op}: {calls}{same}")
     for row in rows:
-        if row.latency_ms == top and row.requests and row.door == "native":
-            dyn = by.get(("dynamic", row.n, row.latency_ms, row.op))
+        if (row.latency_ms == top or not row.checkpoints) and row.requests and row.door == "native":
+            dyn = by.get(("dynamic", *row.series, row.op))
             if dyn is None or dyn.by_endpoint != row.by_endpoint:
                 calls = ", ".join(f"`{k}` {v}" for k, v in sorted(row.by_endpoint.items()))
-                lines.append(f"- native N={row.n} {row.op}: {calls}")
+                label = f"N={row.n}" + ("" if row.checkpoints else " (no checkpoints, 0 ms)")
+                lines.append(f"- native {label} {row.op}: {calls}")
     loads = [r.cpu.load for r in [*rows, *tiny]]
     if floor is not None:
         loads += [r.cpu.load for r in [*floor.dynamic, *floor.tiny]]
@@ -720,6 +756,48 @@ def render(
     if note:
         lines += ["", note]
     return "\n".join(lines) + "\n"
+
+
+def _engine_growth(tiny: list[Row]) -> str:
+    """The engine's CPU for the smallest provider's up, from the smallest to the largest N run
+    with checkpoints at 0 ms."""
+    checked = sorted((r for r in tiny if r.checkpoints and r.latency_ms == 0), key=lambda r: r.n)
+    if len(checked) < 2:
+        return ""
+    engine = ROLES[-1][1]
+    a, b = checked[-2], checked[-1]
+    return (
+        f": its CPU for the smallest provider's up is {a.cpu.by_role.get(engine, 0.0):.0f} s at "
+        f"N = {a.n} and {b.cpu.by_role.get(engine, 0.0):.0f} s at N = {b.n}"
+    )
+
+
+def _cpu_at_largest(rows: list[Row], tiny: list[Row]) -> list[str]:
+    """CPU seconds by process of the up at the largest N run without checkpoints."""
+    unchecked = [r for r in [*rows, *tiny] if not r.checkpoints and r.op == "up" and r.latency_ms == 0]
+    if not unchecked:
+        return []
+    n = max(r.n for r in unchecked)
+    ups = {r.door: r for r in unchecked if r.n == n}
+    roles = sorted(
+        {k for r in ups.values() for k in r.cpu.by_role},
+        key=lambda k: -max(r.cpu.by_role.get(k, 0.0) for r in ups.values()),
+    )
+    doors = [d for d in (*DOORS, "tiny") if d in ups]
+    lines = [
+        "",
+        f"Where the CPU of the up goes at N = {n} (no checkpoints, CPU seconds by process):",
+        "",
+        "| process | " + " | ".join(doors) + " |",
+        "|---|" + "---|" * len(doors),
+    ]
+    for role in roles:
+        lines.append(
+            f"| {role} | " + " | ".join(f"{ups[d].cpu.by_role.get(role, 0.0):.1f}" for d in doors) + " |"
+        )
+    lines.append("| all | " + " | ".join(f"{ups[d].cpu.total:.1f}" for d in doors) + " |")
+    lines.append("| wall s | " + " | ".join(f"{ups[d].seconds:.1f}" for d in doors) + " |")
+    return lines
 
 
 def render_floor(floor: Floor) -> list[str]:
@@ -811,6 +889,17 @@ NOTES = [
     "7N / 50 seconds (14 s at N = 100, 140 s at N = 1,000), whatever the engine does.",
     "- **destroy** sends one delete per object. The floor counts Delete Multiple Events; the "
     "engine deletes each event in its own call, and batching them across calls is not done.",
+    "- **How cost grows without checkpoints**: an up's lookup by natural key before each create "
+    "reads more as the tenant fills (List Allowed Domains answers every domain, so an up of N "
+    "domains reads about N²/2 of them), which the emulator serves and the provider parses: most "
+    "of their CPU at N = 1,000. The dynamic door's program grows faster than N too: the Pulumi "
+    "SDK waits on every outstanding output each time one resolves (`wait_for_rpcs`), so its "
+    "work grows with N times the properties per resource, which are four to seven for ours "
+    "(inputs, the declared outputs, `__owner`) and one for the smallest provider's (both besides "
+    "`__provider`).",
+    "- **destroy** at N = 1,000 is mostly the emulator's CPU: its CPU per delete grows with the "
+    "number of objects it holds (about tenfold from N = 100 to N = 1,000), a cost of the bench "
+    "rather than of either door.",
     "- **native** runs the same core behind the native plugin (64 worker threads, no pickled "
     "provider, no Python program: the YAML language host is Go); **tiny up** is a Python program "
     "on a dynamic provider, so it is the floor of the dynamic door, not of the native one.",
@@ -825,7 +914,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10,100,300")
     parser.add_argument("--latencies", default="0,50")
-    parser.add_argument("--large", default="1000", help="Sizes run at 0 ms only (empty: none).")
+    parser.add_argument(
+        "--large",
+        default="100,1000",
+        help="Sizes run at 0 ms with the engine's checkpoints off (empty: none).",
+    )
     parser.add_argument("--floor-n", type=int, default=100, help="N of the engine floor (0: skip).")
     parser.add_argument("--floor-rounds", type=int, default=3)
     parser.add_argument("--doors", default=",".join(DOORS))
@@ -836,8 +929,16 @@ def main() -> None:
     parser.add_argument("--render", default="", help="Only write the document from a --save file.")
     args = parser.parse_args()
     if args.render:
-        with open(args.render, "rb") as fh:
-            saved = pickle.load(fh)
+        # One --save file, or several (comma-separated) whose measurements are put together.
+        saved: dict[str, Any] = {"rows": [], "tiny": [], "sizes": [], "validate": None, "floor": None}
+        for name in args.render.split(","):
+            with open(name, "rb") as fh:
+                part = pickle.load(fh)
+            saved["rows"] += part["rows"]
+            saved["tiny"] += part["tiny"]
+            saved["sizes"] = saved["sizes"] or part["sizes"]
+            saved["validate"] = saved["validate"] or part["validate"]
+            saved["floor"] = saved["floor"] or part["floor"]
         Path(args.out).write_text(render(note=args.note, **saved))
         print(f"wrote {args.out}")
         return
@@ -870,14 +971,18 @@ def main() -> None:
         if args.floor_n:
             floor = engine_floor(args.floor_n, args.floor_rounds, bin_dir, work / "floor")
             write()
-        for n, lats in [*((n, latencies) for n in sizes), *((n, [0]) for n in large)]:
-            for latency in lats:
-                for door in doors:
-                    rows += run_door(door, n, latency, bin_dir, work)
-                    write()
-                if not args.no_tiny:
-                    tiny.append(run_tiny(n, latency, bin_dir, work))
-                    write()
+        runs = [
+            *((n, latency, None) for n in sizes for latency in latencies),
+            *((n, 0, NO_CHECKPOINTS) for n in large),
+        ]
+        for n, latency, env in runs:
+            where = work / ("unchecked" if env else "checked")
+            for door in doors:
+                rows += run_door(door, n, latency, bin_dir, where, env=env)
+                write()
+            if not args.no_tiny:
+                tiny.append(run_tiny(n, latency, bin_dir, where, env=env))
+                write()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"wrote {args.out}")
