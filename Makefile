@@ -44,7 +44,8 @@ lint: setup
 reliability: setup
 	$(PY) scripts/reliability_report.py
 
-# Not part of `make test`: a few minutes of real engine runs, written to docs/performance.md.
+# Not part of `make test`: over an hour of real engine runs (both doors, N up to 1,000), written
+# to docs/performance.md.
 bench: setup
 	nice -n 5 $(PY) scripts/bench.py
 

@@ -197,7 +197,7 @@ def floor_seconds(op: str, n: int, latency_ms: int) -> float:
 ROLES = (
     ("pulumi-language-python-exec", "program (Python)"),
     ("-m pulumi.dynamic", "dynamic-provider host (Python)"),
-    ("pulumi-resource-videokit", "native plugin (Python)"),
+    ("-m pulumi_videokit", "native plugin (Python)"),
     ("pulumi-language-", "language host (Go)"),
     ("pulumi", "engine (pulumi CLI, Go)"),
 )
