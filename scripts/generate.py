@@ -86,7 +86,11 @@ def typed_class(kind: type[Kind]) -> str:
         else:
             args.append(f"        {snake(name)}: pulumi.Input[{hint}] | None = None,")
     args.sort(key=lambda line: " = None" in line)
-    outputs = [f"    {snake(name)}: pulumi.Output[{python_type(n)}]" for name, n in spec.output_types.items()]
+    optional = {name: "" if name in spec.required_outputs else " | None" for name in spec.outputs}
+    outputs = [
+        f"    {snake(name)}: pulumi.Output[{python_type(n)}{optional[name]}]"
+        for name, n in spec.output_types.items()
+    ]
     return f'''
 class {spec.kind}Provider(VideoKitProvider): ...
 
@@ -216,7 +220,12 @@ def main() -> int:
             if not check:
                 path.write_text(wanted)
     if check and stale:
-        print("stale, run `make generate`: " + ", ".join(map(str, stale)), file=sys.stderr)
+        then = (
+            " (then `make sdk`: the SDKs follow the package schema)"
+            if any("pulumi-package" in str(p) for p in stale)
+            else ""
+        )
+        print("stale, run `make generate`" + then + ": " + ", ".join(map(str, stale)), file=sys.stderr)
         return 1
     for path in stale:
         print(f"wrote {path}")

@@ -441,3 +441,98 @@ def test_from_yaml_sends_secret_config_values_as_secrets(tmp_path: Path, stack_c
     assert is_secret(seen["side"]["name"]) and seen["side"]["name"]["value"] == "hidden-name-stack"
     assert seen["plain"]["name"] == "plain-eu"
     assert is_secret(seen["e"]["tags"]) and seen["e"]["channelId"] == "plain-id"
+
+
+# ---- key material declared in plain text is a secret all the same ----
+
+PLAIN_KEY = [{"rtmpDestinations": [{"url": "rtmp://x.example.com/live", "streamKey": "sk-plain-4711"}]}]
+
+
+def test_a_plain_stream_key_is_a_secret_in_every_answer_of_the_native_plugin(
+    emulator: RunningEmulator, client: VideoKitClient
+) -> None:
+    from google.protobuf import json_format
+
+    props = {"name": "plain-key", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
+    with NativeHost(native_config(emulator.url)) as host:
+        checked = host.call(
+            "Check", pb.CheckRequest(urn=urn("Channel"), news=encode({**props, "restreams": PLAIN_KEY}))
+        )
+        key = json_format.MessageToDict(checked.inputs)["restreams"][0]["rtmpDestinations"][0]["streamKey"]
+        assert key == {SIG: SECRET, "value": "sk-plain-4711"}
+        cid, created = host.create("Channel", {**props, "restreams": PLAIN_KEY})
+        raw = json_format.MessageToDict(created)
+        assert raw["restreams"][0]["rtmpDestinations"][0]["streamKey"] == {
+            SIG: SECRET,
+            "value": "sk-plain-4711",
+        }
+        assert raw["restreams"][0]["rtmpDestinations"][0]["url"] == "rtmp://x.example.com/live"
+        host.delete("Channel", cid, {k: v for k, v in raw.items() if k != "restreams"})
+
+
+def test_a_plain_stream_key_reaches_the_engine_as_a_secret_from_a_python_program() -> None:
+    from pulumi_videokit import Channel
+
+    recorder = Recorder()
+    pulumi.runtime.set_mocks(recorder, preview=False)
+
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
+    def run() -> Any:
+        channel = Channel(
+            "keyed",
+            name="keyed",
+            input={"type": "RTMP_PUSH", "input_loss": {"type": "COLOR"}},
+            restreams=[
+                {"rtmp_destinations": [{"url": "rtmp://x.example.com/live", "stream_key": "sk-plain-4711"}]}
+            ],
+        )
+        return channel.id
+
+    run()
+    (seen,) = [r.inputs for r in recorder.resources if r.name == "keyed"]
+    assert is_secret(seen["restreams"])
+    assert seen["restreams"]["value"][0]["rtmpDestinations"][0]["streamKey"] == "sk-plain-4711"
+    assert not is_secret(seen["name"])
+
+
+def test_a_changed_stream_key_is_shown_as_a_secret_in_the_plan_summary() -> None:
+    from pulumi_videokit.reports import plan_summary
+
+    step_inputs = {
+        "name": "main",
+        "restreams": [{"rtmpDestinations": [{"url": "rtmp://a/b", "streamKey": "SK-OLD-111"}]}],
+    }
+    new_inputs = {
+        "name": "main",
+        "restreams": [{"rtmpDestinations": [{"url": "rtmp://a/b", "streamKey": "SK-NEW-222"}]}],
+    }
+    urn_ = "urn:pulumi:dev::p::videokit:index:Channel::main"
+    doc = {
+        "steps": [
+            {
+                "op": "update",
+                "urn": urn_,
+                "oldState": {
+                    "urn": urn_,
+                    "type": "videokit:index:Channel",
+                    "id": "c1",
+                    "inputs": step_inputs,
+                    "outputs": step_inputs,
+                },
+                "newState": {
+                    "urn": urn_,
+                    "type": "videokit:index:Channel",
+                    "id": "c1",
+                    "inputs": new_inputs,
+                    "outputs": new_inputs,
+                },
+                "diffReasons": ["restreams"],
+            }
+        ],
+        "changeSummary": {"update": 1},
+    }
+    import json
+
+    shown = plan_summary(json.dumps(doc)).markdown
+    assert "SK-OLD-111" not in shown and "SK-NEW-222" not in shown
+    assert "`restreams[0].rtmpDestinations[0].streamKey`: [secret] → [secret]" in shown

@@ -187,3 +187,18 @@ def test_three_thousand_declarations_keep_the_provider_a_small_reference(
         assert max(sizes) < 200, sizes  # a class reference, never the program's objects
 
     return pulumi.Output.all(*[r.id for r in declared.values()]).apply(check)
+
+
+def test_a_value_not_known_yet_inside_a_field_waits_for_check(mocks: Recorder) -> None:
+    """An Output inside a list or mapping (a stream key from secret config) is judged by the
+    provider's Check once it is known, not refused when the program runs."""
+    from pulumi_videokit import Channel, Event
+
+    key = pulumi.Output.secret("sk-from-config")
+    Channel(
+        "keyed",
+        name="keyed",
+        input={"type": "RTMP_PUSH", "input_loss": {"type": "COLOR"}},
+        restreams=[{"rtmp_destinations": [{"url": "rtmp://x.example.com/live", "stream_key": key}]}],
+    )
+    Event("tagged", channel_id="c1", start="2030-01-01T10:00:00Z", end="2030-01-01T11:00:00Z", tags=[key])

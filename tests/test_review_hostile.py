@@ -591,3 +591,19 @@ def test_a_stop_of_a_running_channel_is_warned_about_from_the_kinds_own_rule() -
     off = invoke("plan-summary", text=channel_stopped("Off"))
     assert "| `~` | `main-stage` | Channel | update |" in off.stdout
     assert "Interrupts" not in off.stdout
+
+
+def test_another_providers_resource_of_the_same_name_gets_none_of_a_kinds_facts() -> None:
+    """A replace of an on-air channel is warned about for videokit's Channel, and only for it: a
+    resource of another package whose type also ends in `Channel` (or one under a component) is a
+    plain replace."""
+    text = (DATA / "preview-interrupt.json").read_text()
+    ours = invoke("plan-summary", text=text)
+    assert "**Interrupts a running channel**" in ours.stdout
+    token = next(t for t in ("videokit:index:Channel", "pulumi-python:dynamic/videokit:Channel") if t in text)
+    foreign = invoke("plan-summary", text=text.replace(token, "aws:medialive/channel:Channel"))
+    assert foreign.exit_code == 2, foreign.output
+    assert "Interrupts" not in foreign.stdout and "ingest and playback URLs" not in foreign.stdout
+    assert "deleted before" not in foreign.stdout
+    child = invoke("plan-summary", text=text.replace(f"::{token}::", f"::my:index:Stage${token}::"))
+    assert "**Interrupts a running channel**" in child.stdout

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pulumi_videokit.gitops import render
 from pulumi_videokit.reconcile.kinds import SECTIONS
 
@@ -59,3 +61,33 @@ def test_validate_reports_file_line_col_and_exit_1(tmp_path: Path) -> None:
     gh = videokit("validate", "--format", "github", str(bad))
     assert gh.returncode == 1
     assert gh.stdout.startswith(f"::error file={bad},line=4,col=5::channels.a.redundancy:")
+
+
+def test_plugin_install_quotes_the_python_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The launcher names this Python exactly, whatever its path holds (spaces, `$`, quotes)."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from pulumi_videokit.cli import main
+
+    fake = tmp_path / "bin" / "pulumi"
+    fake.parent.mkdir()
+    kept = tmp_path / "launcher"
+    fake.write_text(f'#!/bin/sh\nwhile [ "$1" != --file ]; do shift; done\n/bin/cp "$2" {shlex.quote(str(kept))}\n')
+    fake.chmod(0o755)
+    odd = str(tmp_path / "odd $USER `id` \"dir\"" / "python")
+    monkeypatch.setenv("PATH", str(fake.parent))
+    monkeypatch.setattr(sys, "executable", odd)
+    result = CliRunner().invoke(main, ["plugin", "install"])
+    assert result.exit_code == 0, result.output
+    exec_line = kept.read_text().splitlines()[1]
+    assert shlex.split(exec_line) == ["exec", odd, "-m", "pulumi_videokit", "$@"]
+
+
+def test_export_kinds_all_is_every_kind_whatever_its_case() -> None:
+    from pulumi_videokit import export
+
+    assert export.sections_of("ALL") == export.sections_of("all,channels") == SECTIONS
+    with pytest.raises(ValueError, match=r"'nope' is not a kind \(allowed: channels, .*, or all\)"):
+        export.sections_of("nope")

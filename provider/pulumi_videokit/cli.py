@@ -280,6 +280,7 @@ def plugin_install() -> None:
     runs this Python (replacing one of this version): the engine finds it there, as it finds any
     provider, with no warning."""
     import os
+    import shlex
     import shutil
     import subprocess
     import tempfile
@@ -290,7 +291,7 @@ def plugin_install() -> None:
         sys.exit(1)
     with tempfile.TemporaryDirectory() as scratch:
         launcher = Path(scratch) / "pulumi-resource-videokit"
-        launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pulumi_videokit "$@"\n')
+        launcher.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m pulumi_videokit "$@"\n')
         launcher.chmod(0o755)
         command = [pulumi, "plugin", "install", "resource", "videokit", __version__, "--file", str(launcher)]
         done = subprocess.run(

@@ -36,7 +36,7 @@ KIND_NAMES = {k.spec.kind.lower(): k.spec.section for k in KINDS}
 def sections_of(kinds: str) -> tuple[str, ...]:
     """The sections a comma-separated ``--kinds`` names, in its order; naming none is an error,
     since a file that declares nothing has the stack delete everything it managed."""
-    if kinds.strip() == "all":
+    if any(k.strip().lower() == "all" for k in kinds.split(",")):
         return SECTIONS
     sections = tuple(dict.fromkeys(section_of(k) for k in kinds.split(",") if k.strip()))
     if not sections:
@@ -52,7 +52,7 @@ def section_of(name: str) -> str:
             return section
     if low in KIND_NAMES:
         return KIND_NAMES[low]
-    raise ValueError(f"{name!r} is not a kind (allowed: {', '.join(SECTIONS)})")
+    raise ValueError(f"{name!r} is not a kind (allowed: {', '.join(SECTIONS)}, or all)")
 
 
 @dataclass

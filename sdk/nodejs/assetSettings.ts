@@ -58,9 +58,9 @@ export class AssetSettings extends pulumi.CustomResource {
      */
     declare public readonly devToolsAccess: pulumi.Output<enums.Toggle | undefined>;
     /**
-     * The settings found before the first apply, restored by a destroy.
+     * The settings found before the first apply, restored by a destroy (none for settings imported by id, which a destroy leaves as they are).
      */
-    declare public /*out*/ readonly previous: pulumi.Output<{[key: string]: string}>;
+    declare public /*out*/ readonly previous: pulumi.Output<{[key: string]: string} | undefined>;
     /**
      * Token required status.
      */

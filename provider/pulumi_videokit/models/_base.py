@@ -32,6 +32,25 @@ def fields_with(model: type[BaseModel], fact: Fact) -> frozenset[str]:
     return frozenset(f.alias or name for name, f in model.model_fields.items() if fact in f.metadata)
 
 
+def models_in(model: type[BaseModel]) -> list[type[BaseModel]]:
+    """``model`` and every model its fields hold, at any depth."""
+    import typing
+
+    seen: list[type[BaseModel]] = []
+
+    def visit(annotation: Any) -> None:
+        found = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+        if found is not None and found not in seen:
+            seen.append(found)
+            for field in found.model_fields.values():
+                visit(field.annotation)
+        for arg in typing.get_args(annotation):
+            visit(arg)
+
+    visit(model)
+    return seen
+
+
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
 

@@ -116,6 +116,8 @@ class ApiKeyOutputs(APIModel):
 
 
 class AssetSettingsOutputs(APIModel):
-    previous: dict[str, str] = Field(
-        description="The settings found before the first apply, restored by a destroy."
+    previous: dict[str, str] | None = Field(
+        None,
+        description="The settings found before the first apply, restored by a destroy (none for settings "
+        "imported by id, which a destroy leaves as they are).",
     )

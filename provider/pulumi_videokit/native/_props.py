@@ -47,14 +47,29 @@ def decode(struct: struct_pb2.Struct) -> tuple[dict[str, Any], set[str]]:
     return values, secret
 
 
-def encode(values: Mapping[str, Any], secret: Iterable[str] = ()) -> struct_pb2.Struct:
-    """A ``Struct`` of ``values``, the ``secret`` ones wrapped as secrets; ``None`` left out."""
+def _hidden(value: Any, fields: frozenset[str]) -> Any:
+    """``value`` with every field named in ``fields``, at any depth, wrapped as a secret."""
+    if isinstance(value, dict) and value.get(SIG) != SECRET:
+        return {
+            k: {SIG: SECRET, "value": v} if k in fields and v is not None else _hidden(v, fields)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_hidden(v, fields) for v in value]
+    return value
+
+
+def encode(
+    values: Mapping[str, Any], secret: Iterable[str] = (), fields: frozenset[str] = frozenset()
+) -> struct_pb2.Struct:
+    """A ``Struct`` of ``values``, the ``secret`` ones wrapped as secrets, and within the others
+    every field named in ``fields`` (key material wherever it appears); ``None`` left out."""
     hidden = set(secret)
     out: dict[str, Any] = {}
     for key, value in values.items():
         if value is None:
             continue
-        out[key] = {SIG: SECRET, "value": value} if key in hidden else value
+        out[key] = {SIG: SECRET, "value": value} if key in hidden else _hidden(value, fields)
     struct = struct_pb2.Struct()
     json_format.ParseDict(out, struct)
     return struct

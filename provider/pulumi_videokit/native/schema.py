@@ -62,23 +62,6 @@ def _enum_names() -> dict[tuple[str, ...], str]:
     return found
 
 
-def _models(model: type[BaseModel]) -> Iterable[type[BaseModel]]:
-    """``model`` and every model its fields hold."""
-    seen: list[type[BaseModel]] = []
-
-    def visit(annotation: Any) -> None:
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-        if model is not None and model not in seen:
-            seen.append(model)
-            for field in model.model_fields.values():
-                visit(field.annotation)
-        for arg in typing.get_args(annotation):
-            visit(arg)
-
-    visit(model)
-    return seen
-
-
 def _notes(spec: ResourceSpec) -> dict[str, str]:
     """The reference's note on each field of the kind's calls, by dotted path (``input.type``)."""
     found: dict[str, str] = {}
@@ -158,7 +141,7 @@ class _Builder:
     def objects(self, model: type[BaseModel], schema: Mapping[str, Any], notes: Mapping[str, str]) -> None:
         """The object types ``schema`` refers to, each described at the path it is first met."""
         defs = schema.get("$defs", {})
-        classes = {m.__name__: m for m in _models(model)}
+        classes = {m.__name__: m for m in _base.models_in(model)}
         paths: dict[str, str] = {}
 
         def find(node: Mapping[str, Any], path: str) -> None:

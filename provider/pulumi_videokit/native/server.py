@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent import futures
 from typing import Any, TypeAlias, TypeVar, cast
 
@@ -24,10 +24,16 @@ from .._engine import warn
 from .._version import __version__
 from ..protocol import EXPECTED, abort, init_failed, owner
 from ..reconcile.errors import HalfCreated, UserError
-from ..reconcile.kinds import kind_named
+from ..reconcile.kinds import SECRET_FIELDS, kind_named
 from ..reconcile.service import Service, log_to_stderr, read_config
 from ._props import decode, encode
 from .schema import PACKAGE, SECRET_CONFIG, TOKEN, render
+
+
+def _encode(values: Mapping[str, Any], secret: Iterable[str] = ()) -> struct_pb2.Struct:
+    """Properties for the engine: key material wrapped as a secret wherever it appears."""
+    return encode(values, secret, SECRET_FIELDS)
+
 
 #: Threads serving calls at once: more than the engine's default parallelism asks for.
 WORKERS = 64
@@ -43,7 +49,7 @@ def answered(method: F) -> F:
         try:
             return method(self, request, context)
         except HalfCreated as half:
-            properties, inputs = encode(half.outputs, self._secret_outputs(request)), encode(half.inputs)
+            properties, inputs = _encode(half.outputs, self._secret_outputs(request)), _encode(half.inputs)
             abort(context, half.reason, init_failed(half.object_id, properties, inputs, half.reason))
         except EXPECTED as exc:
             abort(context, str(exc))
@@ -130,7 +136,7 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         olds, _ = decode(request.olds)
         inputs, found = self._service(request.urn).check(news, olds)
         return pb.CheckResponse(
-            inputs=encode(inputs, secret),
+            inputs=_encode(inputs, secret),
             failures=[pb.CheckFailure(property=p, reason=r) for p, r in found],
         )
 
@@ -159,14 +165,14 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         props, secret = decode(request.properties)
         secret |= set(service.spec.secret_outputs)
         if request.preview:
-            return pb.CreateResponse(id="", properties=encode(service.preview_create(props), secret))
+            return pb.CreateResponse(id="", properties=_encode(service.preview_create(props), secret))
         object_id, outputs = service.create(
             props,
             owner(request.urn),
             context.is_active,
             lambda message: warn(request.urn, message, self.engine),
         )
-        return pb.CreateResponse(id=object_id, properties=encode(outputs, secret))
+        return pb.CreateResponse(id=object_id, properties=_encode(outputs, secret))
 
     @answered
     def Read(self, request: pb.ReadRequest, context: Ctx) -> pb.ReadResponse:
@@ -179,7 +185,7 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
             return pb.ReadResponse(id="")
         secret |= set(service.spec.secret_outputs)
         return pb.ReadResponse(
-            id=found, properties=encode(outputs, secret), inputs=encode(inputs, input_secret)
+            id=found, properties=_encode(outputs, secret), inputs=_encode(inputs, input_secret)
         )
 
     @answered
@@ -189,10 +195,10 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         news, new_secret = decode(request.news)
         secret |= new_secret | set(service.spec.secret_outputs)
         if request.preview:
-            return pb.UpdateResponse(properties=encode(service.preview_update(state, news), secret))
+            return pb.UpdateResponse(properties=_encode(service.preview_update(state, news), secret))
         olds, _ = decode(request.old_inputs) if request.HasField("old_inputs") else ({}, set())
         outputs = service.update(request.id, state, news, olds or None)
-        return pb.UpdateResponse(properties=encode(outputs, secret))
+        return pb.UpdateResponse(properties=_encode(outputs, secret))
 
     @answered
     def Delete(self, request: pb.DeleteRequest, context: Ctx) -> empty_pb2.Empty:

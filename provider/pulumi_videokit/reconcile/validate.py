@@ -88,12 +88,24 @@ def may_omit(
     return adopted_by_id(inputs) or (bool(olds) and field not in (olds or {}))
 
 
+def _holds_unknown(value: Any) -> bool:
+    if _unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_holds_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_unknown(v) for v in value)
+    return False
+
+
 def problems(
     spec: ResourceSpec, inputs: Mapping[str, Any], olds: Mapping[str, Any] | None = None
 ) -> list[tuple[str, str]]:
     """``(property path, reason)`` for every problem; values not known yet are assumed fine.
     ``olds`` are the inputs the stack recorded, for an object it already holds."""
-    unknown = {k for k, v in inputs.items() if _unknown(v)}
+    # A value not known yet anywhere inside a field (an Output in a list) leaves the whole field to
+    # be judged when it is known: by the provider's Check.
+    unknown = {k for k, v in inputs.items() if _holds_unknown(v)}
     known = {k: v for k, v in inputs.items() if k not in unknown and not k.startswith("__")}
     try:
         spec.model.model_validate(known)

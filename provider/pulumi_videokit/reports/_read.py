@@ -107,7 +107,8 @@ class Step:
 
     @property
     def type(self) -> str:
-        return self.urn.rsplit("::", 2)[-2] if "::" in self.urn else ""
+        """The resource's own type token (a child's URN carries its parents' types before a ``$``)."""
+        return self.urn.rsplit("::", 2)[-2].rsplit("$", 1)[-1] if "::" in self.urn else ""
 
     @property
     def id(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..protocol import SECRET_SIG, SIG, UNKNOWN
@@ -18,12 +19,21 @@ def is_secret(value: Any) -> bool:
     return value == SECRET or (isinstance(value, Mapping) and value.get(SIG) == SECRET_SIG)
 
 
+@cache
+def _key_material() -> frozenset[str]:
+    from ..reconcile.kinds import SECRET_FIELDS
+
+    return SECRET_FIELDS
+
+
 def masked(value: Any) -> Any:
-    """The value with every secret replaced by ``[secret]``."""
+    """The value with every secret replaced by ``[secret]``, and every field that holds key
+    material (``streamKey``) too, whether or not the engine knew it for a secret."""
     if is_secret(value):
         return SECRET
     if isinstance(value, Mapping):
-        return {str(k): masked(v) for k, v in value.items()}
+        hidden = _key_material()
+        return {str(k): SECRET if k in hidden and v is not None else masked(v) for k, v in value.items()}
     if isinstance(value, list):
         return [masked(v) for v in value]
     return value
@@ -89,7 +99,7 @@ class _Facts:
 
 
 def _kind_facts() -> dict[str, _Facts]:
-    """Per kind name, its facts from ``reconcile.kinds.KINDS``."""
+    """Per type token (each door's), the kind's facts from ``reconcile.kinds.KINDS``."""
     from ..reconcile.diff import Plan
     from ..reconcile.kinds import KINDS
 
@@ -98,8 +108,8 @@ def _kind_facts() -> dict[str, _Facts]:
     ) -> Callable[[Mapping[str, Any], Mapping[str, Any], list[str]], list[str]]:
         return lambda olds, news, changed: kind.interruptions(olds, news, Plan(changed=changed))
 
-    return {
-        k.spec.kind: _Facts(
+    facts = {
+        k: _Facts(
             k.spec.delete_before_replace,
             tuple(k.spec.secret_outputs),
             tuple(k.spec.outputs),
@@ -110,10 +120,12 @@ def _kind_facts() -> dict[str, _Facts]:
         )
         for k in KINDS
     }
+    # By type token, so another provider's resource of the same name gets none of a kind's facts.
+    return {token: facts[k] for k in KINDS for token in (k.spec.type_token, k.spec.native_token)}
 
 
 def _hide_secret_outputs(step: Step, props: dict[str, Any], facts: Mapping[str, _Facts]) -> dict[str, Any]:
-    secret_names = facts.get(step.kind, _Facts()).secret_outputs
+    secret_names = facts.get(step.type, _Facts()).secret_outputs
     return {k: (SECRET if k in secret_names and v not in (None, UNKNOWN) else v) for k, v in props.items()}
 
 
@@ -129,6 +141,8 @@ def secret_changes(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str =
 
 def _secret_changes_at(path: str, old: Any, new: Any) -> list[Change]:
     if is_secret(old) and is_secret(new):
+        return [Change(path, SECRET, SECRET)]
+    if path.rsplit(".", 1)[-1] in _key_material() and old != new and MISSING not in (old, new):
         return [Change(path, SECRET, SECRET)]
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         return secret_changes(old, new, path)
@@ -149,7 +163,7 @@ def _changed(step: Step, part: str, facts: Mapping[str, _Facts]) -> list[Change]
     found = changes(_hide_secret_outputs(step, old, facts), _hide_secret_outputs(step, new, facts))
     if found:
         return found
-    always = facts.get(step.kind, _Facts()).secret_outputs
+    always = facts.get(step.type, _Facts()).secret_outputs
     return [c for c in secret_changes(old, new) if _top(c.path) not in always]
 
 

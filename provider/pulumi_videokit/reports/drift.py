@@ -185,7 +185,7 @@ def drift_report(text: str) -> Drift:
     objects: list[Drifted] = []
     attributed = 0
     for step in sorted(run.managed(), key=lambda s: (s.kind, s.name)):
-        kind = facts.get(step.kind, _Facts())
+        kind = facts.get(step.type, _Facts())
         if step.op == "delete":
             objects.append(Drifted(step.name, step.kind, step.urn, step.id, "deleted", [], _identity(step)))
         elif step.op == "update":
@@ -206,8 +206,8 @@ def drift_report(text: str) -> Drift:
     unattributed = max(0, run.counts.get("update", 0) - attributed)
     checked = len(run.managed())
     unseen = {
-        k: facts[k].never_returned
-        for k in sorted({s.kind for s in run.managed()})
-        if k in facts and facts[k].never_returned
+        s.kind: facts[s.type].never_returned
+        for s in sorted(run.managed(), key=lambda s: s.kind)
+        if s.type in facts and facts[s.type].never_returned
     }
     return Drift(run.stack, objects, unattributed, run.errors, checked, unseen, run.form)

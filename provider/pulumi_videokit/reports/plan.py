@@ -140,11 +140,14 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
     stack_same = sum(1 for s in run.steps if s.type == "pulumi:pulumi:Stack" and s.op == "same")
     unchanged = max(sum(1 for s in run.managed() if s.op == "same"), run.counts.get("same", 0) - stack_same)
     rows: list[tuple[str, str, str, list[str]]] = []
+    deleted_first: set[tuple[str, str]] = set()
     warnings: list[str] = []
     for step in sorted(steps, key=lambda s: (ops.index(s.op), s.kind, s.name)):
         found, lines = _step_properties(step, facts)
         rows.append((step.op, step.kind, step.name, lines))
-        warnings.extend(_warnings(step, found, facts.get(step.kind, _Facts())))
+        if facts.get(step.type, _Facts()).delete_first:
+            deleted_first.add((step.kind, step.name))
+        warnings.extend(_warnings(step, found, facts.get(step.type, _Facts())))
 
     deletes = counts.get("delete", 0)
     if deletes and deletes == sum(counts.values()) and unchanged == 0:
@@ -174,7 +177,7 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
         for op, kind, name, lines in rows:
             label = (
                 "replace (delete first)"
-                if op == "replace" and facts.get(kind, _Facts()).delete_first
+                if op == "replace" and (kind, name) in deleted_first
                 else _LABEL.get(op, op)
             )
             if op == "create" and any(line.startswith("`adopt`") for line in lines):

@@ -20,7 +20,7 @@ class ChannelProvider(VideoKitProvider): ...
 class Channel(VideoKitResource):
     """A live channel (`/live/v1/channels`), its run state converged with start and stop."""
 
-    status: pulumi.Output[str]
+    status: pulumi.Output[str | None]
     ingest_urls: pulumi.Output[Sequence[str]]
     playback_urls: pulumi.Output[Sequence[str]]
     def __init__(
@@ -73,7 +73,7 @@ class AllowedDomain(VideoKitResource):
     """A domain the player may be embedded on (`/streaming/v1/domains`)."""
 
     player_domain_id: pulumi.Output[str]
-    analytics_domain_id: pulumi.Output[str]
+    analytics_domain_id: pulumi.Output[str | None]
     def __init__(
         self,
         resource_name: str,
@@ -88,8 +88,8 @@ class ApiKeyProvider(VideoKitProvider): ...
 class ApiKey(VideoKitResource):
     """An API key (`/core/v1/api-key`); `key` is secret and known only from its creation."""
 
-    key: pulumi.Output[str]
-    role_name: pulumi.Output[str]
+    key: pulumi.Output[str | None]
+    role_name: pulumi.Output[str | None]
     def __init__(
         self,
         resource_name: str,
@@ -105,7 +105,7 @@ class AssetSettingsProvider(VideoKitProvider): ...
 class AssetSettings(VideoKitResource):
     """Player settings of one existing streaming asset; destroy restores the values found before."""
 
-    previous: pulumi.Output[Mapping[str, str]]
+    previous: pulumi.Output[Mapping[str, str] | None]
     def __init__(
         self,
         resource_name: str,

@@ -14,7 +14,7 @@ import pulumi.dynamic
 from pydantic import BaseModel
 
 from ..protocol import OWNER, owner
-from ..reconcile.kinds import Kind
+from ..reconcile.kinds import SECRET_FIELDS, Kind
 from ..reconcile.validate import problems
 from ..specs import ResourceSpec
 from ._provider import VideoKitProvider
@@ -99,7 +99,10 @@ class VideoKitResource(pulumi.dynamic.Resource):
         full: dict[str, Any] = {python: None for python in self._output_names.values()}
         full.update({k: v for k, v in props.items() if v is not None})
         full[OWNER] = _owner(spec, resource_name)
-        secret = pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
+        # Key material (a restream's streamKey) is a secret in state, wherever it is declared.
+        holding = [k for k, v in full.items() if _holds(v, SECRET_FIELDS)]
+        full.update({k: pulumi.Output.secret(full[k]) for k in holding})
+        secret = pulumi.ResourceOptions(additional_secret_outputs=[*spec.secret_outputs, *holding])
         try:
             super().__init__(
                 self._provider_cls(), resource_name, full, pulumi.ResourceOptions.merge(opts, secret)
@@ -137,6 +140,15 @@ def generated(kind: type[Kind], module: str) -> type[VideoKitResource]:
     return types.new_class(
         kind.spec.kind, (VideoKitResource,), {"kind": kind}, lambda ns: ns.update({"__module__": module})
     )
+
+
+def _holds(value: Any, fields: frozenset[str]) -> bool:
+    """Whether ``value`` has a field named in ``fields`` with a value, at any depth."""
+    if isinstance(value, Mapping):
+        return any((k in fields and v is not None) or _holds(v, fields) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds(v, fields) for v in value)
+    return False
 
 
 def _owner(spec: ResourceSpec, resource_name: str) -> str:

@@ -26,7 +26,7 @@ type AssetSettings struct {
 	CodeObfuscation TogglePtrOutput `pulumi:"codeObfuscation"`
 	// Dev tools access status.
 	DevToolsAccess TogglePtrOutput `pulumi:"devToolsAccess"`
-	// The settings found before the first apply, restored by a destroy.
+	// The settings found before the first apply, restored by a destroy (none for settings imported by id, which a destroy leaves as they are).
 	Previous pulumi.StringMapOutput `pulumi:"previous"`
 	// Token required status.
 	TokenRequired TogglePtrOutput `pulumi:"tokenRequired"`
@@ -217,7 +217,7 @@ func (o AssetSettingsOutput) DevToolsAccess() TogglePtrOutput {
 	return o.ApplyT(func(v *AssetSettings) TogglePtrOutput { return v.DevToolsAccess }).(TogglePtrOutput)
 }
 
-// The settings found before the first apply, restored by a destroy.
+// The settings found before the first apply, restored by a destroy (none for settings imported by id, which a destroy leaves as they are).
 func (o AssetSettingsOutput) Previous() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *AssetSettings) pulumi.StringMapOutput { return v.Previous }).(pulumi.StringMapOutput)
 }

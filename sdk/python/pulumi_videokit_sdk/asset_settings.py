@@ -267,9 +267,9 @@ class AssetSettings(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def previous(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
+    def previous(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        The settings found before the first apply, restored by a destroy.
+        The settings found before the first apply, restored by a destroy (none for settings imported by id, which a destroy leaves as they are).
         """
         return pulumi.get(self, "previous")
 

@@ -9,6 +9,7 @@ table; ``make generate`` then writes its typed Python class, the schemas and the
 
 from __future__ import annotations
 
+from ...models._base import Fact, fields_with, models_in
 from ...specs import ResourceSpec
 from ._base import Exported, Kind, Observed, OnCreated, Scope, Settings, after, slug
 from .allowed_domain import AllowedDomainKind
@@ -23,6 +24,10 @@ KINDS: tuple[type[Kind], ...] = (ChannelKind, EventKind, AllowedDomainKind, ApiK
 SECTIONS: tuple[str, ...] = tuple(k.spec.section for k in KINDS)
 #: Each kind's spec by its YAML section.
 SPECS: dict[str, ResourceSpec] = {k.spec.section: k.spec for k in KINDS}
+#: Fields that hold key material wherever they appear in a declaration (``streamKey``).
+SECRET_FIELDS: frozenset[str] = frozenset(
+    name for k in KINDS for model in models_in(k.spec.model) for name in fields_with(model, Fact.SECRET)
+)
 
 
 def kind_named(name: str) -> type[Kind]:
@@ -37,6 +42,7 @@ def kind_of_section(section: str) -> type[Kind]:
 
 __all__ = [
     "KINDS",
+    "SECRET_FIELDS",
     "SECTIONS",
     "SPECS",
     "AllowedDomainKind",
