@@ -786,8 +786,9 @@ def test_stateful_convergence(machine_emulator: RunningEmulator, tmp_path: Path)
     SEEN.clear()
     missing: list[str] = []
     # The first search is the same every run; when it has not reached every kind of step, further
-    # searches from other seeds go on (every step of every search is judged all the same).
-    for search in range(3):
+    # searches from other seeds go on, up to six (every step of every search is judged all the same;
+    # thread timing makes which rare steps a search reaches vary from run to run).
+    for search in range(6):
         VideoKitMachine.TestCase.settings = settings(
             max_examples=int(os.environ.get("VIDEOKIT_STATEFUL_EXAMPLES", "25")),
             stateful_step_count=60,
