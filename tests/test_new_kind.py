@@ -134,7 +134,7 @@ out["export"] = export.render_yaml(export.collect(client, filters), filters)
 
 # The CI reports read the kind's facts.
 from pulumi_videokit.reports._values import _kind_facts
-facts = _kind_facts()["Relay"]
+facts = _kind_facts()["videokit:index:Relay"]
 out["reports"] = {"secret": facts.secret_outputs, "outputs": facts.outputs}
 print(json.dumps(out))
 """
