@@ -17,22 +17,13 @@ setup: $(STAMP)
 
 # pytest-xdist workers for test and test-fast; PYTEST_WORKERS=0 runs everything in one process.
 PYTEST_WORKERS ?= 2
-PYTEST := $(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS)
-# The tests start the package in hundreds of new Python processes. Where the environment sets
-# PYTHONDONTWRITEBYTECODE, each of them compiled it again (~20 s of CPU in make test-fast): the
-# test targets keep bytecode under .venv/pycache instead, never beside the sources. Its copies of
-# temporary directories are dropped at each run.
-ifneq ($(PYTHONDONTWRITEBYTECODE),)
-PYCACHE := $(CURDIR)/$(VENV)/pycache
-PYTEST := rm -rf $(PYCACHE)$(abspath $(or $(TMPDIR),/tmp)) && PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(PYCACHE) $(PYTEST)
-endif
 
 test: setup lint
-	$(PYTEST)
+	$(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 # The quick loop: no real engine, no long searches. `make test` is the whole suite, and CI's.
 test-fast: setup
-	$(PYTEST) -m "not e2e and not slow"
+	$(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) -m "not e2e and not slow"
 
 # The typed Python classes, the schemas and the README's table, written from the kinds' table.
 generate: setup
