@@ -118,6 +118,54 @@ def test_an_attempt_without_an_id_takes_only_an_object_made_after_it_began(
     assert journal.attempts() == []
 
 
+@pytest.mark.parametrize("first", ["dev", "prod"])
+def test_two_stacks_cut_off_creating_one_name_each_resume_their_own(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path, first: str
+) -> None:
+    """dev and prod both declare channel `twins`; each up is killed before the provider notes the
+    new id. Whichever resumes first takes its own object, not the other stack's."""
+    kind = ChannelKind(client, Settings(poll_seconds=0.05))
+    spec = {**CH, "name": f"twins-{first}"}
+    owners = {
+        label: scoped(
+            "tenant@test", resource_owner("file:///b", f"urn:pulumi:{label}::p::videokit:index:Channel::t")
+        )
+        for label in ("dev", "prod")
+    }
+    made: dict[str, str] = {}
+    for label in ("dev", "prod"):
+        before = set(named(client, spec["name"]))
+        with pytest.raises(Killed):
+            apply.create(kind, spec, journal=KilledJournal(tmp_path, before_record=True), owner=owners[label])
+        [made[label]] = set(named(client, spec["name"])) - before
+    journal = Journal(tmp_path)
+    assert {a.object_id for a in journal.attempts()} == {None}
+    assert len(journal.attempts()) == 2
+    second = "prod" if first == "dev" else "dev"
+    emulator.ctx.requests.clear()
+    for label in (first, second):
+        object_id, _ = apply.create(kind, spec, journal=journal, owner=owners[label])
+        assert object_id == made[label], label
+    assert posts(emulator, "/live/v1/channels") == []
+    assert sorted(named(client, spec["name"])) == sorted(made.values())
+    assert journal.attempts() == []
+
+
+def test_an_object_no_rival_explains_is_still_refused_when_two_remain(
+    client: VideoKitClient, tmp_path: Path
+) -> None:
+    """A third object of the name made by hand after the create began: no guess is made."""
+    kind = ChannelKind(client, Settings(poll_seconds=0.05))
+    spec = {**CH, "name": "crowded"}
+    with pytest.raises(Killed):
+        apply.create(kind, spec, journal=KilledJournal(tmp_path, before_record=True), owner=OWNER)
+    by_hand = client.live.channels.create(spec)
+    assert len(named(client, "crowded")) == 2 and by_hand in named(client, "crowded")
+    with pytest.raises(apply.AdoptionError, match="2 existing Channel objects share the name"):
+        apply.create(kind, spec, journal=Journal(tmp_path), owner=OWNER)
+    assert len(named(client, "crowded")) == 2
+
+
 def test_a_409_is_an_error_every_time_and_names_the_way_out(
     client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
 ) -> None:

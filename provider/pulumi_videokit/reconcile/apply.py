@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -174,7 +174,8 @@ def create(
         if prior is not None:
             attempt = prior
             try:
-                resumed = _resume(kind, inputs, prior, take_over)
+                rivals = _rivals(kind, journal, prior)
+                resumed = _resume(kind, inputs, prior, take_over, rivals)
             except HalfCreated:
                 journal.finish(prior)
                 raise
@@ -245,20 +246,46 @@ def _new_since(kind: Kind, lookup: Mapping[str, Any], started: float, existing: 
     return [i for i in kind.find(lookup, since=_since(started)) if i not in existing]
 
 
+def _rivals(kind: Kind, journal: Journal, prior: Attempt) -> list[Attempt]:
+    """Other resources' interrupted creates of this kind and natural key on this tenant."""
+    tenant = owner_tenant(prior.owner)
+    return [
+        a
+        for a in journal.attempts()
+        if a.owner != prior.owner
+        and a.kind == kind.spec.kind
+        and owner_tenant(a.owner) == tenant
+        and comparable(kind.spec, a.key) == comparable(kind.spec, prior.key)
+    ]
+
+
+def _theirs(candidate: str, rival: Attempt) -> bool:
+    """Whether ``rival``'s create may have made ``candidate``."""
+    if rival.object_id is not None:
+        return candidate == rival.object_id
+    return candidate not in rival.existing
+
+
 def _resume(
     kind: Kind,
     inputs: Mapping[str, Any],
     prior: Attempt,
     take_over: Callable[..., tuple[str, dict[str, Any]]],
+    rivals: Sequence[Attempt] = (),
 ) -> tuple[str, dict[str, Any]] | None:
-    """Finish this resource's own interrupted create; ``None`` when it left nothing behind."""
+    """Finish this resource's own interrupted create; ``None`` when it left nothing behind.
+
+    Two resources whose creates of one natural key were both cut off before the API named the
+    ids can tell their objects apart: an object that already existed when a rival began is never
+    the rival's, so the one object no rival may have made is this create's own.
+    """
     object_id = prior.object_id if prior.object_id not in prior.existing else None
     if object_id is None:
-        object_id = _one(
-            kind,
-            _new_since(kind, {**inputs, **prior.key}, prior.started, prior.existing),
-            "an interrupted create",
-        )
+        found = _new_since(kind, {**inputs, **prior.key}, prior.started, prior.existing)
+        if len(found) > 1:
+            ours = [i for i in found if not any(_theirs(i, r) for r in rivals)]
+            found = ours if len(ours) == 1 else found
+        object_id = _one(kind, found, "an interrupted create")
     if object_id is None:
         return None
     seen = kind.observe(object_id, {**inputs, **prior.key})

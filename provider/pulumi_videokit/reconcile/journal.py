@@ -11,6 +11,9 @@ create of the *same resource* (the same URN, on the same backend and tenant) res
 - otherwise by the natural key, among objects that did not exist before the POST (their ids
   are recorded with the attempt), that were made after it began, and that no other create or
   adoption on this machine has since claimed (each one adds its id to the attempts left behind).
+- when two resources' creates of one natural key were both cut off before the API named the
+  ids, an object that existed when the other one began cannot be the other's: the one object
+  no rival attempt may have made is this attempt's own (otherwise nothing is guessed).
 
 A create with no attempt left behind always makes a new object: a replacement, a new resource
 reusing a removed or retained one's name, another stack's declaration of the same name.
