@@ -243,9 +243,10 @@ def test_one_retry_budget_spans_every_call_of_an_operation() -> None:
             attempts.append(sent.sent - before)
             errors.append(err.value)
     assert all(isinstance(e.last, APIConnectionError) for e in errors)
-    # Every backoff is 2-4 s: the first call spends all but less than 4 s, the second at most the
-    # rest, and from then on a call makes one attempt.
-    assert attempts[0] >= 3 and attempts[1] in (1, 2) and attempts[2:] == [1, 1]
+    # Every backoff is 2-4 s (jittered) and every one of them is spent from the one 10 s budget:
+    # the first call always fits two, and all four calls together sleep at most five times.
+    assert attempts[0] >= 3
+    assert sum(attempts) - len(calls) <= 5, attempts
     assert time_.now <= 10 and op.spent <= 10
     first = str(errors[0])
     assert first.startswith("GET /live/v1/channels: the retry budget ran out")

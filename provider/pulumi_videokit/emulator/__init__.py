@@ -60,12 +60,16 @@ def running(
     host: str = "127.0.0.1",
 ) -> Iterator[RunningEmulator]:
     """Serve an emulator on a free port for the length of the block."""
-    port = free_port(host)
+    # The socket stays bound from choosing the port to serving it: no other process can take it.
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = int(sock.getsockname()[1])
     config = config or EmulatorConfig()
     config.public_url = f"http://{host}:{port}"
     app = create_app(config, store=Store(data), faults=FaultPlan(parse_spec(faults), seed=seed))
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
@@ -77,3 +81,4 @@ def running(
         yield emulator
     finally:
         emulator.stop()
+        sock.close()
