@@ -40,6 +40,15 @@ DEFAULT_ROLES = {
     "role-viewer": "Viewer",
 }
 
+#: The presets the reference's examples name, so a fresh emulator lists them (List Available
+#: Presets' example answer, and Create VOD Asset's example request); the transcoder's own
+#: presets (``_vod.PRESETS``) are listed besides them.
+DEFAULT_PRESETS = (
+    {"name": "preset1", "description": "HD 1080p preset", "createsDownload": True},
+    {"name": "preset2", "description": "SD 720p preset", "createsDownload": False},
+    {"name": "example_preset", "description": "The reference's example preset", "createsDownload": False},
+)
+
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -81,6 +90,7 @@ class Store:
         self.lock = threading.RLock()
         self.data: Data = {name: {} for name in COLLECTIONS}
         self.data["roles"] = {k: {"id": k, "name": v} for k, v in DEFAULT_ROLES.items()}
+        self.data["presets"] = {str(p["name"]): dict(p) for p in DEFAULT_PRESETS}
         if path is not None and path.exists():
             self.load(json.loads(path.read_text(encoding="utf-8")))
 
