@@ -309,3 +309,15 @@ def test_python_programs_passing_wrong_values(case: str) -> None:
 
 def test_corpus_has_at_least_a_hundred_cases() -> None:
     assert len(CORPUS) + len(MORE) + len(PYTHON) >= 100
+
+
+@pytest.mark.parametrize("value", ["84736251", "[84736251]", "{k: 84736251}", "84736251.5"])
+def test_a_stream_key_of_the_wrong_type_is_refused_without_repeating_it(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "v.yaml"
+    path.write_text(CH + f"    restreams: [{{rtmpDestinations: [{{url: 'rtmp://x/y', streamKey: {value}}}]}}]\n")
+    with pytest.raises(DeclarationError) as err:
+        load(path)
+    [problem] = err.value.problems
+    assert problem.field == "channels.main.restreams.0.rtmpDestinations.0.streamKey"
+    assert "must be a string" in problem.message
+    assert "84736251" not in str(err.value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,14 +19,15 @@ _TYPES = {
 }
 
 
-def _given(value: Any) -> str:
-    """How a YAML value of the wrong type reads: ``the string '30'``, ``true``."""
+def _given(value: Any, secret: bool = False) -> str:
+    """How a YAML value of the wrong type reads: ``the string '30'``, ``true`` (never the value of
+    a secret field)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return "a string" if secret else f"the string {value!r}"
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        return "a number" if secret else f"the number {value!r}"
     return f"a {'list' if isinstance(value, list) else 'mapping' if isinstance(value, dict) else 'value'}"
 
 
@@ -41,21 +42,30 @@ def _unquoted(kind: str, text: str) -> bool:
     return True
 
 
+def _secret(loc: Sequence[Any]) -> bool:
+    from .kinds import SECRET_FIELDS  # the kinds import this module
+
+    return any(str(part) in SECRET_FIELDS for part in loc)
+
+
 def describe(error: Mapping[str, Any]) -> str:
-    """A person-readable reason, with the allowed values where pydantic knows them."""
+    """A person-readable reason, with the allowed values where pydantic knows them; the value of
+    a secret field (``streamKey``) is never repeated."""
+    secret = _secret(error.get("loc") or ())
     message = str(error["msg"])
     ctx = error.get("ctx") or {}
     if error["type"] in _TYPES:
-        text = f"must be {_TYPES[error['type']]}, not {_given(error.get('input'))}"
+        text = f"must be {_TYPES[error['type']]}, not {_given(error.get('input'), secret)}"
         given = error.get("input")
         if error["type"] == "string_type" and isinstance(given, (int, float)):
-            text += f" (quote it: '{given}')"
+            text += " (quote it)" if secret else f" (quote it: '{given}')"
         elif isinstance(given, str) and _unquoted(error["type"], given):
             text += " (write it without quotes)"
         return text
     if error["type"] == "literal_error" and "expected" in ctx:
         allowed = ctx["expected"].replace(" or ", ", ")
-        return f"{error.get('input')!r} is not allowed (allowed: {allowed})"
+        given = "the value" if secret else repr(error.get("input"))
+        return f"{given} is not allowed (allowed: {allowed})"
     if error["type"] == "extra_forbidden":
         name = str(error["loc"][-1]) if error["loc"] else ""
         if "_" in name.strip("_"):
