@@ -63,7 +63,9 @@ class PresetArguments(Arguments):
     )
 
 
-class PresetItem(Answer):
+class Preset(Answer):
+    """A transcoding preset."""
+
     name: str = Field(description="Name of the preset.")
     description: str | None = Field(None, description="Description of the preset.")
     creates_download: bool | None = Field(
@@ -74,7 +76,7 @@ class PresetItem(Answer):
 class Presets(Answer):
     """List Available Presets (``GET /transcoder/v1/presets``), every page, filtered by the arguments."""
 
-    items: list[PresetItem] = Field(description="The presets found.")
+    items: list[Preset] = Field(description="The presets found.")
 
 
 class Languages(Answer):
@@ -103,6 +105,8 @@ class ChannelArguments(Arguments):
 
 
 class Endpoint(Answer):
+    """An output endpoint: where the stream is played from."""
+
     id: str | None = None
     access_type: str | None = Field(None, description="Http or another access type.")
     format: str | None = Field(None, description="HLS, DASH, MP4, SmoothStreaming, …")
@@ -111,22 +115,30 @@ class Endpoint(Answer):
     protection: str | None = None
 
 
-class InputDestination(Answer):
+class Destination(Answer):
+    """Where an input takes the stream."""
+
     url: str | None = None
 
 
-class ChannelInputAnswer(Answer):
+class Input(Answer):
+    """A channel's input."""
+
     id: str | None = None
     type: str | None = None
-    destinations: list[InputDestination] | None = None
+    destinations: list[Destination] | None = None
 
 
 class Encoding(Answer):
+    """The channel's encoding."""
+
     preset: str | None = None
     pipelines: int | None = None
 
 
 class Cdn(Answer):
+    """The channel's CDN."""
+
     enabled: bool | None = None
 
 
@@ -143,7 +155,7 @@ class ChannelAnswer(Answer):
     endpoints: list[Endpoint] | None = Field(None, description="The channel's output endpoints.")
     archive_endpoint_ids: list[str] | None = None
     transcode_endpoint_id: str | None = None
-    inputs: list[ChannelInputAnswer] | None = Field(None, description="The channel's inputs (ingest URLs).")
+    inputs: list[Input] | None = Field(None, description="The channel's inputs (ingest URLs).")
     cdn: Cdn | None = None
     automation_disabled: bool | None = None
     create_date: str | None = None
@@ -176,12 +188,16 @@ def _chapter(value: Any) -> Any:
     return value
 
 
-class AssetTag(Answer):
+class Tag(Answer):
+    """An asset's tag."""
+
     id: str | None = Field(None, description="Tag ID.")
     name: str | None = Field(None, description="Tag name.")
 
 
-class AssetChapter(Answer):
+class Chapter(Answer):
+    """An asset's chapter."""
+
     id: str | None = Field(None, description="Chapter ID.")
     title: str | None = Field(None, description="Chapter title.")
     start_second: int | None = Field(None, description="Start time in seconds.")
@@ -189,7 +205,9 @@ class AssetChapter(Answer):
     duration_seconds: int | None = Field(None, description="Duration in seconds.")
 
 
-class AssetOutput(Answer):
+class Output(Answer):
+    """An additional output of the asset."""
+
     id: str | None = Field(None, description="Id of this output.")
     status: str | None = Field(None, description="Output status.")
     preset: str | None = Field(None, description="Preset name for this output.")
@@ -214,11 +232,11 @@ class AssetAnswer(Answer):
     start: str | None = Field(None, description="Start time of the event.")
     end: str | None = Field(None, description="End time of the event.")
     metadata: dict[str, str] | None = Field(None, description="Asset metadata.")
-    tags: list[Annotated[AssetTag, BeforeValidator(_tag)]] | None = Field(None, description="Asset tags.")
-    chapters: list[Annotated[AssetChapter, BeforeValidator(_chapter)]] | None = Field(
+    tags: list[Annotated[Tag, BeforeValidator(_tag)]] | None = Field(None, description="Asset tags.")
+    chapters: list[Annotated[Chapter, BeforeValidator(_chapter)]] | None = Field(
         None, description="Asset chapters."
     )
-    outputs: list[AssetOutput] | None = Field(None, description="Additional outputs.")
+    outputs: list[Output] | None = Field(None, description="Additional outputs.")
     token_required_policy: dict[str, str] | None = Field(None, description="Token required policy.")
     create_date: str | None = Field(None, description="Create date.")
     last_modification_date: str | None = Field(None, description="Last modification date.")
@@ -504,16 +522,21 @@ def forget_sessions() -> None:
         _SESSIONS.clear()
 
 
-def open_session(config: Mapping[str, str]) -> Session:
-    """A session for ``config`` (as ``reconcile.service.read_config`` reads it); one per process and
-    configuration, so a run's lookups share their calls."""
+def new_session(config: Mapping[str, str]) -> Session:
+    """A new session with a client made from ``config`` (as ``reconcile.service.read_config`` reads
+    it); a missing or unusable setting is refused as the resources refuse it."""
     from .reconcile.kinds import Kind
     from .reconcile.service import connect
 
+    return Session(connect(Kind, config).client, config["tenant_id"])
+
+
+def open_session(config: Mapping[str, str]) -> Session:
+    """The session of this process for ``config``: a program's run shares its calls."""
     key = tuple(sorted(config.items()))
     with _SESSIONS_LOCK:
         if key not in _SESSIONS:
-            _SESSIONS[key] = Session(connect(Kind, config).client, config["tenant_id"])
+            _SESSIONS[key] = new_session(config)
         return _SESSIONS[key]
 
 
@@ -622,6 +645,19 @@ def parse_reference(text: str) -> Reference:
     return Reference(fn, args, tuple(given), path, text)
 
 
+def resolve_in_program(reference: Reference) -> str:
+    """A ``${lookup:…}`` answered at program time (preview and up) with the provider's configuration,
+    each API call once per run; a failure is one sentence naming the query."""
+    from .client import VideoKitError
+
+    try:
+        return reference.resolve(open_session(program_config()))
+    except LookupFailed:
+        raise
+    except (UserError, VideoKitError) as exc:
+        raise LookupFailed(f"{reference.query} could not be answered: {exc}") from None
+
+
 # ---- the Python functions ----
 
 
@@ -680,7 +716,9 @@ __all__ = [
     "get_languages",
     "get_presets",
     "get_tenant_status",
+    "new_session",
     "open_session",
     "parse_reference",
     "program_config",
+    "resolve_in_program",
 ]

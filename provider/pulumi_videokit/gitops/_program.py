@@ -58,7 +58,8 @@ def declare(doc: Document, opts: pulumi.ResourceOptions | None = None) -> dict[s
 
 
 def stack_context() -> Context:
-    """The running program's stack, project and config, for ``${...}`` and overlays."""
+    """The running program's stack, project and config, for ``${...}`` and overlays; a
+    ``${lookup:…}`` asks the API (with the provider's configuration) once per run."""
     from pulumi.runtime.config import get_config, is_config_secret
 
     def lookup(key: str) -> ConfigValue | None:
@@ -67,7 +68,11 @@ def stack_context() -> Context:
             return None
         return ConfigValue(str(value), bool(is_config_secret(key)))
 
-    return Context(stack=pulumi.get_stack(), project=pulumi.get_project(), config=lookup)
+    from ..lookups import resolve_in_program
+
+    return Context(
+        stack=pulumi.get_stack(), project=pulumi.get_project(), config=lookup, lookup=resolve_in_program
+    )
 
 
 def from_yaml(*paths: str | Path, opts: pulumi.ResourceOptions | None = None) -> dict[str, VideoKitResource]:

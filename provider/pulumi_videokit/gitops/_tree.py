@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..lookups import LookupFailed, Reference, parse_reference
+
 
 @dataclass(frozen=True)
 class Pos:
@@ -156,12 +158,16 @@ class Context:
     project: str | None = None
     config: Callable[[str], ConfigValue | None] | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    lookup: Callable[[Reference], str] | None = None
 
 
 TOKEN = re.compile(r"\$\$\{|\$\{([^{}$]*)\}|\$\{")
 CONFIG_NAME = re.compile(r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-FORMS = "${stack}, ${project}, ${config:NAME}, ${env:NAME} (write $${ for a literal ${)"
+FORMS = (
+    "${stack}, ${project}, ${config:NAME}, ${env:NAME}, ${lookup:FUNCTION(ARG=VALUE).FIELD} "
+    "(write $${ for a literal ${)"
+)
 
 
 @dataclass
@@ -302,4 +308,12 @@ def _resolve(expr: str, ctx: Context, allow_env: frozenset[str]) -> tuple[str, b
                 raise _Unresolved
             raise ValueError(f"${{env:{name}}}: environment variable {name} is not set")
         return ctx.environ[name], False
+    if kind == "lookup" and name:
+        try:
+            reference = parse_reference(name)
+            if ctx.lookup is None:
+                raise _Unresolved
+            return ctx.lookup(reference), False
+        except LookupFailed as exc:
+            raise ValueError(f"${{lookup:{name}}}: {exc}") from None
     raise ValueError(f"${{{expr}}} is not a known interpolation (allowed: {FORMS})")

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .. import lookups
 from .._version import __version__
 from ..contract import endpoints
 from ..models import _base, core, live, streaming
@@ -196,6 +197,26 @@ class _Builder:
             "required": sorted({*required, *spec.required_outputs}),
         }
 
+    def lookup(self, fn: lookups.Function) -> dict[str, Any]:
+        """One function of the lookups' registry: its arguments and answer, the answer's object
+        types named after the function (``GetChannelEndpoint``)."""
+        prefix = fn.name[:1].upper() + fn.name[1:]
+        out: dict[str, Any] = {"description": fn.description}
+        for side, model in (("inputs", fn.args), ("outputs", fn.answer)):
+            text = json.dumps(model.model_json_schema(by_alias=True, mode="validation"))
+            node = json.loads(text.replace('"#/$defs/', f'"#/$defs/{prefix}'))
+            node["$defs"] = {prefix + k: v for k, v in node.get("$defs", {}).items()}
+            self.objects(model, node, {})
+            properties = self.properties(node, prefix, {}, "", frozenset())
+            if side == "inputs" and not properties:
+                continue
+            out[side] = {
+                "type": "object",
+                "properties": properties,
+                "required": list(node.get("required", [])),
+            }
+        return out
+
 
 @cache
 def schema() -> dict[str, Any]:
@@ -207,6 +228,7 @@ def schema_of(kinds: Iterable[type[Kind]]) -> dict[str, Any]:
     """The package schema of ``kinds``."""
     builder = _Builder()
     resources = {kind.spec.native_token: builder.resource(kind.spec) for kind in kinds}
+    functions = {fn.token: builder.lookup(fn) for fn in lookups.FUNCTIONS.values()}
     variables = {
         key.split(":", 1)[1]: {
             "type": "string",
@@ -231,6 +253,7 @@ def schema_of(kinds: Iterable[type[Kind]]) -> dict[str, Any]:
         "config": {"variables": variables},
         "provider": {"description": "The Cloud Video Kit tenant to manage.", "inputProperties": variables},
         "resources": resources,
+        "functions": functions,
         "types": dict(sorted(builder.types.items())),
         "language": LANGUAGE,
     }

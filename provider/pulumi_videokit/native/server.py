@@ -20,6 +20,7 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2_grpc
 from pulumi.runtime.proto import provider_pb2 as pb
 
+from .. import lookups
 from .._engine import warn
 from .._version import __version__
 from ..protocol import EXPECTED, abort, init_failed, owner
@@ -74,6 +75,7 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         self.engine = engine
         self._config: dict[str, str] = read_config({})
         self._services: dict[str, Service] = {}
+        self._lookups: lookups.Session | None = None
         self._lock = threading.Lock()
 
     def _service(self, urn: str) -> Service:
@@ -116,6 +118,7 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         self._config = read_config(lookup)
         with self._lock:
             self._services.clear()
+            self._lookups = None
         log_to_stderr(self._config.get("log_level", ""))
         return pb.ConfigureResponse(
             acceptSecrets=True, supportsPreview=True, acceptResources=True, acceptOutputs=False
@@ -127,6 +130,24 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
             for service in self._services.values():
                 service.cancel()
         return empty_pb2.Empty()
+
+    # ---- functions ----
+
+    @answered
+    def Invoke(self, request: pb.InvokeRequest, context: Ctx) -> pb.InvokeResponse:
+        """A lookup (``videokit:index:getPresets``); each API call is made once per run (this process)."""
+        if not request.tok.startswith(TOKEN):
+            raise UserError(f"{request.tok} is not a function of the {PACKAGE} package")
+        fn = lookups.function(request.tok.removeprefix(TOKEN))
+        args, _ = decode(request.args)
+        fn.arguments(args)  # a wrong argument is refused before the client is made
+        with self._lock:
+            if self._lookups is None:
+                self._lookups = lookups.new_session(self._config)
+            session = self._lookups
+        answer = pb.InvokeResponse()
+        getattr(answer, "return").CopyFrom(_encode(session.invoke(fn.name, args)))
+        return answer
 
     # ---- resources ----
 
