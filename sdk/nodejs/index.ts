@@ -30,6 +30,41 @@ export type Event = import("./event").Event;
 export const Event: typeof import("./event").Event = null as any;
 utilities.lazyLoad(exports, ["Event"], () => require("./event"));
 
+export { GetAssetArgs, GetAssetResult, GetAssetOutputArgs } from "./getAsset";
+export const getAsset: typeof import("./getAsset").getAsset = null as any;
+export const getAssetOutput: typeof import("./getAsset").getAssetOutput = null as any;
+utilities.lazyLoad(exports, ["getAsset","getAssetOutput"], () => require("./getAsset"));
+
+export { GetChannelArgs, GetChannelResult, GetChannelOutputArgs } from "./getChannel";
+export const getChannel: typeof import("./getChannel").getChannel = null as any;
+export const getChannelOutput: typeof import("./getChannel").getChannelOutput = null as any;
+utilities.lazyLoad(exports, ["getChannel","getChannelOutput"], () => require("./getChannel"));
+
+export { GetChannelLimitResult } from "./getChannelLimit";
+export const getChannelLimit: typeof import("./getChannelLimit").getChannelLimit = null as any;
+export const getChannelLimitOutput: typeof import("./getChannelLimit").getChannelLimitOutput = null as any;
+utilities.lazyLoad(exports, ["getChannelLimit","getChannelLimitOutput"], () => require("./getChannelLimit"));
+
+export { GetFileTypesResult } from "./getFileTypes";
+export const getFileTypes: typeof import("./getFileTypes").getFileTypes = null as any;
+export const getFileTypesOutput: typeof import("./getFileTypes").getFileTypesOutput = null as any;
+utilities.lazyLoad(exports, ["getFileTypes","getFileTypesOutput"], () => require("./getFileTypes"));
+
+export { GetLanguagesResult } from "./getLanguages";
+export const getLanguages: typeof import("./getLanguages").getLanguages = null as any;
+export const getLanguagesOutput: typeof import("./getLanguages").getLanguagesOutput = null as any;
+utilities.lazyLoad(exports, ["getLanguages","getLanguagesOutput"], () => require("./getLanguages"));
+
+export { GetPresetsArgs, GetPresetsResult, GetPresetsOutputArgs } from "./getPresets";
+export const getPresets: typeof import("./getPresets").getPresets = null as any;
+export const getPresetsOutput: typeof import("./getPresets").getPresetsOutput = null as any;
+utilities.lazyLoad(exports, ["getPresets","getPresetsOutput"], () => require("./getPresets"));
+
+export { GetTenantStatusResult } from "./getTenantStatus";
+export const getTenantStatus: typeof import("./getTenantStatus").getTenantStatus = null as any;
+export const getTenantStatusOutput: typeof import("./getTenantStatus").getTenantStatusOutput = null as any;
+utilities.lazyLoad(exports, ["getTenantStatus","getTenantStatusOutput"], () => require("./getTenantStatus"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;

@@ -291,6 +291,637 @@ func (o EndpointTypeArrayOutput) Index(i pulumi.IntInput) EndpointTypeOutput {
 	}).(EndpointTypeOutput)
 }
 
+// An asset's chapter.
+type GetAssetChapter struct {
+	// Duration in seconds.
+	DurationSeconds *int `pulumi:"durationSeconds"`
+	// End time in seconds.
+	EndSecond *int `pulumi:"endSecond"`
+	// Chapter ID.
+	Id *string `pulumi:"id"`
+	// Start time in seconds.
+	StartSecond *int `pulumi:"startSecond"`
+	// Chapter title.
+	Title *string `pulumi:"title"`
+}
+
+// An asset's chapter.
+type GetAssetChapterOutput struct{ *pulumi.OutputState }
+
+func (GetAssetChapterOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetAssetChapter)(nil)).Elem()
+}
+
+func (o GetAssetChapterOutput) ToGetAssetChapterOutput() GetAssetChapterOutput {
+	return o
+}
+
+func (o GetAssetChapterOutput) ToGetAssetChapterOutputWithContext(ctx context.Context) GetAssetChapterOutput {
+	return o
+}
+
+// Duration in seconds.
+func (o GetAssetChapterOutput) DurationSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GetAssetChapter) *int { return v.DurationSeconds }).(pulumi.IntPtrOutput)
+}
+
+// End time in seconds.
+func (o GetAssetChapterOutput) EndSecond() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GetAssetChapter) *int { return v.EndSecond }).(pulumi.IntPtrOutput)
+}
+
+// Chapter ID.
+func (o GetAssetChapterOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetChapter) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+// Start time in seconds.
+func (o GetAssetChapterOutput) StartSecond() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GetAssetChapter) *int { return v.StartSecond }).(pulumi.IntPtrOutput)
+}
+
+// Chapter title.
+func (o GetAssetChapterOutput) Title() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetChapter) *string { return v.Title }).(pulumi.StringPtrOutput)
+}
+
+type GetAssetChapterArrayOutput struct{ *pulumi.OutputState }
+
+func (GetAssetChapterArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetAssetChapter)(nil)).Elem()
+}
+
+func (o GetAssetChapterArrayOutput) ToGetAssetChapterArrayOutput() GetAssetChapterArrayOutput {
+	return o
+}
+
+func (o GetAssetChapterArrayOutput) ToGetAssetChapterArrayOutputWithContext(ctx context.Context) GetAssetChapterArrayOutput {
+	return o
+}
+
+func (o GetAssetChapterArrayOutput) Index(i pulumi.IntInput) GetAssetChapterOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetAssetChapter {
+		return vs[0].([]GetAssetChapter)[vs[1].(int)]
+	}).(GetAssetChapterOutput)
+}
+
+// An output endpoint: where the stream is played from.
+type GetAssetEndpoint struct {
+	// Http or another access type.
+	AccessType *string `pulumi:"accessType"`
+	// HLS, DASH, MP4, SmoothStreaming, …
+	Format     *string `pulumi:"format"`
+	Id         *string `pulumi:"id"`
+	Preset     *string `pulumi:"preset"`
+	Protection *string `pulumi:"protection"`
+	Url        *string `pulumi:"url"`
+}
+
+// An output endpoint: where the stream is played from.
+type GetAssetEndpointOutput struct{ *pulumi.OutputState }
+
+func (GetAssetEndpointOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetAssetEndpoint)(nil)).Elem()
+}
+
+func (o GetAssetEndpointOutput) ToGetAssetEndpointOutput() GetAssetEndpointOutput {
+	return o
+}
+
+func (o GetAssetEndpointOutput) ToGetAssetEndpointOutputWithContext(ctx context.Context) GetAssetEndpointOutput {
+	return o
+}
+
+// Http or another access type.
+func (o GetAssetEndpointOutput) AccessType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.AccessType }).(pulumi.StringPtrOutput)
+}
+
+// HLS, DASH, MP4, SmoothStreaming, …
+func (o GetAssetEndpointOutput) Format() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.Format }).(pulumi.StringPtrOutput)
+}
+
+func (o GetAssetEndpointOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetAssetEndpointOutput) Preset() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.Preset }).(pulumi.StringPtrOutput)
+}
+
+func (o GetAssetEndpointOutput) Protection() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.Protection }).(pulumi.StringPtrOutput)
+}
+
+func (o GetAssetEndpointOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type GetAssetEndpointArrayOutput struct{ *pulumi.OutputState }
+
+func (GetAssetEndpointArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetAssetEndpoint)(nil)).Elem()
+}
+
+func (o GetAssetEndpointArrayOutput) ToGetAssetEndpointArrayOutput() GetAssetEndpointArrayOutput {
+	return o
+}
+
+func (o GetAssetEndpointArrayOutput) ToGetAssetEndpointArrayOutputWithContext(ctx context.Context) GetAssetEndpointArrayOutput {
+	return o
+}
+
+func (o GetAssetEndpointArrayOutput) Index(i pulumi.IntInput) GetAssetEndpointOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetAssetEndpoint {
+		return vs[0].([]GetAssetEndpoint)[vs[1].(int)]
+	}).(GetAssetEndpointOutput)
+}
+
+// An additional output of the asset.
+type GetAssetOutput struct {
+	Endpoints []GetAssetEndpoint `pulumi:"endpoints"`
+	// Expiration date of the output.
+	ExpirationDate *string `pulumi:"expirationDate"`
+	// Id of this output.
+	Id *string `pulumi:"id"`
+	// Preset name for this output.
+	Preset *string `pulumi:"preset"`
+	// Output status.
+	Status *string `pulumi:"status"`
+}
+
+// An additional output of the asset.
+type GetAssetOutputOutput struct{ *pulumi.OutputState }
+
+func (GetAssetOutputOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetAssetOutput)(nil)).Elem()
+}
+
+func (o GetAssetOutputOutput) ToGetAssetOutputOutput() GetAssetOutputOutput {
+	return o
+}
+
+func (o GetAssetOutputOutput) ToGetAssetOutputOutputWithContext(ctx context.Context) GetAssetOutputOutput {
+	return o
+}
+
+func (o GetAssetOutputOutput) Endpoints() GetAssetEndpointArrayOutput {
+	return o.ApplyT(func(v GetAssetOutput) []GetAssetEndpoint { return v.Endpoints }).(GetAssetEndpointArrayOutput)
+}
+
+// Expiration date of the output.
+func (o GetAssetOutputOutput) ExpirationDate() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetOutput) *string { return v.ExpirationDate }).(pulumi.StringPtrOutput)
+}
+
+// Id of this output.
+func (o GetAssetOutputOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetOutput) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+// Preset name for this output.
+func (o GetAssetOutputOutput) Preset() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetOutput) *string { return v.Preset }).(pulumi.StringPtrOutput)
+}
+
+// Output status.
+func (o GetAssetOutputOutput) Status() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetOutput) *string { return v.Status }).(pulumi.StringPtrOutput)
+}
+
+type GetAssetOutputArrayOutput struct{ *pulumi.OutputState }
+
+func (GetAssetOutputArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetAssetOutput)(nil)).Elem()
+}
+
+func (o GetAssetOutputArrayOutput) ToGetAssetOutputArrayOutput() GetAssetOutputArrayOutput {
+	return o
+}
+
+func (o GetAssetOutputArrayOutput) ToGetAssetOutputArrayOutputWithContext(ctx context.Context) GetAssetOutputArrayOutput {
+	return o
+}
+
+func (o GetAssetOutputArrayOutput) Index(i pulumi.IntInput) GetAssetOutputOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetAssetOutput {
+		return vs[0].([]GetAssetOutput)[vs[1].(int)]
+	}).(GetAssetOutputOutput)
+}
+
+// An asset's tag.
+type GetAssetTag struct {
+	// Tag ID.
+	Id *string `pulumi:"id"`
+	// Tag name.
+	Name *string `pulumi:"name"`
+}
+
+// An asset's tag.
+type GetAssetTagOutput struct{ *pulumi.OutputState }
+
+func (GetAssetTagOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetAssetTag)(nil)).Elem()
+}
+
+func (o GetAssetTagOutput) ToGetAssetTagOutput() GetAssetTagOutput {
+	return o
+}
+
+func (o GetAssetTagOutput) ToGetAssetTagOutputWithContext(ctx context.Context) GetAssetTagOutput {
+	return o
+}
+
+// Tag ID.
+func (o GetAssetTagOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetTag) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+// Tag name.
+func (o GetAssetTagOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetTag) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type GetAssetTagArrayOutput struct{ *pulumi.OutputState }
+
+func (GetAssetTagArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetAssetTag)(nil)).Elem()
+}
+
+func (o GetAssetTagArrayOutput) ToGetAssetTagArrayOutput() GetAssetTagArrayOutput {
+	return o
+}
+
+func (o GetAssetTagArrayOutput) ToGetAssetTagArrayOutputWithContext(ctx context.Context) GetAssetTagArrayOutput {
+	return o
+}
+
+func (o GetAssetTagArrayOutput) Index(i pulumi.IntInput) GetAssetTagOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetAssetTag {
+		return vs[0].([]GetAssetTag)[vs[1].(int)]
+	}).(GetAssetTagOutput)
+}
+
+// The channel's CDN.
+type GetChannelCdn struct {
+	Enabled *bool `pulumi:"enabled"`
+}
+
+// The channel's CDN.
+type GetChannelCdnOutput struct{ *pulumi.OutputState }
+
+func (GetChannelCdnOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetChannelCdn)(nil)).Elem()
+}
+
+func (o GetChannelCdnOutput) ToGetChannelCdnOutput() GetChannelCdnOutput {
+	return o
+}
+
+func (o GetChannelCdnOutput) ToGetChannelCdnOutputWithContext(ctx context.Context) GetChannelCdnOutput {
+	return o
+}
+
+func (o GetChannelCdnOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v GetChannelCdn) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+type GetChannelCdnPtrOutput struct{ *pulumi.OutputState }
+
+func (GetChannelCdnPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GetChannelCdn)(nil)).Elem()
+}
+
+func (o GetChannelCdnPtrOutput) ToGetChannelCdnPtrOutput() GetChannelCdnPtrOutput {
+	return o
+}
+
+func (o GetChannelCdnPtrOutput) ToGetChannelCdnPtrOutputWithContext(ctx context.Context) GetChannelCdnPtrOutput {
+	return o
+}
+
+func (o GetChannelCdnPtrOutput) Elem() GetChannelCdnOutput {
+	return o.ApplyT(func(v *GetChannelCdn) GetChannelCdn {
+		if v != nil {
+			return *v
+		}
+		var ret GetChannelCdn
+		return ret
+	}).(GetChannelCdnOutput)
+}
+
+func (o GetChannelCdnPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *GetChannelCdn) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Where an input takes the stream.
+type GetChannelDestination struct {
+	Url *string `pulumi:"url"`
+}
+
+// Where an input takes the stream.
+type GetChannelDestinationOutput struct{ *pulumi.OutputState }
+
+func (GetChannelDestinationOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetChannelDestination)(nil)).Elem()
+}
+
+func (o GetChannelDestinationOutput) ToGetChannelDestinationOutput() GetChannelDestinationOutput {
+	return o
+}
+
+func (o GetChannelDestinationOutput) ToGetChannelDestinationOutputWithContext(ctx context.Context) GetChannelDestinationOutput {
+	return o
+}
+
+func (o GetChannelDestinationOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetChannelDestination) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type GetChannelDestinationArrayOutput struct{ *pulumi.OutputState }
+
+func (GetChannelDestinationArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetChannelDestination)(nil)).Elem()
+}
+
+func (o GetChannelDestinationArrayOutput) ToGetChannelDestinationArrayOutput() GetChannelDestinationArrayOutput {
+	return o
+}
+
+func (o GetChannelDestinationArrayOutput) ToGetChannelDestinationArrayOutputWithContext(ctx context.Context) GetChannelDestinationArrayOutput {
+	return o
+}
+
+func (o GetChannelDestinationArrayOutput) Index(i pulumi.IntInput) GetChannelDestinationOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetChannelDestination {
+		return vs[0].([]GetChannelDestination)[vs[1].(int)]
+	}).(GetChannelDestinationOutput)
+}
+
+// The channel's encoding.
+type GetChannelEncoding struct {
+	Pipelines *int    `pulumi:"pipelines"`
+	Preset    *string `pulumi:"preset"`
+}
+
+// The channel's encoding.
+type GetChannelEncodingOutput struct{ *pulumi.OutputState }
+
+func (GetChannelEncodingOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetChannelEncoding)(nil)).Elem()
+}
+
+func (o GetChannelEncodingOutput) ToGetChannelEncodingOutput() GetChannelEncodingOutput {
+	return o
+}
+
+func (o GetChannelEncodingOutput) ToGetChannelEncodingOutputWithContext(ctx context.Context) GetChannelEncodingOutput {
+	return o
+}
+
+func (o GetChannelEncodingOutput) Pipelines() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GetChannelEncoding) *int { return v.Pipelines }).(pulumi.IntPtrOutput)
+}
+
+func (o GetChannelEncodingOutput) Preset() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetChannelEncoding) *string { return v.Preset }).(pulumi.StringPtrOutput)
+}
+
+type GetChannelEncodingPtrOutput struct{ *pulumi.OutputState }
+
+func (GetChannelEncodingPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GetChannelEncoding)(nil)).Elem()
+}
+
+func (o GetChannelEncodingPtrOutput) ToGetChannelEncodingPtrOutput() GetChannelEncodingPtrOutput {
+	return o
+}
+
+func (o GetChannelEncodingPtrOutput) ToGetChannelEncodingPtrOutputWithContext(ctx context.Context) GetChannelEncodingPtrOutput {
+	return o
+}
+
+func (o GetChannelEncodingPtrOutput) Elem() GetChannelEncodingOutput {
+	return o.ApplyT(func(v *GetChannelEncoding) GetChannelEncoding {
+		if v != nil {
+			return *v
+		}
+		var ret GetChannelEncoding
+		return ret
+	}).(GetChannelEncodingOutput)
+}
+
+func (o GetChannelEncodingPtrOutput) Pipelines() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *GetChannelEncoding) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Pipelines
+	}).(pulumi.IntPtrOutput)
+}
+
+func (o GetChannelEncodingPtrOutput) Preset() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetChannelEncoding) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Preset
+	}).(pulumi.StringPtrOutput)
+}
+
+// An output endpoint: where the stream is played from.
+type GetChannelEndpoint struct {
+	// Http or another access type.
+	AccessType *string `pulumi:"accessType"`
+	// HLS, DASH, MP4, SmoothStreaming, …
+	Format     *string `pulumi:"format"`
+	Id         *string `pulumi:"id"`
+	Preset     *string `pulumi:"preset"`
+	Protection *string `pulumi:"protection"`
+	Url        *string `pulumi:"url"`
+}
+
+// An output endpoint: where the stream is played from.
+type GetChannelEndpointOutput struct{ *pulumi.OutputState }
+
+func (GetChannelEndpointOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetChannelEndpoint)(nil)).Elem()
+}
+
+func (o GetChannelEndpointOutput) ToGetChannelEndpointOutput() GetChannelEndpointOutput {
+	return o
+}
+
+func (o GetChannelEndpointOutput) ToGetChannelEndpointOutputWithContext(ctx context.Context) GetChannelEndpointOutput {
+	return o
+}
+
+// Http or another access type.
+func (o GetChannelEndpointOutput) AccessType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.AccessType }).(pulumi.StringPtrOutput)
+}
+
+// HLS, DASH, MP4, SmoothStreaming, …
+func (o GetChannelEndpointOutput) Format() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.Format }).(pulumi.StringPtrOutput)
+}
+
+func (o GetChannelEndpointOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetChannelEndpointOutput) Preset() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.Preset }).(pulumi.StringPtrOutput)
+}
+
+func (o GetChannelEndpointOutput) Protection() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.Protection }).(pulumi.StringPtrOutput)
+}
+
+func (o GetChannelEndpointOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type GetChannelEndpointArrayOutput struct{ *pulumi.OutputState }
+
+func (GetChannelEndpointArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetChannelEndpoint)(nil)).Elem()
+}
+
+func (o GetChannelEndpointArrayOutput) ToGetChannelEndpointArrayOutput() GetChannelEndpointArrayOutput {
+	return o
+}
+
+func (o GetChannelEndpointArrayOutput) ToGetChannelEndpointArrayOutputWithContext(ctx context.Context) GetChannelEndpointArrayOutput {
+	return o
+}
+
+func (o GetChannelEndpointArrayOutput) Index(i pulumi.IntInput) GetChannelEndpointOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetChannelEndpoint {
+		return vs[0].([]GetChannelEndpoint)[vs[1].(int)]
+	}).(GetChannelEndpointOutput)
+}
+
+// A channel's input.
+type GetChannelInput struct {
+	Destinations []GetChannelDestination `pulumi:"destinations"`
+	Id           *string                 `pulumi:"id"`
+	Type         *string                 `pulumi:"type"`
+}
+
+// A channel's input.
+type GetChannelInputOutput struct{ *pulumi.OutputState }
+
+func (GetChannelInputOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetChannelInput)(nil)).Elem()
+}
+
+func (o GetChannelInputOutput) ToGetChannelInputOutput() GetChannelInputOutput {
+	return o
+}
+
+func (o GetChannelInputOutput) ToGetChannelInputOutputWithContext(ctx context.Context) GetChannelInputOutput {
+	return o
+}
+
+func (o GetChannelInputOutput) Destinations() GetChannelDestinationArrayOutput {
+	return o.ApplyT(func(v GetChannelInput) []GetChannelDestination { return v.Destinations }).(GetChannelDestinationArrayOutput)
+}
+
+func (o GetChannelInputOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetChannelInput) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetChannelInputOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetChannelInput) *string { return v.Type }).(pulumi.StringPtrOutput)
+}
+
+type GetChannelInputArrayOutput struct{ *pulumi.OutputState }
+
+func (GetChannelInputArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetChannelInput)(nil)).Elem()
+}
+
+func (o GetChannelInputArrayOutput) ToGetChannelInputArrayOutput() GetChannelInputArrayOutput {
+	return o
+}
+
+func (o GetChannelInputArrayOutput) ToGetChannelInputArrayOutputWithContext(ctx context.Context) GetChannelInputArrayOutput {
+	return o
+}
+
+func (o GetChannelInputArrayOutput) Index(i pulumi.IntInput) GetChannelInputOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetChannelInput {
+		return vs[0].([]GetChannelInput)[vs[1].(int)]
+	}).(GetChannelInputOutput)
+}
+
+// A transcoding preset.
+type GetPresetsPreset struct {
+	// Indicates if the preset creates a downloadable output.
+	CreatesDownload *bool `pulumi:"createsDownload"`
+	// Description of the preset.
+	Description *string `pulumi:"description"`
+	// Name of the preset.
+	Name string `pulumi:"name"`
+}
+
+// A transcoding preset.
+type GetPresetsPresetOutput struct{ *pulumi.OutputState }
+
+func (GetPresetsPresetOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetPresetsPreset)(nil)).Elem()
+}
+
+func (o GetPresetsPresetOutput) ToGetPresetsPresetOutput() GetPresetsPresetOutput {
+	return o
+}
+
+func (o GetPresetsPresetOutput) ToGetPresetsPresetOutputWithContext(ctx context.Context) GetPresetsPresetOutput {
+	return o
+}
+
+// Indicates if the preset creates a downloadable output.
+func (o GetPresetsPresetOutput) CreatesDownload() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v GetPresetsPreset) *bool { return v.CreatesDownload }).(pulumi.BoolPtrOutput)
+}
+
+// Description of the preset.
+func (o GetPresetsPresetOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetPresetsPreset) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+// Name of the preset.
+func (o GetPresetsPresetOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v GetPresetsPreset) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type GetPresetsPresetArrayOutput struct{ *pulumi.OutputState }
+
+func (GetPresetsPresetArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetPresetsPreset)(nil)).Elem()
+}
+
+func (o GetPresetsPresetArrayOutput) ToGetPresetsPresetArrayOutput() GetPresetsPresetArrayOutput {
+	return o
+}
+
+func (o GetPresetsPresetArrayOutput) ToGetPresetsPresetArrayOutputWithContext(ctx context.Context) GetPresetsPresetArrayOutput {
+	return o
+}
+
+func (o GetPresetsPresetArrayOutput) Index(i pulumi.IntInput) GetPresetsPresetOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetPresetsPreset {
+		return vs[0].([]GetPresetsPreset)[vs[1].(int)]
+	}).(GetPresetsPresetOutput)
+}
+
 // What viewers see when the input drops.
 type InputLoss struct {
 	// Hex color for input loss screen
@@ -812,6 +1443,26 @@ func init() {
 	pulumi.RegisterOutputType(ChannelInputTypePtrOutput{})
 	pulumi.RegisterOutputType(EndpointTypeOutput{})
 	pulumi.RegisterOutputType(EndpointTypeArrayOutput{})
+	pulumi.RegisterOutputType(GetAssetChapterOutput{})
+	pulumi.RegisterOutputType(GetAssetChapterArrayOutput{})
+	pulumi.RegisterOutputType(GetAssetEndpointOutput{})
+	pulumi.RegisterOutputType(GetAssetEndpointArrayOutput{})
+	pulumi.RegisterOutputType(GetAssetOutputOutput{})
+	pulumi.RegisterOutputType(GetAssetOutputArrayOutput{})
+	pulumi.RegisterOutputType(GetAssetTagOutput{})
+	pulumi.RegisterOutputType(GetAssetTagArrayOutput{})
+	pulumi.RegisterOutputType(GetChannelCdnOutput{})
+	pulumi.RegisterOutputType(GetChannelCdnPtrOutput{})
+	pulumi.RegisterOutputType(GetChannelDestinationOutput{})
+	pulumi.RegisterOutputType(GetChannelDestinationArrayOutput{})
+	pulumi.RegisterOutputType(GetChannelEncodingOutput{})
+	pulumi.RegisterOutputType(GetChannelEncodingPtrOutput{})
+	pulumi.RegisterOutputType(GetChannelEndpointOutput{})
+	pulumi.RegisterOutputType(GetChannelEndpointArrayOutput{})
+	pulumi.RegisterOutputType(GetChannelInputOutput{})
+	pulumi.RegisterOutputType(GetChannelInputArrayOutput{})
+	pulumi.RegisterOutputType(GetPresetsPresetOutput{})
+	pulumi.RegisterOutputType(GetPresetsPresetArrayOutput{})
 	pulumi.RegisterOutputType(InputLossOutput{})
 	pulumi.RegisterOutputType(InputLossPtrOutput{})
 	pulumi.RegisterOutputType(QualityOutput{})

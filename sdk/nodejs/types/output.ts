@@ -35,6 +35,154 @@ export interface EndpointType {
 }
 
 /**
+ * An asset's chapter.
+ */
+export interface GetAssetChapter {
+    /**
+     * Duration in seconds.
+     */
+    durationSeconds?: number;
+    /**
+     * End time in seconds.
+     */
+    endSecond?: number;
+    /**
+     * Chapter ID.
+     */
+    id?: string;
+    /**
+     * Start time in seconds.
+     */
+    startSecond?: number;
+    /**
+     * Chapter title.
+     */
+    title?: string;
+}
+
+/**
+ * An output endpoint: where the stream is played from.
+ */
+export interface GetAssetEndpoint {
+    /**
+     * Http or another access type.
+     */
+    accessType?: string;
+    /**
+     * HLS, DASH, MP4, SmoothStreaming, …
+     */
+    format?: string;
+    id?: string;
+    preset?: string;
+    protection?: string;
+    url?: string;
+}
+
+/**
+ * An additional output of the asset.
+ */
+export interface GetAssetOutput {
+    endpoints?: outputs.GetAssetEndpoint[];
+    /**
+     * Expiration date of the output.
+     */
+    expirationDate?: string;
+    /**
+     * Id of this output.
+     */
+    id?: string;
+    /**
+     * Preset name for this output.
+     */
+    preset?: string;
+    /**
+     * Output status.
+     */
+    status?: string;
+}
+
+/**
+ * An asset's tag.
+ */
+export interface GetAssetTag {
+    /**
+     * Tag ID.
+     */
+    id?: string;
+    /**
+     * Tag name.
+     */
+    name?: string;
+}
+
+/**
+ * The channel's CDN.
+ */
+export interface GetChannelCdn {
+    enabled?: boolean;
+}
+
+/**
+ * Where an input takes the stream.
+ */
+export interface GetChannelDestination {
+    url?: string;
+}
+
+/**
+ * The channel's encoding.
+ */
+export interface GetChannelEncoding {
+    pipelines?: number;
+    preset?: string;
+}
+
+/**
+ * An output endpoint: where the stream is played from.
+ */
+export interface GetChannelEndpoint {
+    /**
+     * Http or another access type.
+     */
+    accessType?: string;
+    /**
+     * HLS, DASH, MP4, SmoothStreaming, …
+     */
+    format?: string;
+    id?: string;
+    preset?: string;
+    protection?: string;
+    url?: string;
+}
+
+/**
+ * A channel's input.
+ */
+export interface GetChannelInput {
+    destinations?: outputs.GetChannelDestination[];
+    id?: string;
+    type?: string;
+}
+
+/**
+ * A transcoding preset.
+ */
+export interface GetPresetsPreset {
+    /**
+     * Indicates if the preset creates a downloadable output.
+     */
+    createsDownload?: boolean;
+    /**
+     * Description of the preset.
+     */
+    description?: string;
+    /**
+     * Name of the preset.
+     */
+    name: string;
+}
+
+/**
  * What viewers see when the input drops.
  */
 export interface InputLoss {

@@ -12,6 +12,13 @@ from .api_key import *
 from .asset_settings import *
 from .channel import *
 from .event import *
+from .get_asset import *
+from .get_channel import *
+from .get_channel_limit import *
+from .get_file_types import *
+from .get_languages import *
+from .get_presets import *
+from .get_tenant_status import *
 from .provider import *
 from ._inputs import *
 from . import outputs

@@ -19,6 +19,16 @@ from ._enums import *
 __all__ = [
     'ChannelInput',
     'EndpointType',
+    'GetAssetChapter',
+    'GetAssetEndpoint',
+    'GetAssetOutput',
+    'GetAssetTag',
+    'GetChannelCdn',
+    'GetChannelDestination',
+    'GetChannelEncoding',
+    'GetChannelEndpoint',
+    'GetChannelInput',
+    'GetPresetsPreset',
     'InputLoss',
     'Quality',
     'Restream',
@@ -111,6 +121,465 @@ class EndpointType(dict):
         Endpoint types, e.g., DashDrm , HlsDrm
         """
         return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class GetAssetChapter(dict):
+    """
+    An asset's chapter.
+    """
+    def __init__(__self__, *,
+                 duration_seconds: Optional[_builtins.int] = None,
+                 end_second: Optional[_builtins.int] = None,
+                 id: Optional[_builtins.str] = None,
+                 start_second: Optional[_builtins.int] = None,
+                 title: Optional[_builtins.str] = None):
+        """
+        An asset's chapter.
+
+        :param _builtins.int duration_seconds: Duration in seconds.
+        :param _builtins.int end_second: End time in seconds.
+        :param _builtins.str id: Chapter ID.
+        :param _builtins.int start_second: Start time in seconds.
+        :param _builtins.str title: Chapter title.
+        """
+        if duration_seconds is not None:
+            pulumi.set(__self__, "duration_seconds", duration_seconds)
+        if end_second is not None:
+            pulumi.set(__self__, "end_second", end_second)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if start_second is not None:
+            pulumi.set(__self__, "start_second", start_second)
+        if title is not None:
+            pulumi.set(__self__, "title", title)
+
+    @_builtins.property
+    @pulumi.getter(name="durationSeconds")
+    def duration_seconds(self) -> Optional[_builtins.int]:
+        """
+        Duration in seconds.
+        """
+        return pulumi.get(self, "duration_seconds")
+
+    @_builtins.property
+    @pulumi.getter(name="endSecond")
+    def end_second(self) -> Optional[_builtins.int]:
+        """
+        End time in seconds.
+        """
+        return pulumi.get(self, "end_second")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        Chapter ID.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="startSecond")
+    def start_second(self) -> Optional[_builtins.int]:
+        """
+        Start time in seconds.
+        """
+        return pulumi.get(self, "start_second")
+
+    @_builtins.property
+    @pulumi.getter
+    def title(self) -> Optional[_builtins.str]:
+        """
+        Chapter title.
+        """
+        return pulumi.get(self, "title")
+
+
+@pulumi.output_type
+class GetAssetEndpoint(dict):
+    """
+    An output endpoint: where the stream is played from.
+    """
+    def __init__(__self__, *,
+                 access_type: Optional[_builtins.str] = None,
+                 format: Optional[_builtins.str] = None,
+                 id: Optional[_builtins.str] = None,
+                 preset: Optional[_builtins.str] = None,
+                 protection: Optional[_builtins.str] = None,
+                 url: Optional[_builtins.str] = None):
+        """
+        An output endpoint: where the stream is played from.
+
+        :param _builtins.str access_type: Http or another access type.
+        :param _builtins.str format: HLS, DASH, MP4, SmoothStreaming, …
+        """
+        if access_type is not None:
+            pulumi.set(__self__, "access_type", access_type)
+        if format is not None:
+            pulumi.set(__self__, "format", format)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if preset is not None:
+            pulumi.set(__self__, "preset", preset)
+        if protection is not None:
+            pulumi.set(__self__, "protection", protection)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter(name="accessType")
+    def access_type(self) -> Optional[_builtins.str]:
+        """
+        Http or another access type.
+        """
+        return pulumi.get(self, "access_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def format(self) -> Optional[_builtins.str]:
+        """
+        HLS, DASH, MP4, SmoothStreaming, …
+        """
+        return pulumi.get(self, "format")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def preset(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "preset")
+
+    @_builtins.property
+    @pulumi.getter
+    def protection(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "protection")
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class GetAssetOutput(dict):
+    """
+    An additional output of the asset.
+    """
+    def __init__(__self__, *,
+                 endpoints: Optional[Sequence['outputs.GetAssetEndpoint']] = None,
+                 expiration_date: Optional[_builtins.str] = None,
+                 id: Optional[_builtins.str] = None,
+                 preset: Optional[_builtins.str] = None,
+                 status: Optional[_builtins.str] = None):
+        """
+        An additional output of the asset.
+
+        :param _builtins.str expiration_date: Expiration date of the output.
+        :param _builtins.str id: Id of this output.
+        :param _builtins.str preset: Preset name for this output.
+        :param _builtins.str status: Output status.
+        """
+        if endpoints is not None:
+            pulumi.set(__self__, "endpoints", endpoints)
+        if expiration_date is not None:
+            pulumi.set(__self__, "expiration_date", expiration_date)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if preset is not None:
+            pulumi.set(__self__, "preset", preset)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+
+    @_builtins.property
+    @pulumi.getter
+    def endpoints(self) -> Optional[Sequence['outputs.GetAssetEndpoint']]:
+        return pulumi.get(self, "endpoints")
+
+    @_builtins.property
+    @pulumi.getter(name="expirationDate")
+    def expiration_date(self) -> Optional[_builtins.str]:
+        """
+        Expiration date of the output.
+        """
+        return pulumi.get(self, "expiration_date")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        Id of this output.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def preset(self) -> Optional[_builtins.str]:
+        """
+        Preset name for this output.
+        """
+        return pulumi.get(self, "preset")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> Optional[_builtins.str]:
+        """
+        Output status.
+        """
+        return pulumi.get(self, "status")
+
+
+@pulumi.output_type
+class GetAssetTag(dict):
+    """
+    An asset's tag.
+    """
+    def __init__(__self__, *,
+                 id: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None):
+        """
+        An asset's tag.
+
+        :param _builtins.str id: Tag ID.
+        :param _builtins.str name: Tag name.
+        """
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        Tag ID.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Tag name.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class GetChannelCdn(dict):
+    """
+    The channel's CDN.
+    """
+    def __init__(__self__, *,
+                 enabled: Optional[_builtins.bool] = None):
+        """
+        The channel's CDN.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> Optional[_builtins.bool]:
+        return pulumi.get(self, "enabled")
+
+
+@pulumi.output_type
+class GetChannelDestination(dict):
+    """
+    Where an input takes the stream.
+    """
+    def __init__(__self__, *,
+                 url: Optional[_builtins.str] = None):
+        """
+        Where an input takes the stream.
+        """
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class GetChannelEncoding(dict):
+    """
+    The channel's encoding.
+    """
+    def __init__(__self__, *,
+                 pipelines: Optional[_builtins.int] = None,
+                 preset: Optional[_builtins.str] = None):
+        """
+        The channel's encoding.
+        """
+        if pipelines is not None:
+            pulumi.set(__self__, "pipelines", pipelines)
+        if preset is not None:
+            pulumi.set(__self__, "preset", preset)
+
+    @_builtins.property
+    @pulumi.getter
+    def pipelines(self) -> Optional[_builtins.int]:
+        return pulumi.get(self, "pipelines")
+
+    @_builtins.property
+    @pulumi.getter
+    def preset(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "preset")
+
+
+@pulumi.output_type
+class GetChannelEndpoint(dict):
+    """
+    An output endpoint: where the stream is played from.
+    """
+    def __init__(__self__, *,
+                 access_type: Optional[_builtins.str] = None,
+                 format: Optional[_builtins.str] = None,
+                 id: Optional[_builtins.str] = None,
+                 preset: Optional[_builtins.str] = None,
+                 protection: Optional[_builtins.str] = None,
+                 url: Optional[_builtins.str] = None):
+        """
+        An output endpoint: where the stream is played from.
+
+        :param _builtins.str access_type: Http or another access type.
+        :param _builtins.str format: HLS, DASH, MP4, SmoothStreaming, …
+        """
+        if access_type is not None:
+            pulumi.set(__self__, "access_type", access_type)
+        if format is not None:
+            pulumi.set(__self__, "format", format)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if preset is not None:
+            pulumi.set(__self__, "preset", preset)
+        if protection is not None:
+            pulumi.set(__self__, "protection", protection)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter(name="accessType")
+    def access_type(self) -> Optional[_builtins.str]:
+        """
+        Http or another access type.
+        """
+        return pulumi.get(self, "access_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def format(self) -> Optional[_builtins.str]:
+        """
+        HLS, DASH, MP4, SmoothStreaming, …
+        """
+        return pulumi.get(self, "format")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def preset(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "preset")
+
+    @_builtins.property
+    @pulumi.getter
+    def protection(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "protection")
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class GetChannelInput(dict):
+    """
+    A channel's input.
+    """
+    def __init__(__self__, *,
+                 destinations: Optional[Sequence['outputs.GetChannelDestination']] = None,
+                 id: Optional[_builtins.str] = None,
+                 type: Optional[_builtins.str] = None):
+        """
+        A channel's input.
+        """
+        if destinations is not None:
+            pulumi.set(__self__, "destinations", destinations)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def destinations(self) -> Optional[Sequence['outputs.GetChannelDestination']]:
+        return pulumi.get(self, "destinations")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class GetPresetsPreset(dict):
+    """
+    A transcoding preset.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 creates_download: Optional[_builtins.bool] = None,
+                 description: Optional[_builtins.str] = None):
+        """
+        A transcoding preset.
+
+        :param _builtins.str name: Name of the preset.
+        :param _builtins.bool creates_download: Indicates if the preset creates a downloadable output.
+        :param _builtins.str description: Description of the preset.
+        """
+        pulumi.set(__self__, "name", name)
+        if creates_download is not None:
+            pulumi.set(__self__, "creates_download", creates_download)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name of the preset.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="createsDownload")
+    def creates_download(self) -> Optional[_builtins.bool]:
+        """
+        Indicates if the preset creates a downloadable output.
+        """
+        return pulumi.get(self, "creates_download")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        """
+        Description of the preset.
+        """
+        return pulumi.get(self, "description")
 
 
 @pulumi.output_type
