@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..models import (
@@ -40,7 +40,7 @@ class Assets(APIResource):
         )
         return out
 
-    def create_chapters(self, asset_id: str, chapters: builtins.list[Body]) -> None:
+    def create_chapters(self, asset_id: str, chapters: Sequence[Body]) -> None:
         self._send(
             "POST",
             f"/streaming/v1/assets/{seg(asset_id)}/chapters",

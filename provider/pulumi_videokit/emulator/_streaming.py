@@ -37,18 +37,39 @@ ASSET_LIST_FIELDS = documented("GET /streaming/v1/assets", items=True)
 ASSET_PATCH_FIELDS = documented("PATCH /streaming/v1/assets/{assetId}")
 
 
+def _tag(name: str) -> dict[str, str]:
+    return {"id": hashlib.md5(name.encode()).hexdigest()[:8] + "-0000-0000-0000-000000000000", "name": name}
+
+
+def _chapter(chapter: dict[str, Any], *, listed: bool) -> dict[str, Any]:
+    """A stored chapter as answered: List Assets spells its bounds start/end, the other answers
+    startSecond/endSecond with the read-only durationSeconds."""
+    start, end = chapter.get("startSecond"), chapter.get("endSecond")
+    if listed:
+        return {"id": chapter["id"], "title": chapter.get("title"), "start": start, "end": end}
+    duration = end - start if isinstance(end, int) and isinstance(start, int) else None
+    return {
+        "id": chapter["id"],
+        "title": chapter.get("title"),
+        "startSecond": start,
+        "endSecond": end,
+        "durationSeconds": duration,
+    }
+
+
 def public_asset(asset: dict[str, Any], fields: tuple[str, ...] = ASSET_FIELDS) -> dict[str, Any]:
+    """An asset as Get Asset Details answers it; List Assets (``ASSET_LIST_FIELDS``) and Update Asset
+    (``ASSET_PATCH_FIELDS``) answer tags as plain strings, as their examples show."""
     out = dict(asset)
     own = asset.get("_settings") or {}
     out["settings"] = {
         name: {"asset": own.get(name, "Inherit"), "tenant": TENANT_SETTINGS[name]} for name in SETTING_NAMES
     }
-    out["tags"] = [
-        {"id": hashlib.md5(t.encode()).hexdigest()[:8] + "-0000-0000-0000-000000000000", "name": t}
-        for t in asset.get("tags") or []
-    ]
+    names = list(asset.get("tags") or [])
+    out["tags"] = names if fields is not ASSET_FIELDS else [_tag(t) for t in names]
     out.setdefault("images", {})
-    out.setdefault("chapters", [])
+    out["chapters"] = [_chapter(c, listed=fields is ASSET_LIST_FIELDS) for c in asset.get("chapters") or []]
+    out.setdefault("attributes", [])
     out.setdefault("metadata", {"Title": asset.get("title")} if asset.get("title") else {})
     out.setdefault("tokenRequiredPolicy", {"asset": "inherit", "tenant": "true"})
     out.setdefault("isDrm", False)
@@ -89,6 +110,11 @@ def router(ctx: Context) -> APIRouter:
                     "asset": patch.pop("tokenRequiredPolicy").lower(),
                     "tenant": "true",
                 }
+            if "chapters" in patch:
+                # The list given is the asset's chapters from now on, each with an id of its own.
+                patch["chapters"] = [{"id": new_id(), **c} for c in patch["chapters"]]
+            if "tags" in patch:
+                patch["tags"] = list(dict.fromkeys(patch["tags"]))
             return public_asset(patched(asset, patch), ASSET_PATCH_FIELDS)
 
     @r.patch("/streaming/v1/assets/{assetId}/settings", summary="Update Asset Settings")
@@ -112,6 +138,7 @@ def router(ctx: Context) -> APIRouter:
             asset = asset_or_404(data, assetId)
             for chapter in chapters:
                 asset.setdefault("chapters", []).append({"id": new_id(), **chapter})
+            asset["lastModificationDate"] = iso()
         return None
 
     @r.delete("/streaming/v1/assets/{assetId}/chapters/{chapterId}", summary="Delete Asset Chapter")
@@ -122,6 +149,7 @@ def router(ctx: Context) -> APIRouter:
             asset["chapters"] = [c for c in asset.get("chapters", []) if c.get("id") != chapterId]
             if len(asset["chapters"]) == before:
                 raise ApiError(404, f"chapter {chapterId} not found")
+            asset["lastModificationDate"] = iso()
         return None
 
     @r.post("/streaming/v1/assets/{assetId}/images", summary="Create Asset Images")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ._base import CREATE_ONLY, SECRET, STATE, APIModel, RequestModel
+from ._base import CREATE_ONLY, NEVER_RETURNED, SECRET, STATE, APIModel, RequestModel
 from .core import ApiKeyWrite
 from .live import ChannelCreate, EventCreate
-from .streaming import AllowedDomainCreate, Toggle
+from .streaming import AllowedDomainCreate, AssetChapter, Toggle, TokenRequiredPolicy
 
 Adopt = bool | str
 
@@ -120,4 +120,85 @@ class AssetSettingsOutputs(APIModel):
         None,
         description="The settings found before the first apply, restored by a destroy (none for settings "
         "imported by id, which a destroy leaves as they are).",
+    )
+
+
+#: A tag of a streaming asset.
+AssetTag = Annotated[str, Field(min_length=1)]
+#: An attribute of a streaming asset, ``key=value`` as Update Asset documents it.
+AssetAttribute = Annotated[str, Field(pattern=r"^[^=]+=.*$", examples=["genre=drama"])]
+
+
+class AssetDetailsSpec(RequestModel):
+    """The description, tags, attributes, chapters and token policy of one existing streaming asset;
+    destroy restores what was found.
+
+    Only declared fields are managed, and destroy restores exactly what the asset had before the first
+    apply, chapters included. `chapters` is the asset's whole list: chapters that stay are kept as they
+    are, a changed one is deleted and created again. The API answers `attributes` only to Update Asset,
+    so a refresh does not see them change.
+    """
+
+    asset_id: Annotated[str, CREATE_ONLY] = Field(
+        pattern=r"^[a-zA-Z0-9_-]{1,128}$",
+        description="The existing streaming asset these details belong to.",
+    )
+    description: str | None = Field(default=None, description="Description of the asset; '' for none.")
+    tags: list[AssetTag] | None = Field(default=None, description="The asset's tags, in any order.")
+    attributes: Annotated[list[AssetAttribute] | None, NEVER_RETURNED] = Field(
+        default=None, description="The asset's attributes, each key=value, in any order."
+    )
+    chapters: list[AssetChapter] | None = Field(
+        default=None, description="The asset's chapters, all of them, in any order."
+    )
+    token_required_policy: TokenRequiredPolicy | None = Field(
+        default=None,
+        description="Whether playing the asset needs a token; Inherit takes the tenant's policy.",
+    )
+
+    @field_validator("tags", "attributes")
+    @classmethod
+    def _no_repeats(cls, value: list[str] | None) -> list[str] | None:
+        repeated = sorted({v for v in value or [] if (value or []).count(v) > 1})
+        if repeated:
+            raise ValueError(f"{', '.join(map(repr, repeated))} is listed more than once")
+        return value
+
+    @field_validator("chapters")
+    @classmethod
+    def _no_twin_chapters(cls, value: list[AssetChapter] | None) -> list[AssetChapter] | None:
+        keys = [(c.title, c.start_second, c.end_second) for c in value or []]
+        twins = sorted({k for k in keys if keys.count(k) > 1}, key=str)
+        if twins:
+            title, start, _ = twins[0]
+            raise ValueError(f"the chapter {title!r} at {start} s is listed more than once")
+        return value
+
+    @model_validator(mode="after")
+    def _some(self) -> AssetDetailsSpec:
+        if all(
+            getattr(self, f) is None
+            for f in ("description", "tags", "attributes", "chapters", "token_required_policy")
+        ):
+            raise ValueError(
+                "declare at least one of description, tags, attributes, chapters, tokenRequiredPolicy"
+            )
+        return self
+
+
+class AssetDetailsOutputs(APIModel):
+    previous_description: str | None = Field(
+        None, description="The description found before the first apply ('' for none), restored by a destroy."
+    )
+    previous_tags: list[str] | None = Field(
+        None, description="The tags found before the first apply, restored by a destroy."
+    )
+    previous_attributes: list[str] | None = Field(
+        None, description="The attributes found before the first apply, restored by a destroy."
+    )
+    previous_chapters: list[AssetChapter] | None = Field(
+        None, description="The chapters found before the first apply, restored by a destroy."
+    )
+    previous_token_required_policy: str | None = Field(
+        None, description="The token policy found before the first apply, restored by a destroy."
     )

@@ -7,13 +7,16 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 import idna
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator
 
 from ._base import CREATE_ONLY, APIModel, RequestModel, Timestamp
 
 #: A player setting; Inherit hands it back to the tenant's value.
 Toggle = Literal["Enabled", "Disabled", "Inherit"]
 SETTING_NAMES = ("tokenRequired", "devToolsAccess", "cap", "analytics", "codeObfuscation")
+#: Update Asset's token policy of one asset; Inherit hands it back to the tenant's. Answers spell
+#: it in lower case, inside an object: ``{"asset": "inherit", "tenant": "true"}``.
+TokenRequiredPolicy = Literal["Inherit", "True", "False"]
 
 
 class SettingValue(APIModel):
@@ -109,11 +112,32 @@ class ImageInput(RequestModel):
     url: str | None = None
 
 
+class AssetChapter(RequestModel):
+    """One chapter of a streaming asset, as Create Asset Chapters takes it."""
+
+    title: str = Field(min_length=1, description="Chapter title.")
+    start_second: int = Field(ge=0, description="Start time of the chapter in seconds.")
+    end_second: int | None = Field(
+        default=None,
+        ge=0,
+        description="End time of the chapter in seconds; leave it out for a chapter "
+        "that runs to the next one.",
+    )
+
+    @field_validator("end_second")
+    @classmethod
+    def _after_start(cls, value: int | None, info: ValidationInfo) -> int | None:
+        start = info.data.get("start_second")
+        if value is not None and isinstance(start, int) and value <= start:
+            raise ValueError(f"{value} is not after startSecond {start}: a chapter ends after it starts")
+        return value
+
+
 class AssetUpdate(RequestModel):
     """Body of Update Asset (PATCH)."""
 
     title: str | None = None
-    token_required_policy: Literal["Inherit", "True", "False"] | None = None
+    token_required_policy: TokenRequiredPolicy | None = None
     images: dict[str, ImageInput] | None = None
     chapters: list[ChapterInput] | None = None
     description: str | None = None

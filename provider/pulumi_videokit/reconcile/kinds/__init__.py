@@ -14,12 +14,20 @@ from ...specs import ResourceSpec
 from ._base import Exported, Kind, Observed, OnCreated, Scope, Settings, after, slug
 from .allowed_domain import AllowedDomainKind
 from .api_key import ApiKeyKind
+from .asset_details import AssetDetailsKind
 from .asset_settings import AssetSettingsKind
 from .channel import ChannelKind
 from .event import EventKind
 
 #: In the order a file declares them: a kind comes after the kinds it refers to.
-KINDS: tuple[type[Kind], ...] = (ChannelKind, EventKind, AllowedDomainKind, ApiKeyKind, AssetSettingsKind)
+KINDS: tuple[type[Kind], ...] = (
+    ChannelKind,
+    EventKind,
+    AllowedDomainKind,
+    ApiKeyKind,
+    AssetSettingsKind,
+    AssetDetailsKind,
+)
 #: The YAML sections, in the same order.
 SECTIONS: tuple[str, ...] = tuple(k.spec.section for k in KINDS)
 #: Each kind's spec by its YAML section.
@@ -47,6 +55,7 @@ __all__ = [
     "SPECS",
     "AllowedDomainKind",
     "ApiKeyKind",
+    "AssetDetailsKind",
     "AssetSettingsKind",
     "ChannelKind",
     "EventKind",

@@ -1,0 +1,393 @@
+"""AssetDetails on the core both doors share (``Service``), against the emulator on a real socket:
+each change is the fewest calls, a no-op sends none, and destroy gives the asset back as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from pulumi_videokit.client import VideoKitClient
+from pulumi_videokit.emulator import RunningEmulator
+from pulumi_videokit.models import Asset
+from pulumi_videokit.reconcile import apply
+from pulumi_videokit.reconcile.errors import MissingObjectError
+from pulumi_videokit.reconcile.journal import Journal, resource_owner, scoped
+from pulumi_videokit.reconcile.kinds import AssetDetailsKind, Scope, Settings
+from pulumi_videokit.reconcile.service import Service
+
+from .conftest import API_KEY, TENANT_ID
+
+CH = {"name": "details", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
+OWNER = scoped(
+    "tenant@test", resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:AssetDetails::promo")
+)
+INTRO = {"title": "Intro", "startSecond": 0, "endSecond": 60}
+TWO = [
+    {"title": "Opening", "startSecond": 0, "endSecond": 90},
+    {"title": "Talk", "startSecond": 90},
+]
+
+
+class Killed(BaseException):
+    """The provider process died (kill -9): nothing after this point runs."""
+
+
+@pytest.fixture()
+def asset(client: VideoKitClient) -> str:
+    """A streaming asset (a scheduled event's) as someone left it: a description, tags, an
+    attribute, one chapter and a token policy of its own."""
+    channel = client.live.channels.create(CH)
+    asset_id = client.live.events.create(
+        {"channelId": channel, "start": "2031-03-01T10:00:00Z", "end": "2031-03-01T11:00:00Z"}
+    )
+    client.streaming.assets.update(
+        asset_id,
+        {
+            "description": "As found",
+            "tags": ["found", "kept"],
+            "attributes": ["genre=drama"],
+            "tokenRequiredPolicy": "False",
+        },
+    )
+    client.streaming.assets.create_chapters(asset_id, [INTRO])
+    return asset_id
+
+
+@pytest.fixture()
+def service(emulator: RunningEmulator, tmp_path: Path) -> Service:
+    config = {
+        "api_key": API_KEY,
+        "tenant_id": TENANT_ID,
+        "endpoint": emulator.url,
+        "journal_dir": str(tmp_path / "journal"),
+        "retry_total_seconds": "3",
+        "max_requests_per_second": "0",
+    }
+    return Service(AssetDetailsKind, config)
+
+
+def tenant(client: VideoKitClient, asset_id: str) -> dict[str, Any]:
+    """Everything AssetDetails may touch on the asset, chapters with their ids (attributes from the
+    one answer that carries them: an empty Update Asset)."""
+    seen = client.streaming.assets.get(asset_id)
+    answered = client.streaming.assets.update(asset_id, {})
+    assert answered is not None
+    return {
+        "description": seen.description,
+        "tags": sorted(seen.tag_names),
+        "attributes": sorted(answered.attributes or []),
+        "policy": seen.token_required_policy,
+        "chapters": sorted((c.start_second, c.end_second, c.title, c.id) for c in seen.chapters or []),
+    }
+
+
+def calls(emulator: RunningEmulator) -> list[tuple[str, str, Any]]:
+    return [(r["method"], r["path"], r["body"]) for r in emulator.ctx.requests]
+
+
+def chapter_ids(client: VideoKitClient, asset_id: str) -> dict[str, str]:
+    return {c.title or "": c.id or "" for c in client.streaming.assets.get(asset_id).chapters or []}
+
+
+@pytest.fixture()
+def made(
+    service: Service, asset: str, client: VideoKitClient, emulator: RunningEmulator
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Details applied to ``asset``: its description, tags and two chapters of ours; the state,
+    and the tenant as it was before."""
+    before = tenant(client, asset)
+    inputs, problems = service.check(
+        {"assetId": asset, "description": "Featured", "tags": ["featured", "kept"], "chapters": TWO}
+    )
+    assert problems == []
+    emulator.ctx.requests.clear()
+    object_id, state = service.create(inputs, OWNER)
+    assert object_id == asset
+    yield asset, state, before
+
+
+def test_create_sets_two_chapters_in_one_post_and_keeps_what_was_found(
+    made: tuple[str, dict[str, Any], dict[str, Any]], client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    asset, state, before = made
+    path = f"/streaming/v1/assets/{asset}"
+    intro_id = before["chapters"][0][3]
+    assert [(m, p) for m, p, _ in calls(emulator)] == [
+        ("GET", path),
+        ("PATCH", path),
+        ("DELETE", f"{path}/chapters/{intro_id}"),
+        ("POST", f"{path}/chapters"),
+    ]
+    patch, post = calls(emulator)[1][2], calls(emulator)[3][2]
+    # Only the fields that differ; the chapters in time order, in one call.
+    assert patch == {"description": "Featured", "tags": ["featured", "kept"]}
+    assert post == {"chapters": TWO}
+    now = tenant(client, asset)
+    assert now["description"] == "Featured" and now["tags"] == ["featured", "kept"]
+    assert [(s, e, t) for s, e, t, _ in now["chapters"]] == [(0, 90, "Opening"), (90, None, "Talk")]
+    # Nothing undeclared was touched.
+    assert now["attributes"] == before["attributes"] and now["policy"] == before["policy"]
+    assert state["previousDescription"] == "As found"
+    assert state["previousTags"] == ["found", "kept"]
+    assert state["previousChapters"] == [INTRO]
+    assert state["previousAttributes"] is None and state["previousTokenRequiredPolicy"] is None
+
+
+def test_a_second_up_sends_no_request(
+    made: tuple[str, dict[str, Any], dict[str, Any]], service: Service, emulator: RunningEmulator
+) -> None:
+    asset, state, _ = made
+    emulator.ctx.requests.clear()
+    # The same declaration, tags and chapters in another order: nothing to do, nothing sent.
+    again = {
+        "assetId": asset,
+        "description": "Featured",
+        "tags": ["kept", "featured"],
+        "chapters": list(reversed(TWO)),
+    }
+    inputs, problems = service.check(again, state)
+    decided = service.diff(asset, state, inputs)
+    assert problems == [] and not decided.plan.has_changes
+    assert emulator.ctx.requests == []
+    # A refresh reads the asset once and finds no drift either.
+    found, outs, _ = service.read(asset, state)
+    assert found == asset and len(emulator.ctx.requests) == 1
+    assert not service.diff(asset, outs, inputs).plan.has_changes
+
+
+def test_a_description_change_is_one_patch(
+    made: tuple[str, dict[str, Any], dict[str, Any]],
+    service: Service,
+    client: VideoKitClient,
+    emulator: RunningEmulator,
+) -> None:
+    asset, state, _ = made
+    news = {"assetId": asset, "description": "Featured now", "tags": ["featured", "kept"], "chapters": TWO}
+    assert service.diff(asset, state, news).plan.changed == ["description"]
+    emulator.ctx.requests.clear()
+    outs = service.update(asset, state, news)
+    assert calls(emulator) == [("PATCH", f"/streaming/v1/assets/{asset}", {"description": "Featured now"})]
+    assert client.streaming.assets.get(asset).description == "Featured now"
+    assert outs["previousDescription"] == "As found"
+
+
+def test_a_chapter_edit_deletes_and_creates_that_chapter_only(
+    made: tuple[str, dict[str, Any], dict[str, Any]],
+    service: Service,
+    client: VideoKitClient,
+    emulator: RunningEmulator,
+) -> None:
+    asset, state, _ = made
+    ids = chapter_ids(client, asset)
+    edited = [TWO[0], {"title": "Keynote", "startSecond": 90, "endSecond": 1800}]
+    news = {"assetId": asset, "description": "Featured", "tags": ["featured", "kept"], "chapters": edited}
+    emulator.ctx.requests.clear()
+    service.update(asset, state, news)
+    path = f"/streaming/v1/assets/{asset}"
+    # One read for the ids (Create Asset Chapters answers none), then one DELETE and one POST.
+    assert calls(emulator) == [
+        ("GET", path, None),
+        ("DELETE", f"{path}/chapters/{ids['Talk']}", None),
+        ("POST", f"{path}/chapters", {"chapters": [edited[1]]}),
+    ]
+    after = chapter_ids(client, asset)
+    assert set(after) == {"Opening", "Keynote"} and after["Opening"] == ids["Opening"]
+
+
+def test_undeclaring_a_field_restores_it_and_leaves_the_rest(
+    made: tuple[str, dict[str, Any], dict[str, Any]],
+    service: Service,
+    client: VideoKitClient,
+    emulator: RunningEmulator,
+) -> None:
+    asset, state, before = made
+    news = {"assetId": asset, "description": "Featured", "chapters": TWO}
+    emulator.ctx.requests.clear()
+    state = service.update(asset, state, news)
+    assert calls(emulator) == [("PATCH", f"/streaming/v1/assets/{asset}", {"tags": ["found", "kept"]})]
+    now = tenant(client, asset)
+    assert now["tags"] == before["tags"] and now["description"] == "Featured"
+    assert "previousTags" not in state or state["previousTags"] is None
+    # Chapters handed back: ours go, the one that was there comes back.
+    state = service.update(asset, state, {"assetId": asset, "description": "Featured"})
+    assert [c[:3] for c in tenant(client, asset)["chapters"]] == [(0, 60, "Intro")]
+    assert state["previousChapters"] is None and state["previousDescription"] == "As found"
+
+
+def test_destroy_restores_the_asset_exactly(
+    service: Service, asset: str, client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    before = tenant(client, asset)
+    declared = {
+        "assetId": asset,
+        "description": "Featured",
+        "tags": ["featured"],
+        "attributes": ["genre=comedy", "tier=gold"],
+        "tokenRequiredPolicy": "True",
+        "chapters": [INTRO, *TWO[1:]],
+    }
+    inputs, problems = service.check(declared)
+    assert problems == []
+    _, state = service.create(inputs, OWNER)
+    during = tenant(client, asset)
+    assert during["attributes"] == ["genre=comedy", "tier=gold"] and during["tags"] == ["featured"]
+    assert during["policy"] == {"asset": "true", "tenant": "true"}
+    # The chapter that was there and stays declared kept its id.
+    assert before["chapters"][0] in during["chapters"] and len(during["chapters"]) == 2
+    service.delete(asset, state, OWNER)
+    assert tenant(client, asset) == before
+
+
+def test_destroy_after_a_killed_first_apply_still_restores(
+    asset: str, client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    before = tenant(client, asset)
+    declared = {
+        "assetId": asset,
+        "description": "Half way",
+        "tags": ["x"],
+        "attributes": ["genre=news"],
+        "chapters": TWO,
+    }
+    dying = AssetDetailsKind(client, Settings())
+    real = client.streaming.assets.create_chapters
+
+    def killed_after_post(*args: Any) -> None:
+        real(*args)
+        raise Killed
+
+    client.streaming.assets.create_chapters = killed_after_post  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        apply.create(dying, declared, journal=Journal(tmp_path), owner=OWNER)
+    del client.streaming.assets.create_chapters
+    assert tenant(client, asset)["description"] == "Half way"
+    # The next run resumes its own attempt: what was found comes from the journal, not from the
+    # asset (which already holds our values).
+    kind = AssetDetailsKind(client, Settings())
+    _, outputs = apply.create(kind, declared, journal=Journal(tmp_path), owner=OWNER)
+    assert outputs["previousDescription"] == "As found"
+    assert outputs["previousAttributes"] == ["genre=drama"]
+    apply.delete(kind, asset, {**declared, **outputs}, journal=Journal(tmp_path), owner=OWNER)
+    after = tenant(client, asset)
+    assert {k: v for k, v in after.items() if k != "chapters"} == {
+        k: v for k, v in before.items() if k != "chapters"
+    }
+    # The chapter found was deleted by the killed run, so it is made again (with a new id).
+    assert [c[:3] for c in after["chapters"]] == [c[:3] for c in before["chapters"]]
+
+
+def test_an_asset_without_a_description_gets_none_back(
+    service: Service, client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    channel = client.live.channels.create(CH)
+    asset = client.live.events.create(
+        {"channelId": channel, "start": "2031-03-02T10:00:00Z", "end": "2031-03-02T11:00:00Z"}
+    )
+    assert client.streaming.assets.get(asset).description is None
+    _, state = service.create({"assetId": asset, "description": "Now one"}, OWNER)
+    assert state["previousDescription"] == ""
+    service.delete(asset, state, OWNER)
+    # The API has no call that removes a description: an empty one is the asset's "none".
+    assert client.streaming.assets.get(asset).description == ""
+    inputs = service.read(asset, {"assetId": asset, "description": ""})[2]
+    assert inputs["description"] == ""
+
+
+def test_details_of_a_missing_asset_are_one_sentence_and_no_write(
+    service: Service, emulator: RunningEmulator
+) -> None:
+    emulator.ctx.requests.clear()
+    with pytest.raises(MissingObjectError, match=r"streaming asset nothing-here does not exist"):
+        service.create({"assetId": "nothing-here", "description": "x"}, OWNER)
+    assert [r["method"] for r in emulator.ctx.requests] == ["GET"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "where", "says"),
+    [
+        (
+            {"chapters": [{"title": "a", "startSecond": 60, "endSecond": 30}]},
+            "chapters.0.endSecond",
+            "not after",
+        ),
+        (
+            {"chapters": [{"title": "a", "startSecond": 10, "endSecond": 10}]},
+            "chapters.0.endSecond",
+            "not after",
+        ),
+        (
+            {"chapters": [{"title": "a", "startSecond": -1}]},
+            "chapters.0.startSecond",
+            "greater than or equal to 0",
+        ),
+        ({"chapters": [{"title": "", "startSecond": 1}]}, "chapters.0.title", "at least 1 character"),
+        ({"chapters": [{"startSecond": 1}]}, "chapters.0.title", "required"),
+        ({"chapters": [{"title": "a", "startSecond": 1, "end": 2}]}, "chapters.0.end", "not a known field"),
+        ({"chapters": [{"title": "a", "startSecond": 1}] * 2}, "chapters", "more than once"),
+        ({"tokenRequiredPolicy": "true"}, "tokenRequiredPolicy", "allowed: 'Inherit', 'True', 'False'"),
+        ({"tokenRequiredPolicy": True}, "tokenRequiredPolicy", "allowed: 'Inherit', 'True', 'False'"),
+        ({"tags": ["a", "a"]}, "tags", "'a' is listed more than once"),
+        ({"tags": [""]}, "tags.0", "at least 1 character"),
+        ({"attributes": ["genre"]}, "attributes.0", "pattern"),
+        ({"description": 5}, "description", "must be a string"),
+        (
+            {},
+            "(declaration)",
+            "declare at least one of description, tags, attributes, chapters, tokenRequiredPolicy",
+        ),
+    ],
+)
+def test_bad_details_are_refused_before_any_call(
+    service: Service, emulator: RunningEmulator, declared: dict[str, Any], where: str, says: str
+) -> None:
+    emulator.ctx.requests.clear()
+    _, problems = service.check({"assetId": "a1", **declared})
+    assert len(problems) == 1, problems
+    assert problems[0][0] == where and says in problems[0][1], problems
+    assert emulator.ctx.requests == []
+
+
+def test_export_writes_the_details_but_not_the_attributes(asset: str, client: VideoKitClient) -> None:
+    [found] = AssetDetailsKind(client, Settings()).exported(Scope(assets=(asset,)))
+    assert found.object_id == asset
+    assert found.fields == {
+        "assetId": asset,
+        "description": "As found",
+        "tags": ["found", "kept"],
+        "chapters": [INTRO],
+        "tokenRequiredPolicy": "False",
+    }
+    assert any("attributes are not exported" in c for c in found.comments)
+    # What is exported applies as a no-op: adoption writes only the values the asset has.
+    spec = AssetDetailsKind.spec
+    assert spec.model.model_validate(found.fields)
+
+
+def test_the_emulator_answers_chapters_and_tags_as_each_call_documents(
+    asset: str, client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    headers = {"X-Api-Key": API_KEY, "X-Tenant-Id": TENANT_ID}
+    base = f"{emulator.url}/streaming/v1/assets"
+    details = httpx.get(f"{base}/{asset}", headers=headers).json()
+    listed = next(a for a in httpx.get(base, headers=headers).json()["items"] if a["id"] == asset)
+    patched = httpx.patch(f"{base}/{asset}", headers=headers, json={}).json()
+    assert [
+        {k: c[k] for k in ("title", "startSecond", "endSecond", "durationSeconds")}
+        for c in details["chapters"]
+    ] == [{**INTRO, "durationSeconds": 60}]
+    assert [{k: c[k] for k in ("title", "start", "end")} for c in listed["chapters"]] == [
+        {"title": "Intro", "start": 0, "end": 60}
+    ]
+    assert [t["name"] for t in details["tags"]] == ["found", "kept"] and listed["tags"] == ["found", "kept"]
+    assert patched["tags"] == ["found", "kept"] and patched["attributes"] == ["genre=drama"]
+    assert "attributes" not in details
+
+    # The client reads either spelling of a chapter's bounds.
+    def bounds(answer: dict[str, Any]) -> list[tuple[str | None, int | None, int | None]]:
+        return [(c.title, c.start_second, c.end_second) for c in Asset.model_validate(answer).chapters or []]
+
+    assert bounds(listed) == bounds(details) == [("Intro", 0, 60)]
