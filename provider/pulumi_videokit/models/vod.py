@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+import re
+from typing import Annotated
 
-from ._base import APIModel, Instant, RequestModel, Timestamp
+from pydantic import Field, field_validator
+
+from ._base import CREATE_ONLY, NEVER_RETURNED, STATE, APIModel, Instant, RequestModel, Timestamp
 
 
 class TrackSelector(RequestModel):
-    track_id: str
+    track_id: str = Field(min_length=1, description="The track's id in the file, as Detect File Tracks names it.")
 
 
 class TranscodingTrack(RequestModel):
     track_selector: TrackSelector
-    type: str
-    language: str | None = None
+    type: str = Field(min_length=1, examples=["Video", "Audio", "Captions"])
+    language: str | None = Field(default=None, examples=["en"])
     name: str | None = None
 
 
@@ -127,3 +130,62 @@ class Preset(APIModel):
     name: str
     description: str | None = None
     creates_download: bool | None = None
+
+
+#: The key of the file metadata that holds a VodAsset's content hash (see docs/api-decisions.md).
+CONTENT_HASH_KEY = "contentSha256"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class VodAssetDeclaration(RequestModel):
+    """What a VodAsset declares (``models.desired.VodAssetSpec`` adds ``adopt``)."""
+
+    file: Annotated[str, NEVER_RETURNED] = Field(
+        min_length=1,
+        max_length=4096,
+        description="The video file to upload: a path relative to the declaring YAML file, or to "
+        "the program's directory.",
+    )
+    content_hash: Annotated[str | None, CREATE_ONLY] = Field(
+        default=None,
+        description="The sha256 of the file's bytes, computed by the provider from `file`; never "
+        "declared. A change replaces the asset.",
+    )
+    preset: Annotated[str, CREATE_ONLY] = Field(
+        min_length=1, description="The transcoding preset, a name from List Available Presets."
+    )
+    title: str | None = Field(default=None, max_length=1024, description="Title of the asset.")
+    metadata: dict[str, str] | None = Field(default=None, description="Additional metadata for the asset.")
+    tags: Annotated[list[Annotated[str, Field(min_length=1)]] | None, NEVER_RETURNED] = Field(
+        default=None, description="Tags of the asset."
+    )
+    attributes: Annotated[
+        list[Annotated[str, Field(pattern=r"^[^=]+=.*$", examples=["category=learning"])]] | None,
+        NEVER_RETURNED,
+    ] = Field(default=None, description="Attributes of the asset, each key=value.")
+    transcoding_tracks: Annotated[list[TranscodingTrack] | None, CREATE_ONLY] = Field(
+        default=None, description="The file's tracks to transcode (Create VOD Asset's transcodingTracks)."
+    )
+    file_types_flag: Annotated[str | None, CREATE_ONLY] = Field(
+        default=None,
+        min_length=1,
+        examples=["Video"],
+        description="The kind of source file (Create VOD Asset's fileTypesFlag).",
+    )
+    wait_for_available: Annotated[bool | None, STATE] = Field(
+        default=None,
+        description="Wait after a create until the asset leaves Processing (default true).",
+    )
+    wait_timeout_seconds: Annotated[float | None, STATE] = Field(
+        default=None,
+        gt=0,
+        le=86400,
+        description="How long to wait for Available (default: the provider's waitTimeoutSeconds).",
+    )
+
+    @field_validator("content_hash")
+    @classmethod
+    def _sha256(cls, value: str | None) -> str | None:
+        if value is not None and not _SHA256.match(value):
+            raise ValueError("must be a sha256 in lower-case hex (64 characters); the provider computes it")
+        return value
