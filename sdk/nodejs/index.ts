@@ -15,6 +15,11 @@ export type ApiKey = import("./apiKey").ApiKey;
 export const ApiKey: typeof import("./apiKey").ApiKey = null as any;
 utilities.lazyLoad(exports, ["ApiKey"], () => require("./apiKey"));
 
+export { AssetDetailsArgs } from "./assetDetails";
+export type AssetDetails = import("./assetDetails").AssetDetails;
+export const AssetDetails: typeof import("./assetDetails").AssetDetails = null as any;
+utilities.lazyLoad(exports, ["AssetDetails"], () => require("./assetDetails"));
+
 export { AssetSettingsArgs } from "./assetSettings";
 export type AssetSettings = import("./assetSettings").AssetSettings;
 export const AssetSettings: typeof import("./assetSettings").AssetSettings = null as any;
@@ -91,6 +96,8 @@ const _module = {
                 return new AllowedDomain(name, <any>undefined, { urn })
             case "videokit:index:ApiKey":
                 return new ApiKey(name, <any>undefined, { urn })
+            case "videokit:index:AssetDetails":
+                return new AssetDetails(name, <any>undefined, { urn })
             case "videokit:index:AssetSettings":
                 return new AssetSettings(name, <any>undefined, { urn })
             case "videokit:index:Channel":

@@ -202,3 +202,53 @@ class AssetDetailsOutputs(APIModel):
     previous_token_required_policy: str | None = Field(
         None, description="The token policy found before the first apply, restored by a destroy."
     )
+
+
+from .recorder import RecordingDeclaration  # noqa: E402  (the Recording kind's block, added last)
+
+
+class RecordingSpec(RecordingDeclaration, Adoptable):
+    """A CVR recording of a window of a live channel (`/cvr/v1/recordings`).
+
+    Declared flat (`channelId`, `start`, `end` are the source's `liveChannelDetails`); the body sent
+    is the documented one. The window changes in place only while the recording is Pending; once it
+    has started, changing it replaces the recording, which needs `allowInterrupt: true`. Outputs are
+    added and removed with their own calls.
+    """
+
+    allow_interrupt: bool | None = Field(
+        default=None,
+        description="Allow a change of the window once the recording has started: it replaces the recording.",
+    )
+
+
+class RecordingOutputs(APIModel):
+    status: str | None = Field(None, description="Pending, then Processing from the start, then Available.")
+    catchup_urls: list[str] = Field(description="Catchup stream addresses, once the recording has started.")
+    archive_urls: list[str] = Field(description="Archive addresses, once it is archived.")
+    output_urls: list[str] = Field(description="Addresses of the extra outputs, once they are made.")
+    duration_milliseconds: int | None = Field(None, description="How much is recorded, in milliseconds.")
+
+
+from .vod import VodAssetDeclaration  # noqa: E402  (the VodAsset kind's block)
+
+
+class VodAssetSpec(VodAssetDeclaration, Adoptable):
+    """A VOD asset made from a local file (`/vod/v1/files` upload, then `/vod/v1/assets`).
+
+    `file` is a path relative to the declaring YAML file (or to the program's directory); the
+    provider hashes it (sha256) into `contentHash` at preview. A changed file replaces the asset
+    with a new upload; an unchanged one is never uploaded again, whatever its path or modification
+    time. `title`, `metadata`, `tags` and `attributes` change in place. Destroy deletes the asset
+    and the file it uploaded.
+    """
+
+
+class VodAssetOutputs(APIModel):
+    status: str | None = Field(None, description="Processing, then Available (or Error).")
+    file_id: str | None = Field(None, description="The uploaded file's id.")
+    asset_id: str | None = Field(
+        None, description="The streaming asset's id (the VOD asset's own), for AssetDetails and the player."
+    )
+    output_urls: list[str] = Field(description="The addresses the API gives for the asset's endpoints and outputs.")
+    error_message: str | None = Field(None, description="Why transcoding failed, when it did.")

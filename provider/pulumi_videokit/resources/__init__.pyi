@@ -118,3 +118,53 @@ class AssetSettings(VideoKitResource):
         analytics: pulumi.Input[Literal["Enabled", "Disabled", "Inherit"]] | None = None,
         code_obfuscation: pulumi.Input[Literal["Enabled", "Disabled", "Inherit"]] | None = None,
     ) -> None: ...
+
+class AssetDetailsProvider(VideoKitProvider): ...
+
+class AssetDetails(VideoKitResource):
+    """The description, tags, attributes, chapters and token policy of one existing streaming asset; destroy restores what was found."""
+
+    previous_description: pulumi.Output[str | None]
+    previous_tags: pulumi.Output[Sequence[str] | None]
+    previous_attributes: pulumi.Output[Sequence[str] | None]
+    previous_chapters: pulumi.Output[Sequence[Mapping[str, Any]] | None]
+    previous_token_required_policy: pulumi.Output[str | None]
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        asset_id: pulumi.Input[str],
+        description: pulumi.Input[str] | None = None,
+        tags: pulumi.Input[Sequence[str]] | None = None,
+        attributes: pulumi.Input[Sequence[str]] | None = None,
+        chapters: pulumi.Input[Sequence[Mapping[str, Any]]] | None = None,
+        token_required_policy: pulumi.Input[Literal["Inherit", "True", "False"]] | None = None,
+    ) -> None: ...
+
+class RecordingProvider(VideoKitProvider): ...
+
+class Recording(VideoKitResource):
+    """A CVR recording of a window of a live channel (`/cvr/v1/recordings`)."""
+
+    status: pulumi.Output[str | None]
+    catchup_urls: pulumi.Output[Sequence[str]]
+    archive_urls: pulumi.Output[Sequence[str]]
+    output_urls: pulumi.Output[Sequence[str]]
+    duration_milliseconds: pulumi.Output[int | None]
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        channel_id: pulumi.Input[str],
+        start: pulumi.Input[str],
+        end: pulumi.Input[str],
+        adopt: bool | str | None = None,
+        catchup: pulumi.Input[Mapping[str, Any]] | None = None,
+        archive: pulumi.Input[Mapping[str, Any]] | None = None,
+        public: pulumi.Input[bool] | None = None,
+        outputs: pulumi.Input[Sequence[Mapping[str, Any]]] | None = None,
+        metadata: pulumi.Input[Mapping[str, Any]] | None = None,
+        allow_interrupt: bool | None = None,
+    ) -> None: ...

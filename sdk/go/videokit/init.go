@@ -25,6 +25,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &AllowedDomain{}
 	case "videokit:index:ApiKey":
 		r = &ApiKey{}
+	case "videokit:index:AssetDetails":
+		r = &AssetDetails{}
 	case "videokit:index:AssetSettings":
 		r = &AssetSettings{}
 	case "videokit:index:Channel":

@@ -1174,6 +1174,174 @@ func (in *togglePtr) ToTogglePtrOutputWithContext(ctx context.Context) TogglePtr
 	return pulumi.ToOutputWithContext(ctx, in).(TogglePtrOutput)
 }
 
+// One of: Inherit, True, False.
+type TokenRequiredPolicy string
+
+const (
+	TokenRequiredPolicyInherit = TokenRequiredPolicy("Inherit")
+	TokenRequiredPolicyTrue    = TokenRequiredPolicy("True")
+	TokenRequiredPolicyFalse   = TokenRequiredPolicy("False")
+)
+
+func (TokenRequiredPolicy) ElementType() reflect.Type {
+	return reflect.TypeOf((*TokenRequiredPolicy)(nil)).Elem()
+}
+
+func (e TokenRequiredPolicy) ToTokenRequiredPolicyOutput() TokenRequiredPolicyOutput {
+	return pulumi.ToOutput(e).(TokenRequiredPolicyOutput)
+}
+
+func (e TokenRequiredPolicy) ToTokenRequiredPolicyOutputWithContext(ctx context.Context) TokenRequiredPolicyOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(TokenRequiredPolicyOutput)
+}
+
+func (e TokenRequiredPolicy) ToTokenRequiredPolicyPtrOutput() TokenRequiredPolicyPtrOutput {
+	return e.ToTokenRequiredPolicyPtrOutputWithContext(context.Background())
+}
+
+func (e TokenRequiredPolicy) ToTokenRequiredPolicyPtrOutputWithContext(ctx context.Context) TokenRequiredPolicyPtrOutput {
+	return TokenRequiredPolicy(e).ToTokenRequiredPolicyOutputWithContext(ctx).ToTokenRequiredPolicyPtrOutputWithContext(ctx)
+}
+
+func (e TokenRequiredPolicy) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e TokenRequiredPolicy) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e TokenRequiredPolicy) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e TokenRequiredPolicy) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type TokenRequiredPolicyOutput struct{ *pulumi.OutputState }
+
+func (TokenRequiredPolicyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*TokenRequiredPolicy)(nil)).Elem()
+}
+
+func (o TokenRequiredPolicyOutput) ToTokenRequiredPolicyOutput() TokenRequiredPolicyOutput {
+	return o
+}
+
+func (o TokenRequiredPolicyOutput) ToTokenRequiredPolicyOutputWithContext(ctx context.Context) TokenRequiredPolicyOutput {
+	return o
+}
+
+func (o TokenRequiredPolicyOutput) ToTokenRequiredPolicyPtrOutput() TokenRequiredPolicyPtrOutput {
+	return o.ToTokenRequiredPolicyPtrOutputWithContext(context.Background())
+}
+
+func (o TokenRequiredPolicyOutput) ToTokenRequiredPolicyPtrOutputWithContext(ctx context.Context) TokenRequiredPolicyPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v TokenRequiredPolicy) *TokenRequiredPolicy {
+		return &v
+	}).(TokenRequiredPolicyPtrOutput)
+}
+
+func (o TokenRequiredPolicyOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o TokenRequiredPolicyOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e TokenRequiredPolicy) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o TokenRequiredPolicyOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o TokenRequiredPolicyOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e TokenRequiredPolicy) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type TokenRequiredPolicyPtrOutput struct{ *pulumi.OutputState }
+
+func (TokenRequiredPolicyPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**TokenRequiredPolicy)(nil)).Elem()
+}
+
+func (o TokenRequiredPolicyPtrOutput) ToTokenRequiredPolicyPtrOutput() TokenRequiredPolicyPtrOutput {
+	return o
+}
+
+func (o TokenRequiredPolicyPtrOutput) ToTokenRequiredPolicyPtrOutputWithContext(ctx context.Context) TokenRequiredPolicyPtrOutput {
+	return o
+}
+
+func (o TokenRequiredPolicyPtrOutput) Elem() TokenRequiredPolicyOutput {
+	return o.ApplyT(func(v *TokenRequiredPolicy) TokenRequiredPolicy {
+		if v != nil {
+			return *v
+		}
+		var ret TokenRequiredPolicy
+		return ret
+	}).(TokenRequiredPolicyOutput)
+}
+
+func (o TokenRequiredPolicyPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o TokenRequiredPolicyPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *TokenRequiredPolicy) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// TokenRequiredPolicyInput is an input type that accepts values of the TokenRequiredPolicy enum
+// A concrete instance of `TokenRequiredPolicyInput` can be one of the following:
+//
+//	TokenRequiredPolicyInherit
+//	TokenRequiredPolicyTrue
+//	TokenRequiredPolicyFalse
+type TokenRequiredPolicyInput interface {
+	pulumi.Input
+
+	ToTokenRequiredPolicyOutput() TokenRequiredPolicyOutput
+	ToTokenRequiredPolicyOutputWithContext(context.Context) TokenRequiredPolicyOutput
+}
+
+var tokenRequiredPolicyPtrType = reflect.TypeOf((**TokenRequiredPolicy)(nil)).Elem()
+
+type TokenRequiredPolicyPtrInput interface {
+	pulumi.Input
+
+	ToTokenRequiredPolicyPtrOutput() TokenRequiredPolicyPtrOutput
+	ToTokenRequiredPolicyPtrOutputWithContext(context.Context) TokenRequiredPolicyPtrOutput
+}
+
+type tokenRequiredPolicyPtr string
+
+func TokenRequiredPolicyPtr(v string) TokenRequiredPolicyPtrInput {
+	return (*tokenRequiredPolicyPtr)(&v)
+}
+
+func (*tokenRequiredPolicyPtr) ElementType() reflect.Type {
+	return tokenRequiredPolicyPtrType
+}
+
+func (in *tokenRequiredPolicyPtr) ToTokenRequiredPolicyPtrOutput() TokenRequiredPolicyPtrOutput {
+	return pulumi.ToOutput(in).(TokenRequiredPolicyPtrOutput)
+}
+
+func (in *tokenRequiredPolicyPtr) ToTokenRequiredPolicyPtrOutputWithContext(ctx context.Context) TokenRequiredPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(TokenRequiredPolicyPtrOutput)
+}
+
 // One of: Video, Audio.
 type TransmissionType string
 
@@ -1355,6 +1523,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*RedundancyPtrInput)(nil)).Elem(), Redundancy("SingleInput"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ToggleInput)(nil)).Elem(), Toggle("Enabled"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TogglePtrInput)(nil)).Elem(), Toggle("Enabled"))
+	pulumi.RegisterInputType(reflect.TypeOf((*TokenRequiredPolicyInput)(nil)).Elem(), TokenRequiredPolicy("Inherit"))
+	pulumi.RegisterInputType(reflect.TypeOf((*TokenRequiredPolicyPtrInput)(nil)).Elem(), TokenRequiredPolicy("Inherit"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TransmissionTypeInput)(nil)).Elem(), TransmissionType("Video"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TransmissionTypePtrInput)(nil)).Elem(), TransmissionType("Video"))
 	pulumi.RegisterOutputType(ActivationModeOutput{})
@@ -1371,6 +1541,8 @@ func init() {
 	pulumi.RegisterOutputType(RedundancyPtrOutput{})
 	pulumi.RegisterOutputType(ToggleOutput{})
 	pulumi.RegisterOutputType(TogglePtrOutput{})
+	pulumi.RegisterOutputType(TokenRequiredPolicyOutput{})
+	pulumi.RegisterOutputType(TokenRequiredPolicyPtrOutput{})
 	pulumi.RegisterOutputType(TransmissionTypeOutput{})
 	pulumi.RegisterOutputType(TransmissionTypePtrOutput{})
 }

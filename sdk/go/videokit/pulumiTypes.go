@@ -13,6 +13,124 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// One chapter of a streaming asset, as Create Asset Chapters takes it.
+type AssetChapter struct {
+	// End time of the chapter in seconds; leave it out for a chapter that runs to the next one.
+	EndSecond *int `pulumi:"endSecond"`
+	// Start time of the chapter in seconds.
+	StartSecond int `pulumi:"startSecond"`
+	// Chapter title.
+	Title string `pulumi:"title"`
+}
+
+// AssetChapterInput is an input type that accepts AssetChapterArgs and AssetChapterOutput values.
+// You can construct a concrete instance of `AssetChapterInput` via:
+//
+//	AssetChapterArgs{...}
+type AssetChapterInput interface {
+	pulumi.Input
+
+	ToAssetChapterOutput() AssetChapterOutput
+	ToAssetChapterOutputWithContext(context.Context) AssetChapterOutput
+}
+
+// One chapter of a streaming asset, as Create Asset Chapters takes it.
+type AssetChapterArgs struct {
+	// End time of the chapter in seconds; leave it out for a chapter that runs to the next one.
+	EndSecond pulumi.IntPtrInput `pulumi:"endSecond"`
+	// Start time of the chapter in seconds.
+	StartSecond pulumi.IntInput `pulumi:"startSecond"`
+	// Chapter title.
+	Title pulumi.StringInput `pulumi:"title"`
+}
+
+func (AssetChapterArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AssetChapter)(nil)).Elem()
+}
+
+func (i AssetChapterArgs) ToAssetChapterOutput() AssetChapterOutput {
+	return i.ToAssetChapterOutputWithContext(context.Background())
+}
+
+func (i AssetChapterArgs) ToAssetChapterOutputWithContext(ctx context.Context) AssetChapterOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AssetChapterOutput)
+}
+
+// AssetChapterArrayInput is an input type that accepts AssetChapterArray and AssetChapterArrayOutput values.
+// You can construct a concrete instance of `AssetChapterArrayInput` via:
+//
+//	AssetChapterArray{ AssetChapterArgs{...} }
+type AssetChapterArrayInput interface {
+	pulumi.Input
+
+	ToAssetChapterArrayOutput() AssetChapterArrayOutput
+	ToAssetChapterArrayOutputWithContext(context.Context) AssetChapterArrayOutput
+}
+
+type AssetChapterArray []AssetChapterInput
+
+func (AssetChapterArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AssetChapter)(nil)).Elem()
+}
+
+func (i AssetChapterArray) ToAssetChapterArrayOutput() AssetChapterArrayOutput {
+	return i.ToAssetChapterArrayOutputWithContext(context.Background())
+}
+
+func (i AssetChapterArray) ToAssetChapterArrayOutputWithContext(ctx context.Context) AssetChapterArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AssetChapterArrayOutput)
+}
+
+// One chapter of a streaming asset, as Create Asset Chapters takes it.
+type AssetChapterOutput struct{ *pulumi.OutputState }
+
+func (AssetChapterOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AssetChapter)(nil)).Elem()
+}
+
+func (o AssetChapterOutput) ToAssetChapterOutput() AssetChapterOutput {
+	return o
+}
+
+func (o AssetChapterOutput) ToAssetChapterOutputWithContext(ctx context.Context) AssetChapterOutput {
+	return o
+}
+
+// End time of the chapter in seconds; leave it out for a chapter that runs to the next one.
+func (o AssetChapterOutput) EndSecond() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v AssetChapter) *int { return v.EndSecond }).(pulumi.IntPtrOutput)
+}
+
+// Start time of the chapter in seconds.
+func (o AssetChapterOutput) StartSecond() pulumi.IntOutput {
+	return o.ApplyT(func(v AssetChapter) int { return v.StartSecond }).(pulumi.IntOutput)
+}
+
+// Chapter title.
+func (o AssetChapterOutput) Title() pulumi.StringOutput {
+	return o.ApplyT(func(v AssetChapter) string { return v.Title }).(pulumi.StringOutput)
+}
+
+type AssetChapterArrayOutput struct{ *pulumi.OutputState }
+
+func (AssetChapterArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AssetChapter)(nil)).Elem()
+}
+
+func (o AssetChapterArrayOutput) ToAssetChapterArrayOutput() AssetChapterArrayOutput {
+	return o
+}
+
+func (o AssetChapterArrayOutput) ToAssetChapterArrayOutputWithContext(ctx context.Context) AssetChapterArrayOutput {
+	return o
+}
+
+func (o AssetChapterArrayOutput) Index(i pulumi.IntInput) AssetChapterOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AssetChapter {
+		return vs[0].([]AssetChapter)[vs[1].(int)]
+	}).(AssetChapterOutput)
+}
+
 // The channel's ingest point.
 type ChannelInputType struct {
 	// What viewers see while no stream arrives.
@@ -1427,6 +1545,8 @@ func (o RtmpDestinationArrayOutput) Index(i pulumi.IntInput) RtmpDestinationOutp
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*AssetChapterInput)(nil)).Elem(), AssetChapterArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AssetChapterArrayInput)(nil)).Elem(), AssetChapterArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ChannelInputTypeInput)(nil)).Elem(), ChannelInputTypeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ChannelInputTypePtrInput)(nil)).Elem(), ChannelInputTypeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointTypeInput)(nil)).Elem(), EndpointTypeArgs{})
@@ -1439,6 +1559,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*RestreamArrayInput)(nil)).Elem(), RestreamArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RtmpDestinationInput)(nil)).Elem(), RtmpDestinationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RtmpDestinationArrayInput)(nil)).Elem(), RtmpDestinationArray{})
+	pulumi.RegisterOutputType(AssetChapterOutput{})
+	pulumi.RegisterOutputType(AssetChapterArrayOutput{})
 	pulumi.RegisterOutputType(ChannelInputTypeOutput{})
 	pulumi.RegisterOutputType(ChannelInputTypePtrOutput{})
 	pulumi.RegisterOutputType(EndpointTypeOutput{})

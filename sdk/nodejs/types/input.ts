@@ -7,6 +7,24 @@ import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
 /**
+ * One chapter of a streaming asset, as Create Asset Chapters takes it.
+ */
+export interface AssetChapterArgs {
+    /**
+     * End time of the chapter in seconds; leave it out for a chapter that runs to the next one.
+     */
+    endSecond?: pulumi.Input<number | undefined>;
+    /**
+     * Start time of the chapter in seconds.
+     */
+    startSecond: pulumi.Input<number>;
+    /**
+     * Chapter title.
+     */
+    title: pulumi.Input<string>;
+}
+
+/**
  * The channel's ingest point.
  */
 export interface ChannelInputArgs {

@@ -7,6 +7,24 @@ import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
 /**
+ * One chapter of a streaming asset, as Create Asset Chapters takes it.
+ */
+export interface AssetChapter {
+    /**
+     * End time of the chapter in seconds; leave it out for a chapter that runs to the next one.
+     */
+    endSecond?: number;
+    /**
+     * Start time of the chapter in seconds.
+     */
+    startSecond: number;
+    /**
+     * Chapter title.
+     */
+    title: string;
+}
+
+/**
  * The channel's ingest point.
  */
 export interface ChannelInput {

@@ -9,6 +9,7 @@ import typing
 from ._enums import *
 from .allowed_domain import *
 from .api_key import *
+from .asset_details import *
 from .asset_settings import *
 from .channel import *
 from .event import *
@@ -40,6 +41,7 @@ _utilities.register(
   "classes": {
    "videokit:index:AllowedDomain": "AllowedDomain",
    "videokit:index:ApiKey": "ApiKey",
+   "videokit:index:AssetDetails": "AssetDetails",
    "videokit:index:AssetSettings": "AssetSettings",
    "videokit:index:Channel": "Channel",
    "videokit:index:Event": "Event"

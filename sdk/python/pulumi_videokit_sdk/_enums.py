@@ -14,6 +14,7 @@ __all__ = [
     'MediaPackageVersion',
     'Redundancy',
     'Toggle',
+    'TokenRequiredPolicy',
     'TransmissionType',
 ]
 
@@ -80,6 +81,16 @@ class Toggle(_builtins.str, Enum):
     ENABLED = "Enabled"
     DISABLED = "Disabled"
     INHERIT = "Inherit"
+
+
+@pulumi.type_token("videokit:index:TokenRequiredPolicy")
+class TokenRequiredPolicy(_builtins.str, Enum):
+    """
+    One of: Inherit, True, False.
+    """
+    INHERIT = "Inherit"
+    TRUE = "True"
+    FALSE = "False"
 
 
 @pulumi.type_token("videokit:index:TransmissionType")

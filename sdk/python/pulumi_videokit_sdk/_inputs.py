@@ -16,6 +16,8 @@ from . import _utilities
 from ._enums import *
 
 __all__ = [
+    'AssetChapterArgs',
+    'AssetChapterArgsDict',
     'ChannelInputArgs',
     'ChannelInputArgsDict',
     'EndpointTypeArgs',
@@ -29,6 +31,78 @@ __all__ = [
     'RtmpDestinationArgs',
     'RtmpDestinationArgsDict',
 ]
+
+class AssetChapterArgsDict(TypedDict):
+    """
+    One chapter of a streaming asset, as Create Asset Chapters takes it.
+    """
+    start_second: pulumi.Input[_builtins.int]
+    """
+    Start time of the chapter in seconds.
+    """
+    title: pulumi.Input[_builtins.str]
+    """
+    Chapter title.
+    """
+    end_second: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    End time of the chapter in seconds; leave it out for a chapter that runs to the next one.
+    """
+
+@pulumi.input_type
+class AssetChapterArgs:
+    def __init__(__self__, *,
+                 start_second: pulumi.Input[_builtins.int],
+                 title: pulumi.Input[_builtins.str],
+                 end_second: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        One chapter of a streaming asset, as Create Asset Chapters takes it.
+
+        :param pulumi.Input[_builtins.int] start_second: Start time of the chapter in seconds.
+        :param pulumi.Input[_builtins.str] title: Chapter title.
+        :param pulumi.Input[_builtins.int] end_second: End time of the chapter in seconds; leave it out for a chapter that runs to the next one.
+        """
+        pulumi.set(__self__, "start_second", start_second)
+        pulumi.set(__self__, "title", title)
+        if end_second is not None:
+            pulumi.set(__self__, "end_second", end_second)
+
+    @_builtins.property
+    @pulumi.getter(name="startSecond")
+    def start_second(self) -> pulumi.Input[_builtins.int]:
+        """
+        Start time of the chapter in seconds.
+        """
+        return pulumi.get(self, "start_second")
+
+    @start_second.setter
+    def start_second(self, value: pulumi.Input[_builtins.int]):
+        pulumi.set(self, "start_second", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def title(self) -> pulumi.Input[_builtins.str]:
+        """
+        Chapter title.
+        """
+        return pulumi.get(self, "title")
+
+    @title.setter
+    def title(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "title", value)
+
+    @_builtins.property
+    @pulumi.getter(name="endSecond")
+    def end_second(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        End time of the chapter in seconds; leave it out for a chapter that runs to the next one.
+        """
+        return pulumi.get(self, "end_second")
+
+    @end_second.setter
+    def end_second(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "end_second", value)
+
 
 class ChannelInputArgsDict(TypedDict):
     """

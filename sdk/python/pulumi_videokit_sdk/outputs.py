@@ -17,6 +17,7 @@ from . import outputs
 from ._enums import *
 
 __all__ = [
+    'AssetChapter',
     'ChannelInput',
     'EndpointType',
     'GetAssetChapter',
@@ -34,6 +35,71 @@ __all__ = [
     'Restream',
     'RtmpDestination',
 ]
+
+@pulumi.output_type
+class AssetChapter(dict):
+    """
+    One chapter of a streaming asset, as Create Asset Chapters takes it.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "startSecond":
+            suggest = "start_second"
+        elif key == "endSecond":
+            suggest = "end_second"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in AssetChapter. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        AssetChapter.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        AssetChapter.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 start_second: _builtins.int,
+                 title: _builtins.str,
+                 end_second: Optional[_builtins.int] = None):
+        """
+        One chapter of a streaming asset, as Create Asset Chapters takes it.
+
+        :param _builtins.int start_second: Start time of the chapter in seconds.
+        :param _builtins.str title: Chapter title.
+        :param _builtins.int end_second: End time of the chapter in seconds; leave it out for a chapter that runs to the next one.
+        """
+        pulumi.set(__self__, "start_second", start_second)
+        pulumi.set(__self__, "title", title)
+        if end_second is not None:
+            pulumi.set(__self__, "end_second", end_second)
+
+    @_builtins.property
+    @pulumi.getter(name="startSecond")
+    def start_second(self) -> _builtins.int:
+        """
+        Start time of the chapter in seconds.
+        """
+        return pulumi.get(self, "start_second")
+
+    @_builtins.property
+    @pulumi.getter
+    def title(self) -> _builtins.str:
+        """
+        Chapter title.
+        """
+        return pulumi.get(self, "title")
+
+    @_builtins.property
+    @pulumi.getter(name="endSecond")
+    def end_second(self) -> Optional[_builtins.int]:
+        """
+        End time of the chapter in seconds; leave it out for a chapter that runs to the next one.
+        """
+        return pulumi.get(self, "end_second")
+
 
 @pulumi.output_type
 class ChannelInput(dict):

@@ -73,6 +73,17 @@ export const Toggle = {
  */
 export type Toggle = (typeof Toggle)[keyof typeof Toggle];
 
+export const TokenRequiredPolicy = {
+    Inherit: "Inherit",
+    True: "True",
+    False: "False",
+} as const;
+
+/**
+ * One of: Inherit, True, False.
+ */
+export type TokenRequiredPolicy = (typeof TokenRequiredPolicy)[keyof typeof TokenRequiredPolicy];
+
 export const TransmissionType = {
     Video: "Video",
     Audio: "Audio",
