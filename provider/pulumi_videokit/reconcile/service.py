@@ -241,8 +241,8 @@ class Service:
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """The inputs to record, and every problem by property.  No API call, except for a new
         ``adopt`` whose declaration would interrupt what it adopts (so a preview refuses it)."""
-        inputs = strip(news, self.spec.outputs)
-        found = list(problems(self.spec, inputs, olds))
+        inputs, found = self.kind_cls.completed(strip(news, self.spec.outputs))
+        found += problems(self.spec, inputs, olds)
         if not found and not olds and inputs.get("adopt"):
             refused = self._adoption_refused(inputs)
             if refused:
@@ -290,16 +290,12 @@ class Service:
         The one API call a diff may make: the run state, when the plan would interrupt."""
         new_inputs = strip(news, self.spec.outputs)
         old_inputs = self.settled(state, old_inputs or self.old_inputs(state))
-        decided = plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs))
-        olds = {**old_inputs, "name": state.get("name") or old_inputs.get("name")}
-        apply.refuse_interruption(
-            self.kind_cls,
-            object_id,
-            olds,
-            new_inputs,
-            decided,
-            lambda: self._live_state(object_id) or state.get("status"),
+        live = functools.cache(lambda: self._live_state(object_id) or state.get("status"))
+        decided = self.kind_cls.replanned(
+            plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs)), live
         )
+        olds = {**old_inputs, "name": state.get("name") or old_inputs.get("name")}
+        apply.refuse_interruption(self.kind_cls, object_id, olds, new_inputs, decided, live)
         if decided.replaces:
             with _REPLACED_LOCK:
                 _REPLACED.setdefault(self.spec.kind, set()).add(object_id)

@@ -18,6 +18,8 @@ from .asset_details import AssetDetailsKind
 from .asset_settings import AssetSettingsKind
 from .channel import ChannelKind
 from .event import EventKind
+from .recording import RecordingKind
+from .vod_asset import VodAssetKind
 
 #: In the order a file declares them: a kind comes after the kinds it refers to.
 KINDS: tuple[type[Kind], ...] = (
@@ -26,7 +28,9 @@ KINDS: tuple[type[Kind], ...] = (
     AllowedDomainKind,
     ApiKeyKind,
     AssetSettingsKind,
+    VodAssetKind,
     AssetDetailsKind,
+    RecordingKind,
 )
 #: The YAML sections, in the same order.
 SECTIONS: tuple[str, ...] = tuple(k.spec.section for k in KINDS)
@@ -63,8 +67,10 @@ __all__ = [
     "Kind",
     "Observed",
     "OnCreated",
+    "RecordingKind",
     "Scope",
     "Settings",
+    "VodAssetKind",
     "after",
     "kind_named",
     "kind_of_section",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -144,9 +144,22 @@ class Kind:
         return object_id, self.adopted(object_id, inputs)
 
     @classmethod
+    def completed(cls, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The inputs with what the provider derives from them at Check (a VodAsset's content
+        hash of its file), and a ``(property, reason)`` for each that cannot be derived."""
+        return dict(inputs), []
+
+    @classmethod
     def interruptions(cls, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan) -> list[str]:
         """What in ``plan`` would interrupt a running object, one phrase per property."""
         return []
+
+    @classmethod
+    def replanned(cls, decided: Plan, live_state: Callable[[], str | None]) -> Plan:
+        """The plan, once the run state may matter: a kind whose fields change in place only in
+        some states (a Recording's window, while Pending) replaces the object in the others.
+        ``live_state`` reads the state (one call, shared with the interruption check)."""
+        return decided
 
     def exported(self, scope: Scope) -> list[Exported]:
         """Every live object of this kind in ``scope``, as declarations that adopt them."""
