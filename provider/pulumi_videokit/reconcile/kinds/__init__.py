@@ -19,7 +19,6 @@ from .asset_settings import AssetSettingsKind
 from .channel import ChannelKind
 from .event import EventKind
 from .recording import RecordingKind
-from .vod_asset import VodAssetKind
 
 #: In the order a file declares them: a kind comes after the kinds it refers to.
 KINDS: tuple[type[Kind], ...] = (
@@ -28,7 +27,6 @@ KINDS: tuple[type[Kind], ...] = (
     AllowedDomainKind,
     ApiKeyKind,
     AssetSettingsKind,
-    VodAssetKind,
     AssetDetailsKind,
     RecordingKind,
 )
@@ -70,7 +68,6 @@ __all__ = [
     "RecordingKind",
     "Scope",
     "Settings",
-    "VodAssetKind",
     "after",
     "kind_named",
     "kind_of_section",
