@@ -332,7 +332,7 @@ def test_details_of_a_missing_asset_are_one_sentence_and_no_write(
         ({"tokenRequiredPolicy": True}, "tokenRequiredPolicy", "allowed: 'Inherit', 'True', 'False'"),
         ({"tags": ["a", "a"]}, "tags", "'a' is listed more than once"),
         ({"tags": [""]}, "tags.0", "at least 1 character"),
-        ({"attributes": ["genre"]}, "attributes.0", "pattern"),
+        ({"attributes": ["genre"]}, "attributes.0", "is not key=value"),
         ({"description": 5}, "description", "must be a string"),
         (
             {},

@@ -237,6 +237,80 @@ MORE.update(
 )
 
 
+# AssetDetails: each new field, and the entry as a whole.
+AD = "assetDetails:\n  d:\n    assetId: a1\n"
+MORE.update(
+    {
+        "details chapter ends before it starts": (
+            AD + "    chapters: [{title: a, startSecond: 60, endSecond: 30}]\n",
+            "4:44: assetDetails.d.chapters.0.endSecond",
+            "30 is not after startSecond 60",
+        ),
+        "details chapter of no length": (
+            AD + "    chapters:\n      - title: a\n        startSecond: 60\n        endSecond: 60\n",
+            "7:9: assetDetails.d.chapters.0.endSecond",
+            "60 is not after startSecond 60",
+        ),
+        "details chapter negative": (
+            AD + "    chapters: [{title: a, startSecond: -5}]\n",
+            "4:27: assetDetails.d.chapters.0.startSecond",
+            "greater than or equal to 0",
+        ),
+        "details chapter untitled": (
+            AD + "    chapters: [{startSecond: 5}]\n",
+            "4:16: assetDetails.d.chapters.0.title",
+            "is required",
+        ),
+        "details chapter start/end spelling": (
+            AD + "    chapters: [{title: a, start: 5}]\n",
+            "4:16: assetDetails.d.chapters.0.startSecond",
+            "is required",
+        ),
+        "details chapter twice": (
+            AD + "    chapters: [{title: a, startSecond: 5}, {title: a, startSecond: 5}]\n",
+            "4:5: assetDetails.d.chapters",
+            "listed more than once",
+        ),
+        "details policy boolean": (
+            AD + "    tokenRequiredPolicy: true\n",
+            "4:5: assetDetails.d.tokenRequiredPolicy",
+            "must be the string 'True', not the boolean true",
+        ),
+        "details policy lowercase": (
+            AD + "    tokenRequiredPolicy: 'true'\n",
+            "4:5: assetDetails.d.tokenRequiredPolicy",
+            "allowed: 'Inherit', 'True', 'False'",
+        ),
+        "details policy of a setting": (
+            AD + "    tokenRequiredPolicy: Enabled\n",
+            "4:5: assetDetails.d.tokenRequiredPolicy",
+            "allowed: 'Inherit', 'True', 'False'",
+        ),
+        "details tag twice": (AD + "    tags: [a, b, a]\n", "4:5: assetDetails.d.tags", "'a' is listed more than once"),
+        "details tag empty": (AD + "    tags: ['']\n", "4:12: assetDetails.d.tags.0", "at least 1 character"),
+        "details tags a string": (AD + "    tags: featured\n", "4:5: assetDetails.d.tags", "valid list"),
+        "details attribute without value": (
+            AD + "    attributes: [genre]\n",
+            "4:18: assetDetails.d.attributes.0",
+            "'genre' is not key=value",
+        ),
+        "details attribute without key": (
+            AD + "    attributes: ['=drama']\n",
+            "4:18: assetDetails.d.attributes.0",
+            "is not key=value",
+        ),
+        "details description list": (AD + "    description: [a]\n", "4:5: assetDetails.d.description", "must be a string"),
+        "details nothing declared": (AD, "2:3: assetDetails.d", "declare at least one of description, tags"),
+        "details without asset": ("assetDetails:\n  d: {description: x}\n", "2:3: assetDetails.d.assetId", "is required"),
+        "details twice for one asset": (
+            "assetDetails:\n  d: {assetId: a1, description: x}\n  e: {assetId: a1, tags: [t]}\n",
+            "3:7: assetDetails.e.assetId",
+            "the API allows one AssetDetails per assetId",
+        ),
+    }
+)
+
+
 @pytest.mark.parametrize("case", list(MORE), ids=list(MORE))
 def test_more_malformed_yaml(tmp_path: Path, case: str) -> None:
     figures.add("bad inputs tried")
@@ -291,6 +365,18 @@ PYTHON: dict[str, tuple[str, dict[str, Any], str]] = {
     "settings bad value": ("AssetSettings", {"asset_id": "a", "cap": "yes"}, "cap"),
     "settings nothing": ("AssetSettings", {"asset_id": "a"}, "declare at least one"),
 }
+PYTHON.update(
+    {
+        "details chapter reversed": (
+            "AssetDetails",
+            {"asset_id": "a", "chapters": [{"title": "a", "startSecond": 9, "endSecond": 1}]},
+            "chapters.0.endSecond",
+        ),
+        "details policy bool": ("AssetDetails", {"asset_id": "a", "token_required_policy": True}, "tokenRequiredPolicy"),
+        "details attribute": ("AssetDetails", {"asset_id": "a", "attributes": ["genre"]}, "attributes.0"),
+        "details nothing": ("AssetDetails", {"asset_id": "a"}, "declare at least one"),
+    }
+)
 
 
 @pytest.mark.parametrize("case", list(PYTHON), ids=list(PYTHON))

@@ -7,9 +7,10 @@ Each spec is the documented request body plus the few additions the provider nee
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from ._base import CREATE_ONLY, NEVER_RETURNED, SECRET, STATE, APIModel, RequestModel
 from .core import ApiKeyWrite
@@ -125,8 +126,20 @@ class AssetSettingsOutputs(APIModel):
 
 #: A tag of a streaming asset.
 AssetTag = Annotated[str, Field(min_length=1)]
+
+
+def _key_value(value: str) -> str:
+    if not re.match(r"^[^=]+=", value):
+        raise ValueError(f"{value!r} is not key=value (such as genre=drama)")
+    return value
+
+
 #: An attribute of a streaming asset, ``key=value`` as Update Asset documents it.
-AssetAttribute = Annotated[str, Field(pattern=r"^[^=]+=.*$", examples=["genre=drama"])]
+AssetAttribute = Annotated[
+    str,
+    AfterValidator(_key_value),
+    Field(json_schema_extra={"pattern": "^[^=]+="}, examples=["genre=drama"]),
+]
 
 
 class AssetDetailsSpec(RequestModel):
@@ -155,6 +168,17 @@ class AssetDetailsSpec(RequestModel):
         default=None,
         description="Whether playing the asset needs a token; Inherit takes the tenant's policy.",
     )
+
+    @field_validator("token_required_policy", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: object) -> object:
+        if isinstance(value, bool):
+            word = "True" if value else "False"
+            raise ValueError(
+                f"must be the string '{word}', not the boolean {word.lower()} (quote it in YAML); "
+                "allowed: 'Inherit', 'True', 'False'"
+            )
+        return value
 
     @field_validator("tags", "attributes")
     @classmethod
