@@ -107,39 +107,39 @@ class ChannelArguments(Arguments):
 class Endpoint(Answer):
     """An output endpoint: where the stream is played from."""
 
-    id: str | None = None
-    access_type: str | None = Field(None, description="Http or another access type.")
+    id: str | None = Field(None, description="The endpoint's id.")
+    access_type: str | None = Field(None, description="How the endpoint is reached (Http, …).")
     format: str | None = Field(None, description="HLS, DASH, MP4, SmoothStreaming, …")
-    url: str | None = None
-    preset: str | None = None
-    protection: str | None = None
+    url: str | None = Field(None, description="Where the stream is played from.")
+    preset: str | None = Field(None, description="The preset the endpoint serves.")
+    protection: str | None = Field(None, description="The endpoint's protection (None, …).")
 
 
 class Destination(Answer):
     """Where an input takes the stream."""
 
-    url: str | None = None
+    url: str | None = Field(None, description="The ingest URL.")
 
 
 class Input(Answer):
     """A channel's input."""
 
-    id: str | None = None
-    type: str | None = None
-    destinations: list[Destination] | None = None
+    id: str | None = Field(None, description="The input's id.")
+    type: str | None = Field(None, description="The input's type.")
+    destinations: list[Destination] | None = Field(None, description="Where the input takes the stream.")
 
 
 class Encoding(Answer):
     """The channel's encoding."""
 
-    preset: str | None = None
-    pipelines: int | None = None
+    preset: str | None = Field(None, description="The encoding preset.")
+    pipelines: int | None = Field(None, description="How many encoding pipelines.")
 
 
 class Cdn(Answer):
     """The channel's CDN."""
 
-    enabled: bool | None = None
+    enabled: bool | None = Field(None, description="Whether the channel is served through the CDN.")
 
 
 class ChannelAnswer(Answer):
@@ -149,17 +149,21 @@ class ChannelAnswer(Answer):
     id: str = Field(description="The channel's id.")
     name: str | None = Field(None, description="The channel's name.")
     status: str | None = Field(None, description="The channel's status.")
-    internal_status: str | None = None
-    metadata: dict[str, str] | None = None
-    encoding: Encoding | None = None
+    internal_status: str | None = Field(None, description="Internal status of the channel.")
+    metadata: dict[str, str] | None = Field(None, description="Channel metadata.")
+    encoding: Encoding | None = Field(None, description="Channel encoding information.")
     endpoints: list[Endpoint] | None = Field(None, description="The channel's output endpoints.")
-    archive_endpoint_ids: list[str] | None = None
-    transcode_endpoint_id: str | None = None
+    archive_endpoint_ids: list[str] | None = Field(
+        None, description="Endpoint names that will be used for recording."
+    )
+    transcode_endpoint_id: str | None = Field(
+        None, description="Endpoint name used for transcoding of archived recording."
+    )
     inputs: list[Input] | None = Field(None, description="The channel's inputs (ingest URLs).")
-    cdn: Cdn | None = None
-    automation_disabled: bool | None = None
-    create_date: str | None = None
-    last_modification_date: str | None = None
+    cdn: Cdn | None = Field(None, description="CDN channel info.")
+    automation_disabled: bool | None = Field(None, description="Indicates if automation is disabled.")
+    create_date: str | None = Field(None, description="Creation date.")
+    last_modification_date: str | None = Field(None, description="Last modification date.")
 
 
 class AssetArguments(Arguments):
@@ -212,7 +216,7 @@ class Output(Answer):
     status: str | None = Field(None, description="Output status.")
     preset: str | None = Field(None, description="Preset name for this output.")
     expiration_date: str | None = Field(None, description="Expiration date of the output.")
-    endpoints: list[Endpoint] | None = None
+    endpoints: list[Endpoint] | None = Field(None, description="Endpoints generated for this output.")
 
 
 class AssetAnswer(Answer):
