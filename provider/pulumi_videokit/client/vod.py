@@ -3,13 +3,59 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+import os
+import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
 
 from ..models import CreatedId, FilePreview, Preset, ServiceResponse, UploadStart, VodAsset, VodFile
 from ..models.streaming import DeletedFile, PartUrl, UploadComplete
 from ..models.vod import DetectedTracks, FileTypes, Languages, OutputCreated
+from ._errors import APIConnectionError, status_error
 from ._resource import APIResource, Body, body, seg
+
+_part_pools: dict[tuple[int, float], httpx.Client] = {}
+_part_pools_lock = threading.Lock()
+
+
+def _part_pool(timeout: float) -> httpx.Client:
+    """A pool for part uploads, apart from the API's: a part URL is a pre-signed address on
+    another host, and no API credential is ever sent to it."""
+    key = (os.getpid(), timeout)
+    with _part_pools_lock:
+        client = _part_pools.get(key)
+        if client is None or client.is_closed:
+            client = httpx.Client(timeout=timeout, limits=httpx.Limits(max_connections=8))
+            _part_pools[key] = client
+        return client
+
+
+def put_part(url: str, content: Iterable[bytes], size: int, *, timeout: float = 300.0) -> str:
+    """PUT one part of a multipart upload, streamed from ``content`` (``size`` bytes), and
+    return its ETag. Errors name the URL's host and path only: its query is a signature."""
+    parts = urlsplit(url)
+    shown = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    try:
+        response = _part_pool(timeout).put(
+            url,
+            content=iter(content),
+            headers={"Content-Length": str(size), "Content-Type": "application/octet-stream"},
+        )
+    except httpx.TransportError as exc:
+        raise APIConnectionError(
+            f"PUT {shown}: {type(exc).__name__}", method="PUT", path=parts.path
+        ) from None
+    if response.status_code >= 300:
+        raise status_error(
+            method="PUT", path=shown, status=response.status_code, server_message=response.text[:200]
+        )
+    etag = str(response.headers.get("etag", "")).strip('"')
+    if not etag:
+        raise APIConnectionError(f"PUT {shown}: the answer carries no ETag", method="PUT", path=parts.path)
+    return etag
 
 
 class VodAssets(APIResource):
@@ -20,6 +66,7 @@ class VodAssets(APIResource):
         return created.id
 
     def list(self, **filters: Any) -> Iterator[VodAsset]:
+        """List VOD Assets; ``query``, ``fileId``, ``statuses``, ``ids``… as the reference spells them."""
         return self._list("/vod/v1/assets", VodAsset, filters)
 
     def get(self, asset_id: str) -> VodAsset:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -18,12 +19,14 @@ from ._http import (
     get_and_update_routes,
     get_or_404,
     page,
+    patched,
     pick,
+    query_list,
     read_json,
     remove_output,
     remover,
 )
-from ._store import Data, iso, new_id
+from ._store import Data, iso, new_id, now, parse_time
 
 PART_SIZE = 5 * 1024 * 1024
 PRESETS = [
@@ -139,6 +142,7 @@ def finish_upload(ctx: Context, body: Any, *, kind: str) -> dict[str, Any]:
             record["assetId"] = upload["assetId"]
             data["images"][file_id] = record
         else:
+            record["_parts"] = {str(k): v for k, v in sorted(upload.get("sizes", {}).items())}
             record.update(
                 fileTypes=_file_type(upload["name"]),
                 vodAssets=[],
@@ -158,6 +162,16 @@ def finish_upload(ctx: Context, body: Any, *, kind: str) -> dict[str, Any]:
     return record
 
 
+def settle_vod(asset: dict[str, Any]) -> dict[str, Any]:
+    """Finish a VOD asset's transcoding (Processing → Available) whose time has come."""
+    target, due = asset.get("_transitionTo"), asset.get("_transitionAt")
+    if target and due and parse_time(due) <= now():
+        asset["status"] = target
+        asset.pop("_transitionTo", None)
+        asset.pop("_transitionAt", None)
+    return asset
+
+
 def router(ctx: Context) -> APIRouter:
     r = APIRouter()
     store = ctx.store
@@ -173,6 +187,7 @@ def router(ctx: Context) -> APIRouter:
             if not 1 <= partNumber <= upload["partsCount"]:
                 raise ApiError(400, "no such part")
             upload["etags"][str(partNumber)] = etag
+            upload.setdefault("sizes", {})[str(partNumber)] = len(content)
         return Response(status_code=200, headers={"ETag": f'"{etag}"'})
 
     def file_or_404(data: Data, file_id: str) -> dict[str, Any]:
@@ -182,7 +197,26 @@ def router(ctx: Context) -> APIRouter:
     async def start_upload(request: Request) -> Any:
         spec = await read_json(request)
         extra = {"friendlyName": spec["friendlyName"], "metadata": spec.get("metadata", {})}
-        return begin_upload(ctx, spec["name"], spec["fileSize"], kind="file", extra=extra)
+        started = begin_upload(ctx, spec["name"], spec["fileSize"], kind="file", extra=extra)
+        stamp = iso()
+        with store.write() as data:
+            # A file exists from its start, Uploading (List Files filters by that status).
+            data["files"][started["fileId"]] = {
+                "id": started["fileId"],
+                "tenantId": ctx.config.tenant_id,
+                "fileKey": started["fileKey"],
+                "status": "Uploading",
+                "fileSize": spec["fileSize"],
+                "name": spec["name"],
+                "orginalFileName": spec["name"],
+                "createDate": stamp,
+                "lastModificationDate": stamp,
+                "vodAssets": [],
+                "tags": [],
+                "attributes": [],
+                **extra,
+            }
+        return started
 
     @r.get("/vod/v1/files/{id}/part/{partNumber}", summary="Get Next Part Upload URL")
     async def next_part(id: str, partNumber: int) -> Any:
@@ -200,7 +234,9 @@ def router(ctx: Context) -> APIRouter:
             upload = data["uploads"].pop(id, None)
             if upload is None:
                 raise ApiError(404, f"upload {id} not found")
-            if not body.get("delete") and id in data["files"]:
+            if body.get("delete"):
+                data["files"].pop(id, None)
+            elif id in data["files"]:
                 data["files"][id]["status"] = "Error"
         return None
 
@@ -266,7 +302,10 @@ def router(ctx: Context) -> APIRouter:
                 "title": spec.get("title"),
                 "metadata": spec.get("metadata", {}),
                 "tenantId": ctx.config.tenant_id,
-                "status": "Available",
+                # Transcoding takes transition_seconds, like a channel's start or stop.
+                "status": "Processing",
+                "_transitionTo": "Available",
+                "_transitionAt": iso(now() + timedelta(seconds=ctx.config.transition_seconds)),
                 "createDate": stamp,
                 "lastModificationDate": stamp,
                 "fileIds": {s["fileId"]: s.get("fileTypesFlag", "Video") for s in spec["transcodedSources"]},
@@ -303,10 +342,40 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/vod/v1/assets", summary="List VOD Assets")
     async def list_vod(request: Request) -> Any:
         fields = documented("GET /vod/v1/assets", items=True)
-        rows = [pick(a, fields) for a in store.snapshot()["vodAssets"].values()]
-        return page(request, rows)
+        params = request.query_params
+        with store.write() as data:
+            found = [settle_vod(a) for a in data["vodAssets"].values()]
+        query = (params.get("query") or "").lower()
+        if query:
+            found = [a for a in found if query in (a.get("title") or "").lower()]
+        if params.get("fileId"):
+            found = [a for a in found if params["fileId"] in (a.get("fileIds") or {})]
+        statuses = set(query_list(request, "statuses"))
+        if statuses:
+            found = [a for a in found if a.get("status") in statuses]
+        presets = set(query_list(request, "presets"))
+        if presets:
+            found = [a for a in found if a.get("preset") in presets]
+        return page(request, [pick(a, fields) for a in found])
 
-    get_and_update_routes(r, ctx, "/vod/v1/assets", "vodAssets", "VOD asset", title="VOD Asset")
+    vod_get_fields = documented("GET /vod/v1/assets/{id}")
+    vod_patch_fields = documented("PATCH /vod/v1/assets/{id}")
+
+    @r.get("/vod/v1/assets/{id}", summary="Get VOD Asset")
+    async def get_vod(id: str) -> Any:
+        with store.write() as data:
+            return pick(settle_vod(vod_or_404(data, id)), vod_get_fields)
+
+    @r.patch("/vod/v1/assets/{id}", summary="Update VOD Asset")
+    async def update_vod(id: str, request: Request) -> Any:
+        patch = await read_json(request)
+        with store.write() as data:
+            found = settle_vod(vod_or_404(data, id))
+            streaming = data["assets"].get(id)
+            if streaming is not None and "title" in patch:
+                streaming["title"] = patch["title"]
+            return pick(patched(found, patch), vod_patch_fields)
+
     delete_routes_with_asset(
         r, ctx, "/vod/v1/assets", "vodAssets", "VOD asset", title="VOD Asset", noun="asset"
     )

@@ -7,6 +7,7 @@ Many files and directories load as one set of declarations; ``NAME.<stack>.yaml`
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -609,6 +610,9 @@ class _Checker:
             if errors:
                 self.invalid.setdefault(section, set()).add(name)
                 return
+        if section == "vodAssets" and not self._local_file(decl, where, plain, unresolved):
+            self.invalid.setdefault(section, set()).add(name)
+            return
         refs = {
             target: str(plain.pop(key))
             for key, (target, _) in SPECS[section].references.items()
@@ -635,6 +639,32 @@ class _Checker:
                 section, name, plain, decl.pos.line, refs, decl.pos.file, decl.pos.col, options, secrets, decl
             )
         )
+
+    def _local_file(self, decl: Node, where: str, plain: dict[str, Any], unresolved: list[Any]) -> bool:
+        """A VodAsset's ``file`` is relative to the declaring YAML file and must be readable; it is
+        recorded relative to the program's directory, so where the checkout lives never matters.
+        ``contentHash`` is the provider's to compute from it, never declared."""
+        from ..reconcile.kinds.vod_asset import file_problem
+
+        ok = "contentHash" not in plain
+        if not ok:
+            self.add(
+                _tree.locate(decl, ("contentHash",)),
+                f"{where}.contentHash",
+                "is computed by the provider from file; remove it",
+            )
+        file = plain.get("file")
+        if not isinstance(file, str) or any(u[:1] == ("file",) for u in unresolved):
+            return ok
+        path = Path(file) if Path(file).is_absolute() else Path(decl.pos.file).parent / file
+        problem = file_problem(str(path), file)
+        if problem:
+            where_from = "" if Path(file).is_absolute() else " (relative to this YAML file)"
+            self.add(_tree.locate(decl, ("file",)), f"{where}.file", problem + where_from)
+            return False
+        if not Path(file).is_absolute():
+            plain["file"] = Path(os.path.relpath(os.path.abspath(path))).as_posix()
+        return ok
 
     def together(self) -> list[Entry]:
         """Checks across files: unique names, references, dependsOn; then the declaration order."""

@@ -274,5 +274,5 @@ class VodAssetOutputs(APIModel):
     asset_id: str | None = Field(
         None, description="The streaming asset's id (the VOD asset's own), for AssetDetails and the player."
     )
-    output_urls: list[str] = Field(description="The addresses the API gives for the asset's endpoints and outputs.")
+    output_urls: list[str] = Field(description="The addresses of the asset's endpoints and outputs.")
     error_message: str | None = Field(None, description="Why transcoding failed, when it did.")

@@ -11,7 +11,7 @@ from ._base import CREATE_ONLY, NEVER_RETURNED, STATE, APIModel, Instant, Reques
 
 
 class TrackSelector(RequestModel):
-    track_id: str = Field(min_length=1, description="The track's id in the file, as Detect File Tracks names it.")
+    track_id: str = Field(min_length=1, description="The track's id, as Detect File Tracks names it.")
 
 
 class TranscodingTrack(RequestModel):

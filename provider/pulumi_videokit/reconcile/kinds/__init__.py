@@ -19,6 +19,7 @@ from .asset_settings import AssetSettingsKind
 from .channel import ChannelKind
 from .event import EventKind
 from .recording import RecordingKind
+from .vod_asset import VodAssetKind
 
 #: In the order a file declares them: a kind comes after the kinds it refers to.
 KINDS: tuple[type[Kind], ...] = (
@@ -27,6 +28,7 @@ KINDS: tuple[type[Kind], ...] = (
     AllowedDomainKind,
     ApiKeyKind,
     AssetSettingsKind,
+    VodAssetKind,
     AssetDetailsKind,
     RecordingKind,
 )
@@ -68,6 +70,7 @@ __all__ = [
     "RecordingKind",
     "Scope",
     "Settings",
+    "VodAssetKind",
     "after",
     "kind_named",
     "kind_of_section",

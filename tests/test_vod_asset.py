@@ -1,0 +1,379 @@
+"""VodAsset on the core both doors share (``Service``), against the emulator on a real socket:
+one upload per content, none for an unchanged file wherever it lives, a title change is one
+PATCH, a changed file replaces, and neither a cancel, a kill nor a destroy leaves a file behind."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_videokit.client import VideoKitClient
+from pulumi_videokit.client import vod as vod_client
+from pulumi_videokit.emulator import RunningEmulator
+from pulumi_videokit.gitops import DeclarationError, load
+from pulumi_videokit.models.vod import CONTENT_HASH_KEY
+from pulumi_videokit.reconcile import apply
+from pulumi_videokit.reconcile.errors import HalfCreated
+from pulumi_videokit.reconcile.journal import Journal, resource_owner, scoped
+from pulumi_videokit.reconcile.kinds import Settings, VodAssetKind
+from pulumi_videokit.reconcile.kinds import vod_asset as kind_module
+from pulumi_videokit.reconcile.service import Service
+
+from .conftest import API_KEY, TENANT_ID
+
+OWNER = scoped("tenant@test", resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:VodAsset::promo"))
+MIB = 2**20
+
+
+class Killed(BaseException):
+    """The provider process died (kill -9): nothing after this point runs."""
+
+
+@pytest.fixture()
+def program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The program's directory, with a small generated video file; the provider runs there."""
+    root = tmp_path / "checkout"
+    (root / "media").mkdir(parents=True)
+    (root / "media" / "promo.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + os.urandom(4000))
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture()
+def service(emulator: RunningEmulator, tmp_path: Path) -> Service:
+    config = {
+        "api_key": API_KEY,
+        "tenant_id": TENANT_ID,
+        "endpoint": emulator.url,
+        "journal_dir": str(tmp_path / "journal"),
+        "retry_total_seconds": "3",
+        "max_requests_per_second": "0",
+        "poll_seconds": "0.05",
+    }
+    return Service(VodAssetKind, config)
+
+
+def tenant(emulator: RunningEmulator) -> dict[str, Any]:
+    """Every VOD asset, file, upload and streaming asset of the tenant, by id."""
+    data = emulator.ctx.store.snapshot()
+    return {name: sorted(data[name]) for name in ("vodAssets", "files", "uploads", "assets")}
+
+
+def writes(emulator: RunningEmulator) -> list[tuple[str, str]]:
+    return [(r["method"], r["path"]) for r in emulator.ctx.requests if r["method"] != "GET"]
+
+
+@pytest.fixture()
+def puts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every part PUT (the part URLs are not API calls, so the request log has none)."""
+    sizes: list[int] = []
+    real = vod_client.put_part
+
+    def counted(url: str, content: Any, size: int, **kw: Any) -> str:
+        sizes.append(size)
+        return real(url, content, size, **kw)
+
+    monkeypatch.setattr(kind_module, "put_part", counted)
+    return sizes
+
+
+DECLARED = {"file": "media/promo.mp4", "preset": "mp4", "title": "Promo", "metadata": {"team": "web"}}
+
+
+@pytest.fixture()
+def made(
+    program: Path, service: Service, emulator: RunningEmulator, puts: list[int]
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The promo uploaded into a VOD asset: its id, state, and the tenant before."""
+    before = tenant(emulator)
+    inputs, problems = service.check(DECLARED)
+    assert problems == []
+    emulator.ctx.requests.clear()
+    object_id, state = service.create(inputs, OWNER)
+    yield object_id, state, before
+
+
+def test_create_uploads_once_and_waits_for_available(
+    made: tuple[str, dict[str, Any], dict[str, Any]],
+    emulator: RunningEmulator,
+    client: VideoKitClient,
+    puts: list[int],
+    program: Path,
+) -> None:
+    asset_id, state, before = made
+    data = (program / "media" / "promo.mp4").read_bytes()
+    assert writes(emulator) == [
+        ("POST", "/vod/v1/files/start"),
+        ("POST", "/vod/v1/files/complete"),
+        ("POST", "/vod/v1/assets"),
+    ]
+    assert puts == [len(data)]
+    assert state["contentHash"] == hashlib.sha256(data).hexdigest()
+    assert state["file"] == "media/promo.mp4"  # as declared: the checkout's path is not in state
+    # The create waited for transcoding (the emulator's Processing lasts transition_seconds).
+    assert state["status"] == "Available"
+    assert state["assetId"] == asset_id and state["outputUrls"]
+    uploaded = client.vod.files.get(state["fileId"])
+    assert uploaded.status == "Completed" and uploaded.file_size == len(data)
+    assert (uploaded.metadata or {})[CONTENT_HASH_KEY] == state["contentHash"]
+    assert client.vod.assets.get(asset_id).title == "Promo"
+    # The streaming asset carries the VOD asset's id: what AssetDetails refers to.
+    assert client.streaming.assets.get(state["assetId"]).type == "Vod"
+    assert len(tenant(emulator)["vodAssets"]) == len(before["vodAssets"]) + 1
+
+
+def test_an_unchanged_file_is_a_no_op_whatever_its_mtime_or_checkout(
+    made: tuple[str, dict[str, Any], dict[str, Any]],
+    service: Service,
+    emulator: RunningEmulator,
+    program: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asset_id, state, _ = made
+    emulator.ctx.requests.clear()
+    inputs, problems = service.check(DECLARED, state)
+    assert problems == [] and not service.diff(asset_id, state, inputs).plan.has_changes
+    # A new modification time: the same bytes, no change.
+    os.utime(program / "media" / "promo.mp4", (1, 1))
+    inputs, _ = service.check(DECLARED, state)
+    assert not service.diff(asset_id, state, inputs).plan.has_changes
+    # A fresh clone somewhere else (new absolute path, new mtime), and the file moved in it.
+    clone = tmp_path / "elsewhere" / "clone"
+    shutil.copytree(program, clone)
+    (clone / "media" / "promo.mp4").rename(clone / "promo-final.mp4")
+    monkeypatch.chdir(clone)
+    moved = {**DECLARED, "file": "promo-final.mp4"}
+    inputs, problems = service.check(moved, state)
+    assert problems == [] and inputs["contentHash"] == state["contentHash"]
+    assert not service.diff(asset_id, state, inputs).plan.has_changes
+    assert emulator.ctx.requests == []
+
+
+def test_a_title_change_is_one_patch(
+    made: tuple[str, dict[str, Any], dict[str, Any]], service: Service, emulator: RunningEmulator, puts: list[int]
+) -> None:
+    asset_id, state, _ = made
+    puts.clear()
+    emulator.ctx.requests.clear()
+    inputs, _ = service.check({**DECLARED, "title": "Promo 2", "tags": ["featured"]}, state)
+    decided = service.diff(asset_id, state, inputs)
+    assert decided.plan.changed == ["tags", "title"] and decided.plan.replaces == []
+    outputs = service.update(asset_id, state, inputs)
+    assert writes(emulator) == [("PATCH", f"/vod/v1/assets/{asset_id}")]
+    assert emulator.ctx.requests[0]["body"] == {"title": "Promo 2", "tags": ["featured"]}
+    assert puts == [] and outputs["title"] == "Promo 2"
+
+
+def test_a_changed_file_replaces_the_asset_and_its_file(
+    made: tuple[str, dict[str, Any], dict[str, Any]],
+    service: Service,
+    emulator: RunningEmulator,
+    client: VideoKitClient,
+    program: Path,
+    puts: list[int],
+) -> None:
+    asset_id, state, before = made
+    (program / "media" / "promo.mp4").write_bytes(b"a new cut" * 300)
+    inputs, _ = service.check(DECLARED, state)
+    decided = service.diff(asset_id, state, inputs)
+    assert decided.plan.replaces == ["contentHash"]
+    # The engine's replace: the new one first, then the old one deleted.
+    new_id, new_state = service.create(inputs, OWNER)
+    service.delete(asset_id, state, OWNER)
+    assert new_id != asset_id and new_state["fileId"] != state["fileId"]
+    assert puts[-1] == 2700
+    now = tenant(emulator)
+    assert asset_id not in now["vodAssets"] and state["fileId"] not in now["files"]
+    assert now["vodAssets"] == sorted([*before["vodAssets"], new_id])
+    assert now["files"] == sorted([*before["files"], new_state["fileId"]])
+    service.delete(new_id, new_state, OWNER)
+    assert tenant(emulator) == before
+
+
+def test_destroy_leaves_the_tenant_as_before(
+    made: tuple[str, dict[str, Any], dict[str, Any]], service: Service, emulator: RunningEmulator
+) -> None:
+    asset_id, state, before = made
+    assert tenant(emulator) != before
+    emulator.ctx.requests.clear()
+    service.delete(asset_id, state, OWNER)
+    assert writes(emulator) == [
+        ("DELETE", f"/vod/v1/assets/{asset_id}"),
+        ("DELETE", f"/vod/v1/files/{state['fileId']}"),
+    ]
+    assert tenant(emulator) == before
+
+
+@pytest.fixture()
+def big(program: Path) -> Path:
+    """A file of five parts at the emulator's part size (5 MiB): 21 MiB."""
+    path = program / "media" / "keynote.mp4"
+    with path.open("wb") as fh:
+        for _ in range(21):
+            fh.write(os.urandom(MIB))
+    return path
+
+
+def test_a_big_file_streams_in_parts_with_a_progress_line(
+    big: Path,
+    service: Service,
+    emulator: RunningEmulator,
+    puts: list[int],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    before = tenant(emulator)
+    inputs, _ = service.check({"file": "media/keynote.mp4", "preset": "mp4", "title": "Keynote"})
+    caplog.set_level(logging.INFO, logger="pulumi_videokit.vod")
+    tracemalloc.start()
+    try:
+        asset_id, state = service.create(inputs, OWNER)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert puts == [5 * MIB] * 4 + [MIB]
+    stored = emulator.ctx.store.snapshot()["files"][state["fileId"]]["_parts"]
+    assert stored == {str(n): size for n, size in enumerate(puts, start=1)}
+    # Never the whole file in memory (the emulator in this process holds one part at a time).
+    assert peak < 14 * MIB, peak
+    assert "uploading keynote.mp4: part 5 of 5 (21.0 of 21.0 MiB)" in caplog.text
+    service.delete(asset_id, state, OWNER)
+    assert tenant(emulator) == before
+
+
+def test_a_cancel_mid_upload_cancels_it_and_leaves_no_file(
+    big: Path, client: VideoKitClient, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    before = tenant(emulator)
+    kind = VodAssetKind(client, Settings(poll_seconds=0.05))
+    real = vod_client.put_part
+
+    def engine_cancels_after_one_part(url: str, content: Any, size: int, **kw: Any) -> str:
+        etag = real(url, content, size, **kw)
+        kind.settings.cancelled.set()  # the engine's Cancel
+        return etag
+
+    monkeypatch.setattr(kind_module, "put_part", engine_cancels_after_one_part)
+    inputs, _ = VodAssetKind.completed({"file": "media/keynote.mp4", "preset": "mp4"})
+    with pytest.raises(HalfCreated) as err:
+        apply.create(kind, inputs, journal=Journal(tmp_path / "j"), owner=OWNER)
+    assert "cancelled while uploading keynote.mp4 (part 2 of 5)" in str(err.value.cause)
+    assert ("POST", f"/vod/v1/files/{err.value.object_id.removeprefix('file:')}/cancel") in writes(emulator)
+    assert tenant(emulator) == before
+
+
+def test_a_failed_upload_is_cancelled_and_leaves_no_file(
+    program: Path, client: VideoKitClient, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tenant(emulator)
+
+    def refused(url: str, content: Any, size: int, **kw: Any) -> str:
+        return vod_client.put_part(url.replace("/_upload/", "/_upload/nope"), content, size, **kw)
+
+    monkeypatch.setattr(kind_module, "put_part", refused)
+    kind = VodAssetKind(client, Settings())
+    inputs, _ = VodAssetKind.completed(DECLARED)
+    with pytest.raises(Exception, match="404"):
+        kind.create(inputs, lambda *_: None)
+    assert tenant(emulator) == before
+
+
+def _kill_when_journaled(monkeypatch: pytest.MonkeyPatch, asset: bool) -> None:
+    """Die right after the journal notes the file's id (or, with ``asset``, the asset's)."""
+    real = Journal.made
+
+    def made(self: Journal, attempt: Any, object_id: str, memo: Any = None) -> None:
+        real(self, attempt, object_id, memo)
+        if object_id.startswith("file:") != asset:
+            raise Killed
+
+    monkeypatch.setattr(Journal, "made", made)
+
+
+def test_a_kill_after_the_file_is_journaled_resumes_without_a_duplicate(
+    program: Path, client: VideoKitClient, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    before = tenant(emulator)
+    inputs, _ = VodAssetKind.completed(DECLARED)
+    with monkeypatch.context() as m:
+        _kill_when_journaled(m, asset=False)
+        with pytest.raises(Killed):
+            apply.create(VodAssetKind(client, Settings()), inputs, journal=Journal(tmp_path), owner=OWNER)
+    [orphan] = [f for f in tenant(emulator)["files"] if f not in before["files"]]
+    assert client.vod.files.get(orphan).status == "Uploading"
+    # The next run of the same resource: the half-sent upload is cancelled and made again.
+    asset_id, outputs = apply.create(
+        VodAssetKind(client, Settings(poll_seconds=0.05)), inputs, journal=Journal(tmp_path), owner=OWNER
+    )
+    now = tenant(emulator)
+    assert orphan not in now["files"] and orphan not in now["uploads"]
+    assert now["vodAssets"] == sorted([*before["vodAssets"], asset_id])
+    assert now["files"] == sorted([*before["files"], outputs["fileId"]])
+    assert Journal(tmp_path).attempts() == []
+
+
+def test_a_kill_after_the_asset_is_journaled_takes_it_over_without_a_new_upload(
+    program: Path, client: VideoKitClient, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    before = tenant(emulator)
+    inputs, _ = VodAssetKind.completed(DECLARED)
+    with monkeypatch.context() as m:
+        _kill_when_journaled(m, asset=True)
+        with pytest.raises(Killed):
+            apply.create(VodAssetKind(client, Settings()), inputs, journal=Journal(tmp_path), owner=OWNER)
+    [asset_id] = [a for a in tenant(emulator)["vodAssets"] if a not in before["vodAssets"]]
+    emulator.ctx.requests.clear()
+    found, outputs = apply.create(
+        VodAssetKind(client, Settings(poll_seconds=0.05)), inputs, journal=Journal(tmp_path), owner=OWNER
+    )
+    assert found == asset_id and outputs["status"] == "Available"
+    assert ("POST", "/vod/v1/files/start") not in writes(emulator)
+    assert len(tenant(emulator)["files"]) == len(before["files"]) + 1
+
+
+def test_adopt_true_finds_the_asset_by_title_and_content_hash(
+    made: tuple[str, dict[str, Any], dict[str, Any]], client: VideoKitClient
+) -> None:
+    asset_id, state, _ = made
+    kind = VodAssetKind(client, Settings())
+    assert kind.find({"title": "Promo", "contentHash": state["contentHash"]}) == [asset_id]
+    assert kind.find({"title": "Promo", "contentHash": "0" * 64}) == []
+    assert kind.find({"title": "Other", "contentHash": state["contentHash"]}) == []
+
+
+def test_the_loader_resolves_file_relative_to_the_declaring_file(program: Path) -> None:
+    base = program / "base"
+    base.mkdir()
+    (base / "vod.yaml").write_text("vodAssets:\n  promo:\n    file: ../media/promo.mp4\n    preset: mp4\n")
+    doc = load(base)
+    [entry] = doc.entries
+    assert entry.props["file"] == "media/promo.mp4"  # relative to the program's directory
+
+
+def test_a_missing_file_is_an_error_at_its_line_before_any_call(
+    program: Path, emulator: RunningEmulator
+) -> None:
+    path = program / "v.yaml"
+    path.write_text("vodAssets:\n  promo:\n    preset: mp4\n    file: media/missing.mp4\n")
+    emulator.ctx.requests.clear()
+    with pytest.raises(DeclarationError) as err:
+        load(path)
+    [problem] = err.value.problems
+    assert (problem.line, problem.col, problem.field) == (4, 5, "vodAssets.promo.file")
+    assert "'media/missing.mp4' does not exist (relative to this YAML file)" in problem.message
+    assert emulator.ctx.requests == []
+
+
+def test_check_refuses_a_missing_file_and_replaces_a_declared_hash(program: Path, service: Service) -> None:
+    inputs, problems = service.check({**DECLARED, "file": "nope.mp4"})
+    assert problems and problems[0][0] == "file" and "'nope.mp4' does not exist" in problems[0][1]
+    inputs, problems = service.check({**DECLARED, "contentHash": "f" * 64})
+    assert problems == [] and inputs["contentHash"] != "f" * 64
