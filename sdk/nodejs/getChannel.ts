@@ -31,10 +31,25 @@ export interface GetChannelArgs {
 }
 
 export interface GetChannelResult {
+    /**
+     * Endpoint names that will be used for recording.
+     */
     readonly archiveEndpointIds?: string[];
+    /**
+     * Indicates if automation is disabled.
+     */
     readonly automationDisabled?: boolean;
+    /**
+     * CDN channel info.
+     */
     readonly cdn?: outputs.GetChannelCdn;
+    /**
+     * Creation date.
+     */
     readonly createDate?: string;
+    /**
+     * Channel encoding information.
+     */
     readonly encoding?: outputs.GetChannelEncoding;
     /**
      * The channel's output endpoints.
@@ -48,8 +63,17 @@ export interface GetChannelResult {
      * The channel's inputs (ingest URLs).
      */
     readonly inputs?: outputs.GetChannelInput[];
+    /**
+     * Internal status of the channel.
+     */
     readonly internalStatus?: string;
+    /**
+     * Last modification date.
+     */
     readonly lastModificationDate?: string;
+    /**
+     * Channel metadata.
+     */
     readonly metadata?: {[key: string]: string};
     /**
      * The channel's name.
@@ -59,6 +83,9 @@ export interface GetChannelResult {
      * The channel's status.
      */
     readonly status?: string;
+    /**
+     * Endpoint name used for transcoding of archived recording.
+     */
     readonly transcodeEndpointId?: string;
 }
 /**

@@ -75,6 +75,11 @@ export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
 utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
 
+export { RecordingArgs } from "./recording";
+export type Recording = import("./recording").Recording;
+export const Recording: typeof import("./recording").Recording = null as any;
+utilities.lazyLoad(exports, ["Recording"], () => require("./recording"));
+
 
 // Export enums:
 export * from "./types/enums";
@@ -104,6 +109,8 @@ const _module = {
                 return new Channel(name, <any>undefined, { urn })
             case "videokit:index:Event":
                 return new Event(name, <any>undefined, { urn })
+            case "videokit:index:Recording":
+                return new Recording(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

@@ -30,24 +30,33 @@ type LookupChannelArgs struct {
 }
 
 type LookupChannelResult struct {
-	ArchiveEndpointIds []string            `pulumi:"archiveEndpointIds"`
-	AutomationDisabled *bool               `pulumi:"automationDisabled"`
-	Cdn                *GetChannelCdn      `pulumi:"cdn"`
-	CreateDate         *string             `pulumi:"createDate"`
-	Encoding           *GetChannelEncoding `pulumi:"encoding"`
+	// Endpoint names that will be used for recording.
+	ArchiveEndpointIds []string `pulumi:"archiveEndpointIds"`
+	// Indicates if automation is disabled.
+	AutomationDisabled *bool `pulumi:"automationDisabled"`
+	// CDN channel info.
+	Cdn *GetChannelCdn `pulumi:"cdn"`
+	// Creation date.
+	CreateDate *string `pulumi:"createDate"`
+	// Channel encoding information.
+	Encoding *GetChannelEncoding `pulumi:"encoding"`
 	// The channel's output endpoints.
 	Endpoints []GetChannelEndpoint `pulumi:"endpoints"`
 	// The channel's id.
 	Id string `pulumi:"id"`
 	// The channel's inputs (ingest URLs).
-	Inputs               []GetChannelInput `pulumi:"inputs"`
-	InternalStatus       *string           `pulumi:"internalStatus"`
-	LastModificationDate *string           `pulumi:"lastModificationDate"`
-	Metadata             map[string]string `pulumi:"metadata"`
+	Inputs []GetChannelInput `pulumi:"inputs"`
+	// Internal status of the channel.
+	InternalStatus *string `pulumi:"internalStatus"`
+	// Last modification date.
+	LastModificationDate *string `pulumi:"lastModificationDate"`
+	// Channel metadata.
+	Metadata map[string]string `pulumi:"metadata"`
 	// The channel's name.
 	Name *string `pulumi:"name"`
 	// The channel's status.
-	Status              *string `pulumi:"status"`
+	Status *string `pulumi:"status"`
+	// Endpoint name used for transcoding of archived recording.
 	TranscodeEndpointId *string `pulumi:"transcodeEndpointId"`
 }
 
@@ -81,22 +90,27 @@ func (o LookupChannelResultOutput) ToLookupChannelResultOutputWithContext(ctx co
 	return o
 }
 
+// Endpoint names that will be used for recording.
 func (o LookupChannelResultOutput) ArchiveEndpointIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v LookupChannelResult) []string { return v.ArchiveEndpointIds }).(pulumi.StringArrayOutput)
 }
 
+// Indicates if automation is disabled.
 func (o LookupChannelResultOutput) AutomationDisabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v LookupChannelResult) *bool { return v.AutomationDisabled }).(pulumi.BoolPtrOutput)
 }
 
+// CDN channel info.
 func (o LookupChannelResultOutput) Cdn() GetChannelCdnPtrOutput {
 	return o.ApplyT(func(v LookupChannelResult) *GetChannelCdn { return v.Cdn }).(GetChannelCdnPtrOutput)
 }
 
+// Creation date.
 func (o LookupChannelResultOutput) CreateDate() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupChannelResult) *string { return v.CreateDate }).(pulumi.StringPtrOutput)
 }
 
+// Channel encoding information.
 func (o LookupChannelResultOutput) Encoding() GetChannelEncodingPtrOutput {
 	return o.ApplyT(func(v LookupChannelResult) *GetChannelEncoding { return v.Encoding }).(GetChannelEncodingPtrOutput)
 }
@@ -116,14 +130,17 @@ func (o LookupChannelResultOutput) Inputs() GetChannelInputArrayOutput {
 	return o.ApplyT(func(v LookupChannelResult) []GetChannelInput { return v.Inputs }).(GetChannelInputArrayOutput)
 }
 
+// Internal status of the channel.
 func (o LookupChannelResultOutput) InternalStatus() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupChannelResult) *string { return v.InternalStatus }).(pulumi.StringPtrOutput)
 }
 
+// Last modification date.
 func (o LookupChannelResultOutput) LastModificationDate() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupChannelResult) *string { return v.LastModificationDate }).(pulumi.StringPtrOutput)
 }
 
+// Channel metadata.
 func (o LookupChannelResultOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v LookupChannelResult) map[string]string { return v.Metadata }).(pulumi.StringMapOutput)
 }
@@ -138,6 +155,7 @@ func (o LookupChannelResultOutput) Status() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupChannelResult) *string { return v.Status }).(pulumi.StringPtrOutput)
 }
 
+// Endpoint name used for transcoding of archived recording.
 func (o LookupChannelResultOutput) TranscodeEndpointId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupChannelResult) *string { return v.TranscodeEndpointId }).(pulumi.StringPtrOutput)
 }

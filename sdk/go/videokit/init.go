@@ -33,6 +33,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &Channel{}
 	case "videokit:index:Event":
 		r = &Event{}
+	case "videokit:index:Recording":
+		r = &Recording{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -485,14 +485,18 @@ func (o GetAssetChapterArrayOutput) Index(i pulumi.IntInput) GetAssetChapterOutp
 
 // An output endpoint: where the stream is played from.
 type GetAssetEndpoint struct {
-	// Http or another access type.
+	// How the endpoint is reached (Http, …).
 	AccessType *string `pulumi:"accessType"`
 	// HLS, DASH, MP4, SmoothStreaming, …
-	Format     *string `pulumi:"format"`
-	Id         *string `pulumi:"id"`
-	Preset     *string `pulumi:"preset"`
+	Format *string `pulumi:"format"`
+	// The endpoint's id.
+	Id *string `pulumi:"id"`
+	// The preset the endpoint serves.
+	Preset *string `pulumi:"preset"`
+	// The endpoint's protection (None, …).
 	Protection *string `pulumi:"protection"`
-	Url        *string `pulumi:"url"`
+	// Where the stream is played from.
+	Url *string `pulumi:"url"`
 }
 
 // An output endpoint: where the stream is played from.
@@ -510,7 +514,7 @@ func (o GetAssetEndpointOutput) ToGetAssetEndpointOutputWithContext(ctx context.
 	return o
 }
 
-// Http or another access type.
+// How the endpoint is reached (Http, …).
 func (o GetAssetEndpointOutput) AccessType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.AccessType }).(pulumi.StringPtrOutput)
 }
@@ -520,18 +524,22 @@ func (o GetAssetEndpointOutput) Format() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.Format }).(pulumi.StringPtrOutput)
 }
 
+// The endpoint's id.
 func (o GetAssetEndpointOutput) Id() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.Id }).(pulumi.StringPtrOutput)
 }
 
+// The preset the endpoint serves.
 func (o GetAssetEndpointOutput) Preset() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.Preset }).(pulumi.StringPtrOutput)
 }
 
+// The endpoint's protection (None, …).
 func (o GetAssetEndpointOutput) Protection() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.Protection }).(pulumi.StringPtrOutput)
 }
 
+// Where the stream is played from.
 func (o GetAssetEndpointOutput) Url() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetAssetEndpoint) *string { return v.Url }).(pulumi.StringPtrOutput)
 }
@@ -558,6 +566,7 @@ func (o GetAssetEndpointArrayOutput) Index(i pulumi.IntInput) GetAssetEndpointOu
 
 // An additional output of the asset.
 type GetAssetOutput struct {
+	// Endpoints generated for this output.
 	Endpoints []GetAssetEndpoint `pulumi:"endpoints"`
 	// Expiration date of the output.
 	ExpirationDate *string `pulumi:"expirationDate"`
@@ -584,6 +593,7 @@ func (o GetAssetOutputOutput) ToGetAssetOutputOutputWithContext(ctx context.Cont
 	return o
 }
 
+// Endpoints generated for this output.
 func (o GetAssetOutputOutput) Endpoints() GetAssetEndpointArrayOutput {
 	return o.ApplyT(func(v GetAssetOutput) []GetAssetEndpoint { return v.Endpoints }).(GetAssetEndpointArrayOutput)
 }
@@ -683,6 +693,7 @@ func (o GetAssetTagArrayOutput) Index(i pulumi.IntInput) GetAssetTagOutput {
 
 // The channel's CDN.
 type GetChannelCdn struct {
+	// Whether the channel is served through the CDN.
 	Enabled *bool `pulumi:"enabled"`
 }
 
@@ -701,6 +712,7 @@ func (o GetChannelCdnOutput) ToGetChannelCdnOutputWithContext(ctx context.Contex
 	return o
 }
 
+// Whether the channel is served through the CDN.
 func (o GetChannelCdnOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GetChannelCdn) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
@@ -729,6 +741,7 @@ func (o GetChannelCdnPtrOutput) Elem() GetChannelCdnOutput {
 	}).(GetChannelCdnOutput)
 }
 
+// Whether the channel is served through the CDN.
 func (o GetChannelCdnPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *GetChannelCdn) *bool {
 		if v == nil {
@@ -740,6 +753,7 @@ func (o GetChannelCdnPtrOutput) Enabled() pulumi.BoolPtrOutput {
 
 // Where an input takes the stream.
 type GetChannelDestination struct {
+	// The ingest URL.
 	Url *string `pulumi:"url"`
 }
 
@@ -758,6 +772,7 @@ func (o GetChannelDestinationOutput) ToGetChannelDestinationOutputWithContext(ct
 	return o
 }
 
+// The ingest URL.
 func (o GetChannelDestinationOutput) Url() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetChannelDestination) *string { return v.Url }).(pulumi.StringPtrOutput)
 }
@@ -784,8 +799,10 @@ func (o GetChannelDestinationArrayOutput) Index(i pulumi.IntInput) GetChannelDes
 
 // The channel's encoding.
 type GetChannelEncoding struct {
-	Pipelines *int    `pulumi:"pipelines"`
-	Preset    *string `pulumi:"preset"`
+	// How many encoding pipelines.
+	Pipelines *int `pulumi:"pipelines"`
+	// The encoding preset.
+	Preset *string `pulumi:"preset"`
 }
 
 // The channel's encoding.
@@ -803,10 +820,12 @@ func (o GetChannelEncodingOutput) ToGetChannelEncodingOutputWithContext(ctx cont
 	return o
 }
 
+// How many encoding pipelines.
 func (o GetChannelEncodingOutput) Pipelines() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v GetChannelEncoding) *int { return v.Pipelines }).(pulumi.IntPtrOutput)
 }
 
+// The encoding preset.
 func (o GetChannelEncodingOutput) Preset() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetChannelEncoding) *string { return v.Preset }).(pulumi.StringPtrOutput)
 }
@@ -835,6 +854,7 @@ func (o GetChannelEncodingPtrOutput) Elem() GetChannelEncodingOutput {
 	}).(GetChannelEncodingOutput)
 }
 
+// How many encoding pipelines.
 func (o GetChannelEncodingPtrOutput) Pipelines() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *GetChannelEncoding) *int {
 		if v == nil {
@@ -844,6 +864,7 @@ func (o GetChannelEncodingPtrOutput) Pipelines() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
+// The encoding preset.
 func (o GetChannelEncodingPtrOutput) Preset() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GetChannelEncoding) *string {
 		if v == nil {
@@ -855,14 +876,18 @@ func (o GetChannelEncodingPtrOutput) Preset() pulumi.StringPtrOutput {
 
 // An output endpoint: where the stream is played from.
 type GetChannelEndpoint struct {
-	// Http or another access type.
+	// How the endpoint is reached (Http, …).
 	AccessType *string `pulumi:"accessType"`
 	// HLS, DASH, MP4, SmoothStreaming, …
-	Format     *string `pulumi:"format"`
-	Id         *string `pulumi:"id"`
-	Preset     *string `pulumi:"preset"`
+	Format *string `pulumi:"format"`
+	// The endpoint's id.
+	Id *string `pulumi:"id"`
+	// The preset the endpoint serves.
+	Preset *string `pulumi:"preset"`
+	// The endpoint's protection (None, …).
 	Protection *string `pulumi:"protection"`
-	Url        *string `pulumi:"url"`
+	// Where the stream is played from.
+	Url *string `pulumi:"url"`
 }
 
 // An output endpoint: where the stream is played from.
@@ -880,7 +905,7 @@ func (o GetChannelEndpointOutput) ToGetChannelEndpointOutputWithContext(ctx cont
 	return o
 }
 
-// Http or another access type.
+// How the endpoint is reached (Http, …).
 func (o GetChannelEndpointOutput) AccessType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.AccessType }).(pulumi.StringPtrOutput)
 }
@@ -890,18 +915,22 @@ func (o GetChannelEndpointOutput) Format() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.Format }).(pulumi.StringPtrOutput)
 }
 
+// The endpoint's id.
 func (o GetChannelEndpointOutput) Id() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.Id }).(pulumi.StringPtrOutput)
 }
 
+// The preset the endpoint serves.
 func (o GetChannelEndpointOutput) Preset() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.Preset }).(pulumi.StringPtrOutput)
 }
 
+// The endpoint's protection (None, …).
 func (o GetChannelEndpointOutput) Protection() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.Protection }).(pulumi.StringPtrOutput)
 }
 
+// Where the stream is played from.
 func (o GetChannelEndpointOutput) Url() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetChannelEndpoint) *string { return v.Url }).(pulumi.StringPtrOutput)
 }
@@ -928,9 +957,12 @@ func (o GetChannelEndpointArrayOutput) Index(i pulumi.IntInput) GetChannelEndpoi
 
 // A channel's input.
 type GetChannelInput struct {
+	// Where the input takes the stream.
 	Destinations []GetChannelDestination `pulumi:"destinations"`
-	Id           *string                 `pulumi:"id"`
-	Type         *string                 `pulumi:"type"`
+	// The input's id.
+	Id *string `pulumi:"id"`
+	// The input's type.
+	Type *string `pulumi:"type"`
 }
 
 // A channel's input.
@@ -948,14 +980,17 @@ func (o GetChannelInputOutput) ToGetChannelInputOutputWithContext(ctx context.Co
 	return o
 }
 
+// Where the input takes the stream.
 func (o GetChannelInputOutput) Destinations() GetChannelDestinationArrayOutput {
 	return o.ApplyT(func(v GetChannelInput) []GetChannelDestination { return v.Destinations }).(GetChannelDestinationArrayOutput)
 }
 
+// The input's id.
 func (o GetChannelInputOutput) Id() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetChannelInput) *string { return v.Id }).(pulumi.StringPtrOutput)
 }
 
+// The input's type.
 func (o GetChannelInputOutput) Type() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetChannelInput) *string { return v.Type }).(pulumi.StringPtrOutput)
 }
@@ -1308,6 +1343,523 @@ func (o QualityArrayOutput) Index(i pulumi.IntInput) QualityOutput {
 	}).(QualityOutput)
 }
 
+// One custom attribute of a recording, as Create Recording's example sends it.
+type RecordingAttribute struct {
+	// Attribute key.
+	Key string `pulumi:"key"`
+	// Attribute value.
+	Value string `pulumi:"value"`
+}
+
+// RecordingAttributeInput is an input type that accepts RecordingAttributeArgs and RecordingAttributeOutput values.
+// You can construct a concrete instance of `RecordingAttributeInput` via:
+//
+//	RecordingAttributeArgs{...}
+type RecordingAttributeInput interface {
+	pulumi.Input
+
+	ToRecordingAttributeOutput() RecordingAttributeOutput
+	ToRecordingAttributeOutputWithContext(context.Context) RecordingAttributeOutput
+}
+
+// One custom attribute of a recording, as Create Recording's example sends it.
+type RecordingAttributeArgs struct {
+	// Attribute key.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Attribute value.
+	Value pulumi.StringInput `pulumi:"value"`
+}
+
+func (RecordingAttributeArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecordingAttribute)(nil)).Elem()
+}
+
+func (i RecordingAttributeArgs) ToRecordingAttributeOutput() RecordingAttributeOutput {
+	return i.ToRecordingAttributeOutputWithContext(context.Background())
+}
+
+func (i RecordingAttributeArgs) ToRecordingAttributeOutputWithContext(ctx context.Context) RecordingAttributeOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RecordingAttributeOutput)
+}
+
+// RecordingAttributeArrayInput is an input type that accepts RecordingAttributeArray and RecordingAttributeArrayOutput values.
+// You can construct a concrete instance of `RecordingAttributeArrayInput` via:
+//
+//	RecordingAttributeArray{ RecordingAttributeArgs{...} }
+type RecordingAttributeArrayInput interface {
+	pulumi.Input
+
+	ToRecordingAttributeArrayOutput() RecordingAttributeArrayOutput
+	ToRecordingAttributeArrayOutputWithContext(context.Context) RecordingAttributeArrayOutput
+}
+
+type RecordingAttributeArray []RecordingAttributeInput
+
+func (RecordingAttributeArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RecordingAttribute)(nil)).Elem()
+}
+
+func (i RecordingAttributeArray) ToRecordingAttributeArrayOutput() RecordingAttributeArrayOutput {
+	return i.ToRecordingAttributeArrayOutputWithContext(context.Background())
+}
+
+func (i RecordingAttributeArray) ToRecordingAttributeArrayOutputWithContext(ctx context.Context) RecordingAttributeArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RecordingAttributeArrayOutput)
+}
+
+// One custom attribute of a recording, as Create Recording's example sends it.
+type RecordingAttributeOutput struct{ *pulumi.OutputState }
+
+func (RecordingAttributeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecordingAttribute)(nil)).Elem()
+}
+
+func (o RecordingAttributeOutput) ToRecordingAttributeOutput() RecordingAttributeOutput {
+	return o
+}
+
+func (o RecordingAttributeOutput) ToRecordingAttributeOutputWithContext(ctx context.Context) RecordingAttributeOutput {
+	return o
+}
+
+// Attribute key.
+func (o RecordingAttributeOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v RecordingAttribute) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Attribute value.
+func (o RecordingAttributeOutput) Value() pulumi.StringOutput {
+	return o.ApplyT(func(v RecordingAttribute) string { return v.Value }).(pulumi.StringOutput)
+}
+
+type RecordingAttributeArrayOutput struct{ *pulumi.OutputState }
+
+func (RecordingAttributeArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RecordingAttribute)(nil)).Elem()
+}
+
+func (o RecordingAttributeArrayOutput) ToRecordingAttributeArrayOutput() RecordingAttributeArrayOutput {
+	return o
+}
+
+func (o RecordingAttributeArrayOutput) ToRecordingAttributeArrayOutputWithContext(ctx context.Context) RecordingAttributeArrayOutput {
+	return o
+}
+
+func (o RecordingAttributeArrayOutput) Index(i pulumi.IntInput) RecordingAttributeOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RecordingAttribute {
+		return vs[0].([]RecordingAttribute)[vs[1].(int)]
+	}).(RecordingAttributeOutput)
+}
+
+// Create Recording's `metadata`: a title and custom attributes.
+type RecordingMetadata struct {
+	// Custom attributes, each a key and a value; keys are unique.
+	Attributes []RecordingAttribute `pulumi:"attributes"`
+	// Asset title.
+	Title *string `pulumi:"title"`
+}
+
+// RecordingMetadataInput is an input type that accepts RecordingMetadataArgs and RecordingMetadataOutput values.
+// You can construct a concrete instance of `RecordingMetadataInput` via:
+//
+//	RecordingMetadataArgs{...}
+type RecordingMetadataInput interface {
+	pulumi.Input
+
+	ToRecordingMetadataOutput() RecordingMetadataOutput
+	ToRecordingMetadataOutputWithContext(context.Context) RecordingMetadataOutput
+}
+
+// Create Recording's `metadata`: a title and custom attributes.
+type RecordingMetadataArgs struct {
+	// Custom attributes, each a key and a value; keys are unique.
+	Attributes RecordingAttributeArrayInput `pulumi:"attributes"`
+	// Asset title.
+	Title pulumi.StringPtrInput `pulumi:"title"`
+}
+
+func (RecordingMetadataArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecordingMetadata)(nil)).Elem()
+}
+
+func (i RecordingMetadataArgs) ToRecordingMetadataOutput() RecordingMetadataOutput {
+	return i.ToRecordingMetadataOutputWithContext(context.Background())
+}
+
+func (i RecordingMetadataArgs) ToRecordingMetadataOutputWithContext(ctx context.Context) RecordingMetadataOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RecordingMetadataOutput)
+}
+
+func (i RecordingMetadataArgs) ToRecordingMetadataPtrOutput() RecordingMetadataPtrOutput {
+	return i.ToRecordingMetadataPtrOutputWithContext(context.Background())
+}
+
+func (i RecordingMetadataArgs) ToRecordingMetadataPtrOutputWithContext(ctx context.Context) RecordingMetadataPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RecordingMetadataOutput).ToRecordingMetadataPtrOutputWithContext(ctx)
+}
+
+// RecordingMetadataPtrInput is an input type that accepts RecordingMetadataArgs, RecordingMetadataPtr and RecordingMetadataPtrOutput values.
+// You can construct a concrete instance of `RecordingMetadataPtrInput` via:
+//
+//	        RecordingMetadataArgs{...}
+//
+//	or:
+//
+//	        nil
+type RecordingMetadataPtrInput interface {
+	pulumi.Input
+
+	ToRecordingMetadataPtrOutput() RecordingMetadataPtrOutput
+	ToRecordingMetadataPtrOutputWithContext(context.Context) RecordingMetadataPtrOutput
+}
+
+type recordingMetadataPtrType RecordingMetadataArgs
+
+func RecordingMetadataPtr(v *RecordingMetadataArgs) RecordingMetadataPtrInput {
+	return (*recordingMetadataPtrType)(v)
+}
+
+func (*recordingMetadataPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**RecordingMetadata)(nil)).Elem()
+}
+
+func (i *recordingMetadataPtrType) ToRecordingMetadataPtrOutput() RecordingMetadataPtrOutput {
+	return i.ToRecordingMetadataPtrOutputWithContext(context.Background())
+}
+
+func (i *recordingMetadataPtrType) ToRecordingMetadataPtrOutputWithContext(ctx context.Context) RecordingMetadataPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RecordingMetadataPtrOutput)
+}
+
+// Create Recording's `metadata`: a title and custom attributes.
+type RecordingMetadataOutput struct{ *pulumi.OutputState }
+
+func (RecordingMetadataOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecordingMetadata)(nil)).Elem()
+}
+
+func (o RecordingMetadataOutput) ToRecordingMetadataOutput() RecordingMetadataOutput {
+	return o
+}
+
+func (o RecordingMetadataOutput) ToRecordingMetadataOutputWithContext(ctx context.Context) RecordingMetadataOutput {
+	return o
+}
+
+func (o RecordingMetadataOutput) ToRecordingMetadataPtrOutput() RecordingMetadataPtrOutput {
+	return o.ToRecordingMetadataPtrOutputWithContext(context.Background())
+}
+
+func (o RecordingMetadataOutput) ToRecordingMetadataPtrOutputWithContext(ctx context.Context) RecordingMetadataPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v RecordingMetadata) *RecordingMetadata {
+		return &v
+	}).(RecordingMetadataPtrOutput)
+}
+
+// Custom attributes, each a key and a value; keys are unique.
+func (o RecordingMetadataOutput) Attributes() RecordingAttributeArrayOutput {
+	return o.ApplyT(func(v RecordingMetadata) []RecordingAttribute { return v.Attributes }).(RecordingAttributeArrayOutput)
+}
+
+// Asset title.
+func (o RecordingMetadataOutput) Title() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RecordingMetadata) *string { return v.Title }).(pulumi.StringPtrOutput)
+}
+
+type RecordingMetadataPtrOutput struct{ *pulumi.OutputState }
+
+func (RecordingMetadataPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**RecordingMetadata)(nil)).Elem()
+}
+
+func (o RecordingMetadataPtrOutput) ToRecordingMetadataPtrOutput() RecordingMetadataPtrOutput {
+	return o
+}
+
+func (o RecordingMetadataPtrOutput) ToRecordingMetadataPtrOutputWithContext(ctx context.Context) RecordingMetadataPtrOutput {
+	return o
+}
+
+func (o RecordingMetadataPtrOutput) Elem() RecordingMetadataOutput {
+	return o.ApplyT(func(v *RecordingMetadata) RecordingMetadata {
+		if v != nil {
+			return *v
+		}
+		var ret RecordingMetadata
+		return ret
+	}).(RecordingMetadataOutput)
+}
+
+// Custom attributes, each a key and a value; keys are unique.
+func (o RecordingMetadataPtrOutput) Attributes() RecordingAttributeArrayOutput {
+	return o.ApplyT(func(v *RecordingMetadata) []RecordingAttribute {
+		if v == nil {
+			return nil
+		}
+		return v.Attributes
+	}).(RecordingAttributeArrayOutput)
+}
+
+// Asset title.
+func (o RecordingMetadataPtrOutput) Title() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RecordingMetadata) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Title
+	}).(pulumi.StringPtrOutput)
+}
+
+// One extra output of a recording, transcoded once it is recorded.
+type RecordingOutputSpec struct {
+	// Id of this output, unique in the recording; the platform picks one when unset.
+	Id *string `pulumi:"id"`
+	// Transcoding preset of this output. Example: "mp4".
+	Preset string `pulumi:"preset"`
+}
+
+// RecordingOutputSpecInput is an input type that accepts RecordingOutputSpecArgs and RecordingOutputSpecOutput values.
+// You can construct a concrete instance of `RecordingOutputSpecInput` via:
+//
+//	RecordingOutputSpecArgs{...}
+type RecordingOutputSpecInput interface {
+	pulumi.Input
+
+	ToRecordingOutputSpecOutput() RecordingOutputSpecOutput
+	ToRecordingOutputSpecOutputWithContext(context.Context) RecordingOutputSpecOutput
+}
+
+// One extra output of a recording, transcoded once it is recorded.
+type RecordingOutputSpecArgs struct {
+	// Id of this output, unique in the recording; the platform picks one when unset.
+	Id pulumi.StringPtrInput `pulumi:"id"`
+	// Transcoding preset of this output. Example: "mp4".
+	Preset pulumi.StringInput `pulumi:"preset"`
+}
+
+func (RecordingOutputSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecordingOutputSpec)(nil)).Elem()
+}
+
+func (i RecordingOutputSpecArgs) ToRecordingOutputSpecOutput() RecordingOutputSpecOutput {
+	return i.ToRecordingOutputSpecOutputWithContext(context.Background())
+}
+
+func (i RecordingOutputSpecArgs) ToRecordingOutputSpecOutputWithContext(ctx context.Context) RecordingOutputSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RecordingOutputSpecOutput)
+}
+
+// RecordingOutputSpecArrayInput is an input type that accepts RecordingOutputSpecArray and RecordingOutputSpecArrayOutput values.
+// You can construct a concrete instance of `RecordingOutputSpecArrayInput` via:
+//
+//	RecordingOutputSpecArray{ RecordingOutputSpecArgs{...} }
+type RecordingOutputSpecArrayInput interface {
+	pulumi.Input
+
+	ToRecordingOutputSpecArrayOutput() RecordingOutputSpecArrayOutput
+	ToRecordingOutputSpecArrayOutputWithContext(context.Context) RecordingOutputSpecArrayOutput
+}
+
+type RecordingOutputSpecArray []RecordingOutputSpecInput
+
+func (RecordingOutputSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RecordingOutputSpec)(nil)).Elem()
+}
+
+func (i RecordingOutputSpecArray) ToRecordingOutputSpecArrayOutput() RecordingOutputSpecArrayOutput {
+	return i.ToRecordingOutputSpecArrayOutputWithContext(context.Background())
+}
+
+func (i RecordingOutputSpecArray) ToRecordingOutputSpecArrayOutputWithContext(ctx context.Context) RecordingOutputSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RecordingOutputSpecArrayOutput)
+}
+
+// One extra output of a recording, transcoded once it is recorded.
+type RecordingOutputSpecOutput struct{ *pulumi.OutputState }
+
+func (RecordingOutputSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecordingOutputSpec)(nil)).Elem()
+}
+
+func (o RecordingOutputSpecOutput) ToRecordingOutputSpecOutput() RecordingOutputSpecOutput {
+	return o
+}
+
+func (o RecordingOutputSpecOutput) ToRecordingOutputSpecOutputWithContext(ctx context.Context) RecordingOutputSpecOutput {
+	return o
+}
+
+// Id of this output, unique in the recording; the platform picks one when unset.
+func (o RecordingOutputSpecOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RecordingOutputSpec) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+// Transcoding preset of this output. Example: "mp4".
+func (o RecordingOutputSpecOutput) Preset() pulumi.StringOutput {
+	return o.ApplyT(func(v RecordingOutputSpec) string { return v.Preset }).(pulumi.StringOutput)
+}
+
+type RecordingOutputSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (RecordingOutputSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RecordingOutputSpec)(nil)).Elem()
+}
+
+func (o RecordingOutputSpecArrayOutput) ToRecordingOutputSpecArrayOutput() RecordingOutputSpecArrayOutput {
+	return o
+}
+
+func (o RecordingOutputSpecArrayOutput) ToRecordingOutputSpecArrayOutputWithContext(ctx context.Context) RecordingOutputSpecArrayOutput {
+	return o
+}
+
+func (o RecordingOutputSpecArrayOutput) Index(i pulumi.IntInput) RecordingOutputSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RecordingOutputSpec {
+		return vs[0].([]RecordingOutputSpec)[vs[1].(int)]
+	}).(RecordingOutputSpecOutput)
+}
+
+// A setting that is on or off (`catchup`, `archive`).
+type RecordingSwitch struct {
+	// On or off.
+	Enabled bool `pulumi:"enabled"`
+}
+
+// RecordingSwitchInput is an input type that accepts RecordingSwitchArgs and RecordingSwitchOutput values.
+// You can construct a concrete instance of `RecordingSwitchInput` via:
+//
+//	RecordingSwitchArgs{...}
+type RecordingSwitchInput interface {
+	pulumi.Input
+
+	ToRecordingSwitchOutput() RecordingSwitchOutput
+	ToRecordingSwitchOutputWithContext(context.Context) RecordingSwitchOutput
+}
+
+// A setting that is on or off (`catchup`, `archive`).
+type RecordingSwitchArgs struct {
+	// On or off.
+	Enabled pulumi.BoolInput `pulumi:"enabled"`
+}
+
+func (RecordingSwitchArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecordingSwitch)(nil)).Elem()
+}
+
+func (i RecordingSwitchArgs) ToRecordingSwitchOutput() RecordingSwitchOutput {
+	return i.ToRecordingSwitchOutputWithContext(context.Background())
+}
+
+func (i RecordingSwitchArgs) ToRecordingSwitchOutputWithContext(ctx context.Context) RecordingSwitchOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RecordingSwitchOutput)
+}
+
+func (i RecordingSwitchArgs) ToRecordingSwitchPtrOutput() RecordingSwitchPtrOutput {
+	return i.ToRecordingSwitchPtrOutputWithContext(context.Background())
+}
+
+func (i RecordingSwitchArgs) ToRecordingSwitchPtrOutputWithContext(ctx context.Context) RecordingSwitchPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RecordingSwitchOutput).ToRecordingSwitchPtrOutputWithContext(ctx)
+}
+
+// RecordingSwitchPtrInput is an input type that accepts RecordingSwitchArgs, RecordingSwitchPtr and RecordingSwitchPtrOutput values.
+// You can construct a concrete instance of `RecordingSwitchPtrInput` via:
+//
+//	        RecordingSwitchArgs{...}
+//
+//	or:
+//
+//	        nil
+type RecordingSwitchPtrInput interface {
+	pulumi.Input
+
+	ToRecordingSwitchPtrOutput() RecordingSwitchPtrOutput
+	ToRecordingSwitchPtrOutputWithContext(context.Context) RecordingSwitchPtrOutput
+}
+
+type recordingSwitchPtrType RecordingSwitchArgs
+
+func RecordingSwitchPtr(v *RecordingSwitchArgs) RecordingSwitchPtrInput {
+	return (*recordingSwitchPtrType)(v)
+}
+
+func (*recordingSwitchPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**RecordingSwitch)(nil)).Elem()
+}
+
+func (i *recordingSwitchPtrType) ToRecordingSwitchPtrOutput() RecordingSwitchPtrOutput {
+	return i.ToRecordingSwitchPtrOutputWithContext(context.Background())
+}
+
+func (i *recordingSwitchPtrType) ToRecordingSwitchPtrOutputWithContext(ctx context.Context) RecordingSwitchPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RecordingSwitchPtrOutput)
+}
+
+// A setting that is on or off (`catchup`, `archive`).
+type RecordingSwitchOutput struct{ *pulumi.OutputState }
+
+func (RecordingSwitchOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecordingSwitch)(nil)).Elem()
+}
+
+func (o RecordingSwitchOutput) ToRecordingSwitchOutput() RecordingSwitchOutput {
+	return o
+}
+
+func (o RecordingSwitchOutput) ToRecordingSwitchOutputWithContext(ctx context.Context) RecordingSwitchOutput {
+	return o
+}
+
+func (o RecordingSwitchOutput) ToRecordingSwitchPtrOutput() RecordingSwitchPtrOutput {
+	return o.ToRecordingSwitchPtrOutputWithContext(context.Background())
+}
+
+func (o RecordingSwitchOutput) ToRecordingSwitchPtrOutputWithContext(ctx context.Context) RecordingSwitchPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v RecordingSwitch) *RecordingSwitch {
+		return &v
+	}).(RecordingSwitchPtrOutput)
+}
+
+// On or off.
+func (o RecordingSwitchOutput) Enabled() pulumi.BoolOutput {
+	return o.ApplyT(func(v RecordingSwitch) bool { return v.Enabled }).(pulumi.BoolOutput)
+}
+
+type RecordingSwitchPtrOutput struct{ *pulumi.OutputState }
+
+func (RecordingSwitchPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**RecordingSwitch)(nil)).Elem()
+}
+
+func (o RecordingSwitchPtrOutput) ToRecordingSwitchPtrOutput() RecordingSwitchPtrOutput {
+	return o
+}
+
+func (o RecordingSwitchPtrOutput) ToRecordingSwitchPtrOutputWithContext(ctx context.Context) RecordingSwitchPtrOutput {
+	return o
+}
+
+func (o RecordingSwitchPtrOutput) Elem() RecordingSwitchOutput {
+	return o.ApplyT(func(v *RecordingSwitch) RecordingSwitch {
+		if v != nil {
+			return *v
+		}
+		var ret RecordingSwitch
+		return ret
+	}).(RecordingSwitchOutput)
+}
+
+// On or off.
+func (o RecordingSwitchPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *RecordingSwitch) *bool {
+		if v == nil {
+			return nil
+		}
+		return &v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
 // Restream
 type Restream struct {
 	// Destination name, e.g., Facebook
@@ -1555,6 +2107,14 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*InputLossPtrInput)(nil)).Elem(), InputLossArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*QualityInput)(nil)).Elem(), QualityArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*QualityArrayInput)(nil)).Elem(), QualityArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RecordingAttributeInput)(nil)).Elem(), RecordingAttributeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RecordingAttributeArrayInput)(nil)).Elem(), RecordingAttributeArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RecordingMetadataInput)(nil)).Elem(), RecordingMetadataArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RecordingMetadataPtrInput)(nil)).Elem(), RecordingMetadataArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RecordingOutputSpecInput)(nil)).Elem(), RecordingOutputSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RecordingOutputSpecArrayInput)(nil)).Elem(), RecordingOutputSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RecordingSwitchInput)(nil)).Elem(), RecordingSwitchArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RecordingSwitchPtrInput)(nil)).Elem(), RecordingSwitchArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RestreamInput)(nil)).Elem(), RestreamArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RestreamArrayInput)(nil)).Elem(), RestreamArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RtmpDestinationInput)(nil)).Elem(), RtmpDestinationArgs{})
@@ -1589,6 +2149,14 @@ func init() {
 	pulumi.RegisterOutputType(InputLossPtrOutput{})
 	pulumi.RegisterOutputType(QualityOutput{})
 	pulumi.RegisterOutputType(QualityArrayOutput{})
+	pulumi.RegisterOutputType(RecordingAttributeOutput{})
+	pulumi.RegisterOutputType(RecordingAttributeArrayOutput{})
+	pulumi.RegisterOutputType(RecordingMetadataOutput{})
+	pulumi.RegisterOutputType(RecordingMetadataPtrOutput{})
+	pulumi.RegisterOutputType(RecordingOutputSpecOutput{})
+	pulumi.RegisterOutputType(RecordingOutputSpecArrayOutput{})
+	pulumi.RegisterOutputType(RecordingSwitchOutput{})
+	pulumi.RegisterOutputType(RecordingSwitchPtrOutput{})
 	pulumi.RegisterOutputType(RestreamOutput{})
 	pulumi.RegisterOutputType(RestreamArrayOutput{})
 	pulumi.RegisterOutputType(RtmpDestinationOutput{})

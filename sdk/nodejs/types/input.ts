@@ -81,6 +81,58 @@ export interface QualityArgs {
 }
 
 /**
+ * One custom attribute of a recording, as Create Recording's example sends it.
+ */
+export interface RecordingAttributeArgs {
+    /**
+     * Attribute key.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Attribute value.
+     */
+    value: pulumi.Input<string>;
+}
+
+/**
+ * Create Recording's `metadata`: a title and custom attributes.
+ */
+export interface RecordingMetadataArgs {
+    /**
+     * Custom attributes, each a key and a value; keys are unique.
+     */
+    attributes?: pulumi.Input<pulumi.Input<inputs.RecordingAttributeArgs>[] | undefined>;
+    /**
+     * Asset title.
+     */
+    title?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * One extra output of a recording, transcoded once it is recorded.
+ */
+export interface RecordingOutputSpecArgs {
+    /**
+     * Id of this output, unique in the recording; the platform picks one when unset.
+     */
+    id?: pulumi.Input<string | undefined>;
+    /**
+     * Transcoding preset of this output. Example: "mp4".
+     */
+    preset: pulumi.Input<string>;
+}
+
+/**
+ * A setting that is on or off (`catchup`, `archive`).
+ */
+export interface RecordingSwitchArgs {
+    /**
+     * On or off.
+     */
+    enabled: pulumi.Input<boolean>;
+}
+
+/**
  * Restream
  */
 export interface RestreamArgs {

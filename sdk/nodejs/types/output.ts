@@ -83,16 +83,28 @@ export interface GetAssetChapter {
  */
 export interface GetAssetEndpoint {
     /**
-     * Http or another access type.
+     * How the endpoint is reached (Http, …).
      */
     accessType?: string;
     /**
      * HLS, DASH, MP4, SmoothStreaming, …
      */
     format?: string;
+    /**
+     * The endpoint's id.
+     */
     id?: string;
+    /**
+     * The preset the endpoint serves.
+     */
     preset?: string;
+    /**
+     * The endpoint's protection (None, …).
+     */
     protection?: string;
+    /**
+     * Where the stream is played from.
+     */
     url?: string;
 }
 
@@ -100,6 +112,9 @@ export interface GetAssetEndpoint {
  * An additional output of the asset.
  */
 export interface GetAssetOutput {
+    /**
+     * Endpoints generated for this output.
+     */
     endpoints?: outputs.GetAssetEndpoint[];
     /**
      * Expiration date of the output.
@@ -137,6 +152,9 @@ export interface GetAssetTag {
  * The channel's CDN.
  */
 export interface GetChannelCdn {
+    /**
+     * Whether the channel is served through the CDN.
+     */
     enabled?: boolean;
 }
 
@@ -144,6 +162,9 @@ export interface GetChannelCdn {
  * Where an input takes the stream.
  */
 export interface GetChannelDestination {
+    /**
+     * The ingest URL.
+     */
     url?: string;
 }
 
@@ -151,7 +172,13 @@ export interface GetChannelDestination {
  * The channel's encoding.
  */
 export interface GetChannelEncoding {
+    /**
+     * How many encoding pipelines.
+     */
     pipelines?: number;
+    /**
+     * The encoding preset.
+     */
     preset?: string;
 }
 
@@ -160,16 +187,28 @@ export interface GetChannelEncoding {
  */
 export interface GetChannelEndpoint {
     /**
-     * Http or another access type.
+     * How the endpoint is reached (Http, …).
      */
     accessType?: string;
     /**
      * HLS, DASH, MP4, SmoothStreaming, …
      */
     format?: string;
+    /**
+     * The endpoint's id.
+     */
     id?: string;
+    /**
+     * The preset the endpoint serves.
+     */
     preset?: string;
+    /**
+     * The endpoint's protection (None, …).
+     */
     protection?: string;
+    /**
+     * Where the stream is played from.
+     */
     url?: string;
 }
 
@@ -177,8 +216,17 @@ export interface GetChannelEndpoint {
  * A channel's input.
  */
 export interface GetChannelInput {
+    /**
+     * Where the input takes the stream.
+     */
     destinations?: outputs.GetChannelDestination[];
+    /**
+     * The input's id.
+     */
     id?: string;
+    /**
+     * The input's type.
+     */
     type?: string;
 }
 
@@ -226,6 +274,58 @@ export interface Quality {
      * Resolution: 360p , 480p , 720p , etc.
      */
     resolution: string;
+}
+
+/**
+ * One custom attribute of a recording, as Create Recording's example sends it.
+ */
+export interface RecordingAttribute {
+    /**
+     * Attribute key.
+     */
+    key: string;
+    /**
+     * Attribute value.
+     */
+    value: string;
+}
+
+/**
+ * Create Recording's `metadata`: a title and custom attributes.
+ */
+export interface RecordingMetadata {
+    /**
+     * Custom attributes, each a key and a value; keys are unique.
+     */
+    attributes?: outputs.RecordingAttribute[];
+    /**
+     * Asset title.
+     */
+    title?: string;
+}
+
+/**
+ * One extra output of a recording, transcoded once it is recorded.
+ */
+export interface RecordingOutputSpec {
+    /**
+     * Id of this output, unique in the recording; the platform picks one when unset.
+     */
+    id?: string;
+    /**
+     * Transcoding preset of this output. Example: "mp4".
+     */
+    preset: string;
+}
+
+/**
+ * A setting that is on or off (`catchup`, `archive`).
+ */
+export interface RecordingSwitch {
+    /**
+     * On or off.
+     */
+    enabled: boolean;
 }
 
 /**

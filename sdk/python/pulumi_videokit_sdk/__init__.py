@@ -21,6 +21,7 @@ from .get_languages import *
 from .get_presets import *
 from .get_tenant_status import *
 from .provider import *
+from .recording import *
 from ._inputs import *
 from . import outputs
 
@@ -44,7 +45,8 @@ _utilities.register(
    "videokit:index:AssetDetails": "AssetDetails",
    "videokit:index:AssetSettings": "AssetSettings",
    "videokit:index:Channel": "Channel",
-   "videokit:index:Event": "Event"
+   "videokit:index:Event": "Event",
+   "videokit:index:Recording": "Recording"
   }
  }
 ]

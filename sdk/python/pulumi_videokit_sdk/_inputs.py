@@ -26,6 +26,14 @@ __all__ = [
     'InputLossArgsDict',
     'QualityArgs',
     'QualityArgsDict',
+    'RecordingAttributeArgs',
+    'RecordingAttributeArgsDict',
+    'RecordingMetadataArgs',
+    'RecordingMetadataArgsDict',
+    'RecordingOutputSpecArgs',
+    'RecordingOutputSpecArgsDict',
+    'RecordingSwitchArgs',
+    'RecordingSwitchArgsDict',
     'RestreamArgs',
     'RestreamArgsDict',
     'RtmpDestinationArgs',
@@ -313,6 +321,198 @@ class QualityArgs:
     @frame_rate.setter
     def frame_rate(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "frame_rate", value)
+
+
+class RecordingAttributeArgsDict(TypedDict):
+    """
+    One custom attribute of a recording, as Create Recording's example sends it.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    Attribute key.
+    """
+    value: pulumi.Input[_builtins.str]
+    """
+    Attribute value.
+    """
+
+@pulumi.input_type
+class RecordingAttributeArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 value: pulumi.Input[_builtins.str]):
+        """
+        One custom attribute of a recording, as Create Recording's example sends it.
+
+        :param pulumi.Input[_builtins.str] key: Attribute key.
+        :param pulumi.Input[_builtins.str] value: Attribute value.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Attribute key.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> pulumi.Input[_builtins.str]:
+        """
+        Attribute value.
+        """
+        return pulumi.get(self, "value")
+
+    @value.setter
+    def value(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "value", value)
+
+
+class RecordingMetadataArgsDict(TypedDict):
+    """
+    Create Recording's `metadata`: a title and custom attributes.
+    """
+    attributes: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['RecordingAttributeArgsDict']]]]]
+    """
+    Custom attributes, each a key and a value; keys are unique.
+    """
+    title: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Asset title.
+    """
+
+@pulumi.input_type
+class RecordingMetadataArgs:
+    def __init__(__self__, *,
+                 attributes: pulumi.Input[Optional[Sequence[pulumi.Input['RecordingAttributeArgs']]]] = None,
+                 title: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Create Recording's `metadata`: a title and custom attributes.
+
+        :param pulumi.Input[Sequence[pulumi.Input['RecordingAttributeArgs']]] attributes: Custom attributes, each a key and a value; keys are unique.
+        :param pulumi.Input[_builtins.str] title: Asset title.
+        """
+        if attributes is not None:
+            pulumi.set(__self__, "attributes", attributes)
+        if title is not None:
+            pulumi.set(__self__, "title", title)
+
+    @_builtins.property
+    @pulumi.getter
+    def attributes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['RecordingAttributeArgs']]]]:
+        """
+        Custom attributes, each a key and a value; keys are unique.
+        """
+        return pulumi.get(self, "attributes")
+
+    @attributes.setter
+    def attributes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['RecordingAttributeArgs']]]]):
+        pulumi.set(self, "attributes", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def title(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Asset title.
+        """
+        return pulumi.get(self, "title")
+
+    @title.setter
+    def title(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "title", value)
+
+
+class RecordingOutputSpecArgsDict(TypedDict):
+    """
+    One extra output of a recording, transcoded once it is recorded.
+    """
+    preset: pulumi.Input[_builtins.str]
+    """
+    Transcoding preset of this output. Example: "mp4".
+    """
+    id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Id of this output, unique in the recording; the platform picks one when unset.
+    """
+
+@pulumi.input_type
+class RecordingOutputSpecArgs:
+    def __init__(__self__, *,
+                 preset: pulumi.Input[_builtins.str],
+                 id: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        One extra output of a recording, transcoded once it is recorded.
+
+        :param pulumi.Input[_builtins.str] preset: Transcoding preset of this output. Example: "mp4".
+        :param pulumi.Input[_builtins.str] id: Id of this output, unique in the recording; the platform picks one when unset.
+        """
+        pulumi.set(__self__, "preset", preset)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+
+    @_builtins.property
+    @pulumi.getter
+    def preset(self) -> pulumi.Input[_builtins.str]:
+        """
+        Transcoding preset of this output. Example: "mp4".
+        """
+        return pulumi.get(self, "preset")
+
+    @preset.setter
+    def preset(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "preset", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Id of this output, unique in the recording; the platform picks one when unset.
+        """
+        return pulumi.get(self, "id")
+
+    @id.setter
+    def id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "id", value)
+
+
+class RecordingSwitchArgsDict(TypedDict):
+    """
+    A setting that is on or off (`catchup`, `archive`).
+    """
+    enabled: pulumi.Input[_builtins.bool]
+    """
+    On or off.
+    """
+
+@pulumi.input_type
+class RecordingSwitchArgs:
+    def __init__(__self__, *,
+                 enabled: pulumi.Input[_builtins.bool]):
+        """
+        A setting that is on or off (`catchup`, `archive`).
+
+        :param pulumi.Input[_builtins.bool] enabled: On or off.
+        """
+        pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[_builtins.bool]:
+        """
+        On or off.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[_builtins.bool]):
+        pulumi.set(self, "enabled", value)
 
 
 class RestreamArgsDict(TypedDict):

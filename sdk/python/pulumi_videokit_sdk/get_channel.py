@@ -71,26 +71,41 @@ class GetChannelResult:
     @_builtins.property
     @pulumi.getter(name="archiveEndpointIds")
     def archive_endpoint_ids(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Endpoint names that will be used for recording.
+        """
         return pulumi.get(self, "archive_endpoint_ids")
 
     @_builtins.property
     @pulumi.getter(name="automationDisabled")
     def automation_disabled(self) -> Optional[_builtins.bool]:
+        """
+        Indicates if automation is disabled.
+        """
         return pulumi.get(self, "automation_disabled")
 
     @_builtins.property
     @pulumi.getter
     def cdn(self) -> Optional['outputs.GetChannelCdn']:
+        """
+        CDN channel info.
+        """
         return pulumi.get(self, "cdn")
 
     @_builtins.property
     @pulumi.getter(name="createDate")
     def create_date(self) -> Optional[_builtins.str]:
+        """
+        Creation date.
+        """
         return pulumi.get(self, "create_date")
 
     @_builtins.property
     @pulumi.getter
     def encoding(self) -> Optional['outputs.GetChannelEncoding']:
+        """
+        Channel encoding information.
+        """
         return pulumi.get(self, "encoding")
 
     @_builtins.property
@@ -120,16 +135,25 @@ class GetChannelResult:
     @_builtins.property
     @pulumi.getter(name="internalStatus")
     def internal_status(self) -> Optional[_builtins.str]:
+        """
+        Internal status of the channel.
+        """
         return pulumi.get(self, "internal_status")
 
     @_builtins.property
     @pulumi.getter(name="lastModificationDate")
     def last_modification_date(self) -> Optional[_builtins.str]:
+        """
+        Last modification date.
+        """
         return pulumi.get(self, "last_modification_date")
 
     @_builtins.property
     @pulumi.getter
     def metadata(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        Channel metadata.
+        """
         return pulumi.get(self, "metadata")
 
     @_builtins.property
@@ -151,6 +175,9 @@ class GetChannelResult:
     @_builtins.property
     @pulumi.getter(name="transcodeEndpointId")
     def transcode_endpoint_id(self) -> Optional[_builtins.str]:
+        """
+        Endpoint name used for transcoding of archived recording.
+        """
         return pulumi.get(self, "transcode_endpoint_id")
 
 

@@ -32,6 +32,10 @@ __all__ = [
     'GetPresetsPreset',
     'InputLoss',
     'Quality',
+    'RecordingAttribute',
+    'RecordingMetadata',
+    'RecordingOutputSpec',
+    'RecordingSwitch',
     'Restream',
     'RtmpDestination',
 ]
@@ -276,8 +280,12 @@ class GetAssetEndpoint(dict):
         """
         An output endpoint: where the stream is played from.
 
-        :param _builtins.str access_type: Http or another access type.
+        :param _builtins.str access_type: How the endpoint is reached (Http, …).
         :param _builtins.str format: HLS, DASH, MP4, SmoothStreaming, …
+        :param _builtins.str id: The endpoint's id.
+        :param _builtins.str preset: The preset the endpoint serves.
+        :param _builtins.str protection: The endpoint's protection (None, …).
+        :param _builtins.str url: Where the stream is played from.
         """
         if access_type is not None:
             pulumi.set(__self__, "access_type", access_type)
@@ -296,7 +304,7 @@ class GetAssetEndpoint(dict):
     @pulumi.getter(name="accessType")
     def access_type(self) -> Optional[_builtins.str]:
         """
-        Http or another access type.
+        How the endpoint is reached (Http, …).
         """
         return pulumi.get(self, "access_type")
 
@@ -311,21 +319,33 @@ class GetAssetEndpoint(dict):
     @_builtins.property
     @pulumi.getter
     def id(self) -> Optional[_builtins.str]:
+        """
+        The endpoint's id.
+        """
         return pulumi.get(self, "id")
 
     @_builtins.property
     @pulumi.getter
     def preset(self) -> Optional[_builtins.str]:
+        """
+        The preset the endpoint serves.
+        """
         return pulumi.get(self, "preset")
 
     @_builtins.property
     @pulumi.getter
     def protection(self) -> Optional[_builtins.str]:
+        """
+        The endpoint's protection (None, …).
+        """
         return pulumi.get(self, "protection")
 
     @_builtins.property
     @pulumi.getter
     def url(self) -> Optional[_builtins.str]:
+        """
+        Where the stream is played from.
+        """
         return pulumi.get(self, "url")
 
 
@@ -343,6 +363,7 @@ class GetAssetOutput(dict):
         """
         An additional output of the asset.
 
+        :param Sequence['GetAssetEndpoint'] endpoints: Endpoints generated for this output.
         :param _builtins.str expiration_date: Expiration date of the output.
         :param _builtins.str id: Id of this output.
         :param _builtins.str preset: Preset name for this output.
@@ -362,6 +383,9 @@ class GetAssetOutput(dict):
     @_builtins.property
     @pulumi.getter
     def endpoints(self) -> Optional[Sequence['outputs.GetAssetEndpoint']]:
+        """
+        Endpoints generated for this output.
+        """
         return pulumi.get(self, "endpoints")
 
     @_builtins.property
@@ -442,6 +466,8 @@ class GetChannelCdn(dict):
                  enabled: Optional[_builtins.bool] = None):
         """
         The channel's CDN.
+
+        :param _builtins.bool enabled: Whether the channel is served through the CDN.
         """
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
@@ -449,6 +475,9 @@ class GetChannelCdn(dict):
     @_builtins.property
     @pulumi.getter
     def enabled(self) -> Optional[_builtins.bool]:
+        """
+        Whether the channel is served through the CDN.
+        """
         return pulumi.get(self, "enabled")
 
 
@@ -461,6 +490,8 @@ class GetChannelDestination(dict):
                  url: Optional[_builtins.str] = None):
         """
         Where an input takes the stream.
+
+        :param _builtins.str url: The ingest URL.
         """
         if url is not None:
             pulumi.set(__self__, "url", url)
@@ -468,6 +499,9 @@ class GetChannelDestination(dict):
     @_builtins.property
     @pulumi.getter
     def url(self) -> Optional[_builtins.str]:
+        """
+        The ingest URL.
+        """
         return pulumi.get(self, "url")
 
 
@@ -481,6 +515,9 @@ class GetChannelEncoding(dict):
                  preset: Optional[_builtins.str] = None):
         """
         The channel's encoding.
+
+        :param _builtins.int pipelines: How many encoding pipelines.
+        :param _builtins.str preset: The encoding preset.
         """
         if pipelines is not None:
             pulumi.set(__self__, "pipelines", pipelines)
@@ -490,11 +527,17 @@ class GetChannelEncoding(dict):
     @_builtins.property
     @pulumi.getter
     def pipelines(self) -> Optional[_builtins.int]:
+        """
+        How many encoding pipelines.
+        """
         return pulumi.get(self, "pipelines")
 
     @_builtins.property
     @pulumi.getter
     def preset(self) -> Optional[_builtins.str]:
+        """
+        The encoding preset.
+        """
         return pulumi.get(self, "preset")
 
 
@@ -513,8 +556,12 @@ class GetChannelEndpoint(dict):
         """
         An output endpoint: where the stream is played from.
 
-        :param _builtins.str access_type: Http or another access type.
+        :param _builtins.str access_type: How the endpoint is reached (Http, …).
         :param _builtins.str format: HLS, DASH, MP4, SmoothStreaming, …
+        :param _builtins.str id: The endpoint's id.
+        :param _builtins.str preset: The preset the endpoint serves.
+        :param _builtins.str protection: The endpoint's protection (None, …).
+        :param _builtins.str url: Where the stream is played from.
         """
         if access_type is not None:
             pulumi.set(__self__, "access_type", access_type)
@@ -533,7 +580,7 @@ class GetChannelEndpoint(dict):
     @pulumi.getter(name="accessType")
     def access_type(self) -> Optional[_builtins.str]:
         """
-        Http or another access type.
+        How the endpoint is reached (Http, …).
         """
         return pulumi.get(self, "access_type")
 
@@ -548,21 +595,33 @@ class GetChannelEndpoint(dict):
     @_builtins.property
     @pulumi.getter
     def id(self) -> Optional[_builtins.str]:
+        """
+        The endpoint's id.
+        """
         return pulumi.get(self, "id")
 
     @_builtins.property
     @pulumi.getter
     def preset(self) -> Optional[_builtins.str]:
+        """
+        The preset the endpoint serves.
+        """
         return pulumi.get(self, "preset")
 
     @_builtins.property
     @pulumi.getter
     def protection(self) -> Optional[_builtins.str]:
+        """
+        The endpoint's protection (None, …).
+        """
         return pulumi.get(self, "protection")
 
     @_builtins.property
     @pulumi.getter
     def url(self) -> Optional[_builtins.str]:
+        """
+        Where the stream is played from.
+        """
         return pulumi.get(self, "url")
 
 
@@ -577,6 +636,10 @@ class GetChannelInput(dict):
                  type: Optional[_builtins.str] = None):
         """
         A channel's input.
+
+        :param Sequence['GetChannelDestination'] destinations: Where the input takes the stream.
+        :param _builtins.str id: The input's id.
+        :param _builtins.str type: The input's type.
         """
         if destinations is not None:
             pulumi.set(__self__, "destinations", destinations)
@@ -588,16 +651,25 @@ class GetChannelInput(dict):
     @_builtins.property
     @pulumi.getter
     def destinations(self) -> Optional[Sequence['outputs.GetChannelDestination']]:
+        """
+        Where the input takes the stream.
+        """
         return pulumi.get(self, "destinations")
 
     @_builtins.property
     @pulumi.getter
     def id(self) -> Optional[_builtins.str]:
+        """
+        The input's id.
+        """
         return pulumi.get(self, "id")
 
     @_builtins.property
     @pulumi.getter
     def type(self) -> Optional[_builtins.str]:
+        """
+        The input's type.
+        """
         return pulumi.get(self, "type")
 
 
@@ -733,6 +805,134 @@ class Quality(dict):
         Frame rate per resolution
         """
         return pulumi.get(self, "frame_rate")
+
+
+@pulumi.output_type
+class RecordingAttribute(dict):
+    """
+    One custom attribute of a recording, as Create Recording's example sends it.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 value: _builtins.str):
+        """
+        One custom attribute of a recording, as Create Recording's example sends it.
+
+        :param _builtins.str key: Attribute key.
+        :param _builtins.str value: Attribute value.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Attribute key.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> _builtins.str:
+        """
+        Attribute value.
+        """
+        return pulumi.get(self, "value")
+
+
+@pulumi.output_type
+class RecordingMetadata(dict):
+    """
+    Create Recording's `metadata`: a title and custom attributes.
+    """
+    def __init__(__self__, *,
+                 attributes: Optional[Sequence['outputs.RecordingAttribute']] = None,
+                 title: Optional[_builtins.str] = None):
+        """
+        Create Recording's `metadata`: a title and custom attributes.
+
+        :param Sequence['RecordingAttribute'] attributes: Custom attributes, each a key and a value; keys are unique.
+        :param _builtins.str title: Asset title.
+        """
+        if attributes is not None:
+            pulumi.set(__self__, "attributes", attributes)
+        if title is not None:
+            pulumi.set(__self__, "title", title)
+
+    @_builtins.property
+    @pulumi.getter
+    def attributes(self) -> Optional[Sequence['outputs.RecordingAttribute']]:
+        """
+        Custom attributes, each a key and a value; keys are unique.
+        """
+        return pulumi.get(self, "attributes")
+
+    @_builtins.property
+    @pulumi.getter
+    def title(self) -> Optional[_builtins.str]:
+        """
+        Asset title.
+        """
+        return pulumi.get(self, "title")
+
+
+@pulumi.output_type
+class RecordingOutputSpec(dict):
+    """
+    One extra output of a recording, transcoded once it is recorded.
+    """
+    def __init__(__self__, *,
+                 preset: _builtins.str,
+                 id: Optional[_builtins.str] = None):
+        """
+        One extra output of a recording, transcoded once it is recorded.
+
+        :param _builtins.str preset: Transcoding preset of this output. Example: "mp4".
+        :param _builtins.str id: Id of this output, unique in the recording; the platform picks one when unset.
+        """
+        pulumi.set(__self__, "preset", preset)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+
+    @_builtins.property
+    @pulumi.getter
+    def preset(self) -> _builtins.str:
+        """
+        Transcoding preset of this output. Example: "mp4".
+        """
+        return pulumi.get(self, "preset")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        Id of this output, unique in the recording; the platform picks one when unset.
+        """
+        return pulumi.get(self, "id")
+
+
+@pulumi.output_type
+class RecordingSwitch(dict):
+    """
+    A setting that is on or off (`catchup`, `archive`).
+    """
+    def __init__(__self__, *,
+                 enabled: _builtins.bool):
+        """
+        A setting that is on or off (`catchup`, `archive`).
+
+        :param _builtins.bool enabled: On or off.
+        """
+        pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> _builtins.bool:
+        """
+        On or off.
+        """
+        return pulumi.get(self, "enabled")
 
 
 @pulumi.output_type
