@@ -80,6 +80,11 @@ export type Recording = import("./recording").Recording;
 export const Recording: typeof import("./recording").Recording = null as any;
 utilities.lazyLoad(exports, ["Recording"], () => require("./recording"));
 
+export { VodAssetArgs } from "./vodAsset";
+export type VodAsset = import("./vodAsset").VodAsset;
+export const VodAsset: typeof import("./vodAsset").VodAsset = null as any;
+utilities.lazyLoad(exports, ["VodAsset"], () => require("./vodAsset"));
+
 
 // Export enums:
 export * from "./types/enums";
@@ -111,6 +116,8 @@ const _module = {
                 return new Event(name, <any>undefined, { urn })
             case "videokit:index:Recording":
                 return new Recording(name, <any>undefined, { urn })
+            case "videokit:index:VodAsset":
+                return new VodAsset(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

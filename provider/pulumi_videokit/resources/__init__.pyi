@@ -119,6 +119,35 @@ class AssetSettings(VideoKitResource):
         code_obfuscation: pulumi.Input[Literal["Enabled", "Disabled", "Inherit"]] | None = None,
     ) -> None: ...
 
+class VodAssetProvider(VideoKitProvider): ...
+
+class VodAsset(VideoKitResource):
+    """A VOD asset made from a local file (`/vod/v1/files` upload, then `/vod/v1/assets`)."""
+
+    status: pulumi.Output[str | None]
+    file_id: pulumi.Output[str | None]
+    asset_id: pulumi.Output[str | None]
+    output_urls: pulumi.Output[Sequence[str]]
+    error_message: pulumi.Output[str | None]
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        file: pulumi.Input[str],
+        preset: pulumi.Input[str],
+        adopt: bool | str | None = None,
+        content_hash: pulumi.Input[str] | None = None,
+        title: pulumi.Input[str] | None = None,
+        metadata: pulumi.Input[Mapping[str, str]] | None = None,
+        tags: pulumi.Input[Sequence[str]] | None = None,
+        attributes: pulumi.Input[Sequence[str]] | None = None,
+        transcoding_tracks: pulumi.Input[Sequence[Mapping[str, Any]]] | None = None,
+        file_types_flag: pulumi.Input[str] | None = None,
+        wait_for_available: pulumi.Input[bool] | None = None,
+        wait_timeout_seconds: pulumi.Input[float] | None = None,
+    ) -> None: ...
+
 class AssetDetailsProvider(VideoKitProvider): ...
 
 class AssetDetails(VideoKitResource):

@@ -35,6 +35,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &Event{}
 	case "videokit:index:Recording":
 		r = &Recording{}
+	case "videokit:index:VodAsset":
+		r = &VodAsset{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

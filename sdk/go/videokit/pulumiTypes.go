@@ -2096,6 +2096,176 @@ func (o RtmpDestinationArrayOutput) Index(i pulumi.IntInput) RtmpDestinationOutp
 	}).(RtmpDestinationOutput)
 }
 
+// TrackSelector
+type TrackSelector struct {
+	// The track's id, as Detect File Tracks names it.
+	TrackId string `pulumi:"trackId"`
+}
+
+// TrackSelectorInput is an input type that accepts TrackSelectorArgs and TrackSelectorOutput values.
+// You can construct a concrete instance of `TrackSelectorInput` via:
+//
+//	TrackSelectorArgs{...}
+type TrackSelectorInput interface {
+	pulumi.Input
+
+	ToTrackSelectorOutput() TrackSelectorOutput
+	ToTrackSelectorOutputWithContext(context.Context) TrackSelectorOutput
+}
+
+// TrackSelector
+type TrackSelectorArgs struct {
+	// The track's id, as Detect File Tracks names it.
+	TrackId pulumi.StringInput `pulumi:"trackId"`
+}
+
+func (TrackSelectorArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*TrackSelector)(nil)).Elem()
+}
+
+func (i TrackSelectorArgs) ToTrackSelectorOutput() TrackSelectorOutput {
+	return i.ToTrackSelectorOutputWithContext(context.Background())
+}
+
+func (i TrackSelectorArgs) ToTrackSelectorOutputWithContext(ctx context.Context) TrackSelectorOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TrackSelectorOutput)
+}
+
+// TrackSelector
+type TrackSelectorOutput struct{ *pulumi.OutputState }
+
+func (TrackSelectorOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*TrackSelector)(nil)).Elem()
+}
+
+func (o TrackSelectorOutput) ToTrackSelectorOutput() TrackSelectorOutput {
+	return o
+}
+
+func (o TrackSelectorOutput) ToTrackSelectorOutputWithContext(ctx context.Context) TrackSelectorOutput {
+	return o
+}
+
+// The track's id, as Detect File Tracks names it.
+func (o TrackSelectorOutput) TrackId() pulumi.StringOutput {
+	return o.ApplyT(func(v TrackSelector) string { return v.TrackId }).(pulumi.StringOutput)
+}
+
+// TranscodingTrack
+type TranscodingTrack struct {
+	Language      *string       `pulumi:"language"`
+	Name          *string       `pulumi:"name"`
+	TrackSelector TrackSelector `pulumi:"trackSelector"`
+	Type          string        `pulumi:"type"`
+}
+
+// TranscodingTrackInput is an input type that accepts TranscodingTrackArgs and TranscodingTrackOutput values.
+// You can construct a concrete instance of `TranscodingTrackInput` via:
+//
+//	TranscodingTrackArgs{...}
+type TranscodingTrackInput interface {
+	pulumi.Input
+
+	ToTranscodingTrackOutput() TranscodingTrackOutput
+	ToTranscodingTrackOutputWithContext(context.Context) TranscodingTrackOutput
+}
+
+// TranscodingTrack
+type TranscodingTrackArgs struct {
+	Language      pulumi.StringPtrInput `pulumi:"language"`
+	Name          pulumi.StringPtrInput `pulumi:"name"`
+	TrackSelector TrackSelectorInput    `pulumi:"trackSelector"`
+	Type          pulumi.StringInput    `pulumi:"type"`
+}
+
+func (TranscodingTrackArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*TranscodingTrack)(nil)).Elem()
+}
+
+func (i TranscodingTrackArgs) ToTranscodingTrackOutput() TranscodingTrackOutput {
+	return i.ToTranscodingTrackOutputWithContext(context.Background())
+}
+
+func (i TranscodingTrackArgs) ToTranscodingTrackOutputWithContext(ctx context.Context) TranscodingTrackOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TranscodingTrackOutput)
+}
+
+// TranscodingTrackArrayInput is an input type that accepts TranscodingTrackArray and TranscodingTrackArrayOutput values.
+// You can construct a concrete instance of `TranscodingTrackArrayInput` via:
+//
+//	TranscodingTrackArray{ TranscodingTrackArgs{...} }
+type TranscodingTrackArrayInput interface {
+	pulumi.Input
+
+	ToTranscodingTrackArrayOutput() TranscodingTrackArrayOutput
+	ToTranscodingTrackArrayOutputWithContext(context.Context) TranscodingTrackArrayOutput
+}
+
+type TranscodingTrackArray []TranscodingTrackInput
+
+func (TranscodingTrackArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]TranscodingTrack)(nil)).Elem()
+}
+
+func (i TranscodingTrackArray) ToTranscodingTrackArrayOutput() TranscodingTrackArrayOutput {
+	return i.ToTranscodingTrackArrayOutputWithContext(context.Background())
+}
+
+func (i TranscodingTrackArray) ToTranscodingTrackArrayOutputWithContext(ctx context.Context) TranscodingTrackArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TranscodingTrackArrayOutput)
+}
+
+// TranscodingTrack
+type TranscodingTrackOutput struct{ *pulumi.OutputState }
+
+func (TranscodingTrackOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*TranscodingTrack)(nil)).Elem()
+}
+
+func (o TranscodingTrackOutput) ToTranscodingTrackOutput() TranscodingTrackOutput {
+	return o
+}
+
+func (o TranscodingTrackOutput) ToTranscodingTrackOutputWithContext(ctx context.Context) TranscodingTrackOutput {
+	return o
+}
+
+func (o TranscodingTrackOutput) Language() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TranscodingTrack) *string { return v.Language }).(pulumi.StringPtrOutput)
+}
+
+func (o TranscodingTrackOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TranscodingTrack) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+func (o TranscodingTrackOutput) TrackSelector() TrackSelectorOutput {
+	return o.ApplyT(func(v TranscodingTrack) TrackSelector { return v.TrackSelector }).(TrackSelectorOutput)
+}
+
+func (o TranscodingTrackOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v TranscodingTrack) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type TranscodingTrackArrayOutput struct{ *pulumi.OutputState }
+
+func (TranscodingTrackArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]TranscodingTrack)(nil)).Elem()
+}
+
+func (o TranscodingTrackArrayOutput) ToTranscodingTrackArrayOutput() TranscodingTrackArrayOutput {
+	return o
+}
+
+func (o TranscodingTrackArrayOutput) ToTranscodingTrackArrayOutputWithContext(ctx context.Context) TranscodingTrackArrayOutput {
+	return o
+}
+
+func (o TranscodingTrackArrayOutput) Index(i pulumi.IntInput) TranscodingTrackOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) TranscodingTrack {
+		return vs[0].([]TranscodingTrack)[vs[1].(int)]
+	}).(TranscodingTrackOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AssetChapterInput)(nil)).Elem(), AssetChapterArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AssetChapterArrayInput)(nil)).Elem(), AssetChapterArray{})
@@ -2119,6 +2289,9 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*RestreamArrayInput)(nil)).Elem(), RestreamArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RtmpDestinationInput)(nil)).Elem(), RtmpDestinationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RtmpDestinationArrayInput)(nil)).Elem(), RtmpDestinationArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TrackSelectorInput)(nil)).Elem(), TrackSelectorArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TranscodingTrackInput)(nil)).Elem(), TranscodingTrackArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TranscodingTrackArrayInput)(nil)).Elem(), TranscodingTrackArray{})
 	pulumi.RegisterOutputType(AssetChapterOutput{})
 	pulumi.RegisterOutputType(AssetChapterArrayOutput{})
 	pulumi.RegisterOutputType(ChannelInputTypeOutput{})
@@ -2161,4 +2334,7 @@ func init() {
 	pulumi.RegisterOutputType(RestreamArrayOutput{})
 	pulumi.RegisterOutputType(RtmpDestinationOutput{})
 	pulumi.RegisterOutputType(RtmpDestinationArrayOutput{})
+	pulumi.RegisterOutputType(TrackSelectorOutput{})
+	pulumi.RegisterOutputType(TranscodingTrackOutput{})
+	pulumi.RegisterOutputType(TranscodingTrackArrayOutput{})
 }

@@ -167,3 +167,23 @@ export interface RtmpDestinationArgs {
      */
     url: pulumi.Input<string>;
 }
+
+/**
+ * TrackSelector
+ */
+export interface TrackSelectorArgs {
+    /**
+     * The track's id, as Detect File Tracks names it.
+     */
+    trackId: pulumi.Input<string>;
+}
+
+/**
+ * TranscodingTrack
+ */
+export interface TranscodingTrackArgs {
+    language?: pulumi.Input<string | undefined>;
+    name?: pulumi.Input<string | undefined>;
+    trackSelector: pulumi.Input<inputs.TrackSelectorArgs>;
+    type: pulumi.Input<string>;
+}

@@ -364,3 +364,23 @@ export interface RtmpDestination {
     url: string;
 }
 
+/**
+ * TrackSelector
+ */
+export interface TrackSelector {
+    /**
+     * The track's id, as Detect File Tracks names it.
+     */
+    trackId: string;
+}
+
+/**
+ * TranscodingTrack
+ */
+export interface TranscodingTrack {
+    language?: string;
+    name?: string;
+    trackSelector: outputs.TrackSelector;
+    type: string;
+}
+

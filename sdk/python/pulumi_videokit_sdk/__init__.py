@@ -22,6 +22,7 @@ from .get_presets import *
 from .get_tenant_status import *
 from .provider import *
 from .recording import *
+from .vod_asset import *
 from ._inputs import *
 from . import outputs
 
@@ -46,7 +47,8 @@ _utilities.register(
    "videokit:index:AssetSettings": "AssetSettings",
    "videokit:index:Channel": "Channel",
    "videokit:index:Event": "Event",
-   "videokit:index:Recording": "Recording"
+   "videokit:index:Recording": "Recording",
+   "videokit:index:VodAsset": "VodAsset"
   }
  }
 ]

@@ -38,6 +38,10 @@ __all__ = [
     'RestreamArgsDict',
     'RtmpDestinationArgs',
     'RtmpDestinationArgsDict',
+    'TrackSelectorArgs',
+    'TrackSelectorArgsDict',
+    'TranscodingTrackArgs',
+    'TranscodingTrackArgsDict',
 ]
 
 class AssetChapterArgsDict(TypedDict):
@@ -660,5 +664,101 @@ class RtmpDestinationArgs:
     @stream_key.setter
     def stream_key(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "stream_key", value)
+
+
+class TrackSelectorArgsDict(TypedDict):
+    """
+    TrackSelector
+    """
+    track_id: pulumi.Input[_builtins.str]
+    """
+    The track's id, as Detect File Tracks names it.
+    """
+
+@pulumi.input_type
+class TrackSelectorArgs:
+    def __init__(__self__, *,
+                 track_id: pulumi.Input[_builtins.str]):
+        """
+        TrackSelector
+
+        :param pulumi.Input[_builtins.str] track_id: The track's id, as Detect File Tracks names it.
+        """
+        pulumi.set(__self__, "track_id", track_id)
+
+    @_builtins.property
+    @pulumi.getter(name="trackId")
+    def track_id(self) -> pulumi.Input[_builtins.str]:
+        """
+        The track's id, as Detect File Tracks names it.
+        """
+        return pulumi.get(self, "track_id")
+
+    @track_id.setter
+    def track_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "track_id", value)
+
+
+class TranscodingTrackArgsDict(TypedDict):
+    """
+    TranscodingTrack
+    """
+    track_selector: pulumi.Input['TrackSelectorArgsDict']
+    type: pulumi.Input[_builtins.str]
+    language: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+
+@pulumi.input_type
+class TranscodingTrackArgs:
+    def __init__(__self__, *,
+                 track_selector: pulumi.Input['TrackSelectorArgs'],
+                 type: pulumi.Input[_builtins.str],
+                 language: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        TranscodingTrack
+        """
+        pulumi.set(__self__, "track_selector", track_selector)
+        pulumi.set(__self__, "type", type)
+        if language is not None:
+            pulumi.set(__self__, "language", language)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="trackSelector")
+    def track_selector(self) -> pulumi.Input['TrackSelectorArgs']:
+        return pulumi.get(self, "track_selector")
+
+    @track_selector.setter
+    def track_selector(self, value: pulumi.Input['TrackSelectorArgs']):
+        pulumi.set(self, "track_selector", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input[_builtins.str]:
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def language(self) -> pulumi.Input[Optional[_builtins.str]]:
+        return pulumi.get(self, "language")
+
+    @language.setter
+    def language(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "language", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
 
 

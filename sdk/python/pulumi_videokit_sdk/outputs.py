@@ -38,6 +38,8 @@ __all__ = [
     'RecordingSwitch',
     'Restream',
     'RtmpDestination',
+    'TrackSelector',
+    'TranscodingTrack',
 ]
 
 @pulumi.output_type
@@ -1062,5 +1064,103 @@ class RtmpDestination(dict):
         Stream key for RTMP destination
         """
         return pulumi.get(self, "stream_key")
+
+
+@pulumi.output_type
+class TrackSelector(dict):
+    """
+    TrackSelector
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "trackId":
+            suggest = "track_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in TrackSelector. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        TrackSelector.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        TrackSelector.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 track_id: _builtins.str):
+        """
+        TrackSelector
+
+        :param _builtins.str track_id: The track's id, as Detect File Tracks names it.
+        """
+        pulumi.set(__self__, "track_id", track_id)
+
+    @_builtins.property
+    @pulumi.getter(name="trackId")
+    def track_id(self) -> _builtins.str:
+        """
+        The track's id, as Detect File Tracks names it.
+        """
+        return pulumi.get(self, "track_id")
+
+
+@pulumi.output_type
+class TranscodingTrack(dict):
+    """
+    TranscodingTrack
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "trackSelector":
+            suggest = "track_selector"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in TranscodingTrack. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        TranscodingTrack.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        TranscodingTrack.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 track_selector: 'outputs.TrackSelector',
+                 type: _builtins.str,
+                 language: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None):
+        """
+        TranscodingTrack
+        """
+        pulumi.set(__self__, "track_selector", track_selector)
+        pulumi.set(__self__, "type", type)
+        if language is not None:
+            pulumi.set(__self__, "language", language)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="trackSelector")
+    def track_selector(self) -> 'outputs.TrackSelector':
+        return pulumi.get(self, "track_selector")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def language(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "language")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "name")
 
 
