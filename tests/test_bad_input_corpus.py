@@ -311,6 +311,118 @@ MORE.update(
 )
 
 
+# Recording: each field, the window and the channel reference.
+RC = CH + "recordings:\n  r:\n    channel: main\n    start: '2030-01-01T10:00:00Z'\n    end: '2030-01-01T11:00:00Z'\n"
+RECORDINGS = {
+    "recording end missing": (RC.replace("    end: '2030-01-01T11:00:00Z'\n", ""), "6:3: recordings.r.end", "is required"),
+    "recording reversed": (RC.replace("T11:00", "T09:00"), "6:3: recordings.r", "start must be before end"),
+    "recording start no offset": (
+        RC.replace("'2030-01-01T10:00:00Z'", "'2030-01-01T10:00:00'"),
+        "8:5: recordings.r.start",
+        "has no UTC offset",
+    ),
+    "recording start number": (
+        RC.replace("'2030-01-01T10:00:00Z'", "1700000000"),
+        "8:5: recordings.r.start",
+        "not a number",
+    ),
+    "recording channel to nowhere": (RC.replace("channel: main", "channel: side"), "7:5: recordings.r.channel", "names no channel"),
+    "recording channel and channelId": (
+        RC.replace("    channel: main\n", "    channel: main\n    channelId: abc\n"),
+        "6:3: recordings.r",
+        "give exactly one of channel",
+    ),
+    "recording no channel": (RC.replace("    channel: main\n", ""), "6:3: recordings.r", "give exactly one of channel"),
+    "recording channelId with space": (
+        RC.replace("    channel: main\n", "    channelId: 'a b'\n"),
+        "7:5: recordings.r.channelId",
+        "must match pattern",
+    ),
+    "recording catchup bool": (RC + "    catchup: true\n", "10:5: recordings.r.catchup", "valid dictionary"),
+    "recording catchup word": (
+        RC + "    catchup: {enabled: yes please}\n",
+        "10:15: recordings.r.catchup.enabled",
+        "must be true or false",
+    ),
+    "recording catchup empty": (RC + "    catchup: {}\n", "10:5: recordings.r.catchup.enabled", "is required"),
+    "recording archive delay": (
+        RC + "    archive: {enabled: true, delaySeconds: 60}\n",
+        "10:30: recordings.r.archive.delaySeconds",
+        "not a known field",
+    ),
+    "recording public word": (RC + "    public: sometimes\n", "10:5: recordings.r.public", "must be true or false"),
+    "recording public quoted": (RC + "    public: 'false'\n", "10:5: recordings.r.public", "without quotes"),
+    "recording output without preset": (
+        RC + "    outputs: [{id: file1}]\n",
+        "10:15: recordings.r.outputs.0.preset",
+        "is required",
+    ),
+    "recording output empty preset": (
+        RC + "    outputs: [{preset: ''}]\n",
+        "10:16: recordings.r.outputs.0.preset",
+        "at least 1 character",
+    ),
+    "recording output id twice": (
+        RC + "    outputs: [{preset: mp4, id: f}, {preset: hls, id: f}]\n",
+        "10:5: recordings.r.outputs",
+        "output id 'f' is given twice",
+    ),
+    "recording output id with space": (
+        RC + "    outputs: [{preset: mp4, id: 'a b'}]\n",
+        "10:29: recordings.r.outputs.0.id",
+        "must match pattern",
+    ),
+    "recording outputs a string": (RC + "    outputs: mp4\n", "10:5: recordings.r.outputs", "valid list"),
+    "recording output expiration": (
+        RC + "    outputs: [{preset: mp4, expirationDate: '2031-01-01T00:00:00Z'}]\n",
+        "10:29: recordings.r.outputs.0.expirationDate",
+        "not a known field",
+    ),
+    "recording metadata flat": (
+        RC + "    metadata: {genre: talk}\n",
+        "10:16: recordings.r.metadata.genre",
+        "not a known field",
+    ),
+    "recording attribute called title": (
+        RC + "    metadata: {attributes: [{key: title, value: x}]}\n",
+        "10:30: recordings.r.metadata.attributes.0.key",
+        "'title' is metadata.title itself",
+    ),
+    "recording attribute twice": (
+        RC + "    metadata: {attributes: [{key: a, value: x}, {key: a, value: y}]}\n",
+        "10:16: recordings.r.metadata.attributes",
+        "attribute key 'a' is given twice",
+    ),
+    "recording attribute without value": (
+        RC + "    metadata: {attributes: [{key: a}]}\n",
+        "10:29: recordings.r.metadata.attributes.0.value",
+        "is required",
+    ),
+    "recording attribute key=value": (
+        RC + "    metadata: {attributes: ['genre=talk']}\n",
+        "10:29: recordings.r.metadata.attributes.0",
+        "valid dictionary",
+    ),
+    "recording attribute value number": (
+        RC + "    metadata: {attributes: [{key: a, value: 5}]}\n",
+        "10:38: recordings.r.metadata.attributes.0.value",
+        "quote it: '5'",
+    ),
+    "recording title list": (RC + "    metadata: {title: [a]}\n", "10:16: recordings.r.metadata.title", "must be a string"),
+    "recording allowInterrupt word": (
+        RC + "    allowInterrupt: please\n",
+        "10:5: recordings.r.allowInterrupt",
+        "must be true or false",
+    ),
+    "recording title at the top": (RC + "    title: Keynote\n", "10:5: recordings.r.title", "not a known field"),
+    "recording source nested": (
+        RC + "    source: {type: LiveChannel}\n",
+        "10:5: recordings.r.source",
+        "not a known field",
+    ),
+}
+MORE.update(RECORDINGS)
+
 @pytest.mark.parametrize("case", list(MORE), ids=list(MORE))
 def test_more_malformed_yaml(tmp_path: Path, case: str) -> None:
     figures.add("bad inputs tried")
@@ -378,6 +490,21 @@ PYTHON.update(
     }
 )
 
+REC = {"channel_id": "c", "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
+PYTHON.update(
+    {
+        "recording reversed": ("Recording", {**REC, "end": "2030-01-01T09:00:00Z"}, "start must be before end"),
+        "recording naive start": ("Recording", {**REC, "start": "2030-01-01T10:00:00"}, "start"),
+        "recording catchup bool": ("Recording", {**REC, "catchup": True}, "catchup"),
+        "recording output without preset": ("Recording", {**REC, "outputs": [{"id": "f"}]}, "outputs.0.preset"),
+        "recording attribute twice": (
+            "Recording",
+            {**REC, "metadata": {"attributes": [{"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}},
+            "metadata.attributes",
+        ),
+        "recording public text": ("Recording", {**REC, "public": "sometimes"}, "public"),
+    }
+)
 
 @pytest.mark.parametrize("case", list(PYTHON), ids=list(PYTHON))
 def test_python_programs_passing_wrong_values(case: str) -> None:
