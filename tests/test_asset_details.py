@@ -9,10 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
+from pulumi.runtime.proto import provider_pb2 as pb
 
 from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import RunningEmulator
 from pulumi_videokit.models import Asset
+from pulumi_videokit.native._props import decode
 from pulumi_videokit.reconcile import apply
 from pulumi_videokit.reconcile.errors import MissingObjectError
 from pulumi_videokit.reconcile.journal import Journal, resource_owner, scoped
@@ -391,3 +393,68 @@ def test_the_emulator_answers_chapters_and_tags_as_each_call_documents(
         return [(c.title, c.start_second, c.end_second) for c in Asset.model_validate(answer).chapters or []]
 
     assert bounds(listed) == bounds(details) == [("Intro", 0, 60)]
+
+
+def _door_lifecycle(
+    host: Any, state_of: Any, detailed: bool, asset: str, client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    """Create with two chapters, a no-op diff, a description change, destroy: through one door."""
+    before = tenant(client, asset)
+    props = {"assetId": asset, "description": "Featured", "tags": ["featured"], "chapters": TWO}
+    inputs, failures = host.check("AssetDetails", props)
+    assert failures == []
+    aid, created = host.create("AssetDetails", inputs)
+    state = state_of(created)
+    assert aid == asset and state["previousChapters"] == [INTRO]
+    assert [c[:3] for c in tenant(client, asset)["chapters"]] == [(0, 90, "Opening"), (90, None, "Talk")]
+    emulator.ctx.requests.clear()
+    same = host.diff("AssetDetails", aid, state, {**props, "tags": ["featured"], "chapters": TWO[::-1]})
+    assert same.changes == pb.DiffResponse.DIFF_NONE and emulator.ctx.requests == []
+    news = {**props, "description": "Featured now"}
+    changed = host.diff("AssetDetails", aid, state, news)
+    assert changed.changes == pb.DiffResponse.DIFF_SOME
+    # The dynamic host has no detailed diff: only the native door names the property.
+    assert list(changed.diffs) == (["description"] if detailed else [])
+    assert not changed.replaces
+    state = state_of(host.update("AssetDetails", aid, state, news))
+    assert calls(emulator) == [("PATCH", f"/streaming/v1/assets/{asset}", {"description": "Featured now"})]
+    host.delete("AssetDetails", aid, state)
+    after = tenant(client, asset)
+    # The chapter the first apply deleted comes back (with a new id: nothing re-creates an id).
+    assert {**after, "chapters": [c[:3] for c in after["chapters"]]} == {
+        **before,
+        "chapters": [c[:3] for c in before["chapters"]],
+    }
+
+
+def test_the_native_plugin_runs_the_lifecycle(
+    asset: str, client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    from .nativehost import NativeHost, secret
+
+    config = {
+        "apiKey": secret(API_KEY),
+        "tenantId": TENANT_ID,
+        "endpoint": emulator.url,
+        "retryTotalSeconds": "3",
+    }
+    with NativeHost(config) as host:
+        _door_lifecycle(host, lambda props: decode(props)[0], True, asset, client, emulator)
+
+
+def test_the_dynamic_provider_runs_the_lifecycle(
+    asset: str, client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    from .providerhost import ProviderHost
+
+    config = {
+        "videokit:apiKey": API_KEY,
+        "videokit:tenantId": TENANT_ID,
+        "videokit:endpoint": emulator.url,
+        "videokit:retryTotalSeconds": "3",
+    }
+    host = ProviderHost(config)
+    try:
+        _door_lifecycle(host, dict, False, asset, client, emulator)
+    finally:
+        host.close()
