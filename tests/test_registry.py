@@ -131,6 +131,13 @@ FACTS = {
         ("previous",),
         (),
     ),
+    "Recording": (
+        set(),  # the window patches while Pending; once started its change replaces (Kind.replanned)
+        {"channelId", "start", "end", "catchup", "archive", "public", "outputs", "metadata"},
+        set(),
+        ("status", "catchupUrls", "archiveUrls", "outputUrls", "durationMilliseconds"),
+        (),
+    ),
 }
 
 
@@ -175,6 +182,8 @@ def test_state_written_before_names_the_providers_where_they_still_are() -> None
     for kind in KINDS:
         provider = resources.RESOURCES[kind.spec.section]._provider_cls
         module = f"pulumi_videokit.resources.{kind.__module__.rsplit('.', 1)[-1]}"
+        if not (ROOT / "provider" / Path(*module.split("."))).with_suffix(".py").exists():
+            module = "pulumi_videokit.resources"  # a kind added later lives in the package itself
         assert (provider.__module__, provider.__name__) == (module, f"{kind.spec.kind}Provider")
         raw = __import__("base64").b64decode(serialize_provider(provider()))
         assert module.encode() in raw and dill.loads(raw).__class__ is provider
