@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pulumi
 import pytest
 from pulumi.runtime.proto import provider_pb2 as pb
 
@@ -458,3 +459,42 @@ def test_the_dynamic_provider_runs_the_lifecycle(
         _door_lifecycle(host, dict, False, asset, client, emulator)
     finally:
         host.close()
+
+
+class _Recorder(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.resources: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.resources.append(args)
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+@pulumi.runtime.test
+def test_vod_asset_names_the_asset_in_yaml(tmp_path: Path) -> Any:
+    from pulumi_videokit import from_yaml
+
+    recorder = _Recorder()
+    pulumi.runtime.set_mocks(recorder, preview=False)
+    (tmp_path / "promo.mp4").write_bytes(b"\0" * 64)
+    (tmp_path / "videokit.yaml").write_text(
+        "vodAssets:\n  promo: {file: promo.mp4, preset: dash_hls_1080p, title: Promo}\n"
+        "assetDetails:\n"
+        "  promo-details:\n"
+        "    vodAsset: promo\n"
+        "    description: The promo\n"
+        "    chapters: [{title: Opening, startSecond: 0, endSecond: 90}, {title: Talk, startSecond: 90}]\n"
+    )
+    declared = from_yaml(str(tmp_path / "videokit.yaml"))
+
+    def check(_: Any) -> None:
+        seen = {r.name: r for r in recorder.resources}
+        details = seen["promo-details"]
+        assert details.typ == "pulumi-python:dynamic/videokit:AssetDetails"
+        assert details.inputs["assetId"] == "promo-id" and "vodAsset" not in details.inputs
+        assert details.inputs["chapters"] == TWO
+
+    return declared["promo-details"].id.apply(check)  # type: ignore[attr-defined]

@@ -110,6 +110,7 @@ class AssetDetailsKind(Kind):
         natural_key=("assetId",),
         endpoints=("PATCH /streaming/v1/assets/{assetId}", "POST /streaming/v1/assets/{assetId}/chapters"),
         unique_key=True,
+        references={"vodAsset": ("assetId", "vodAssets")},
         normalize=normalize,
     )
 
