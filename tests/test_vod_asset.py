@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from pulumi_videokit.client import VideoKitClient
+from pulumi_videokit.client import BadRequestError, VideoKitClient
+from pulumi_videokit.client._errors import status_error
 from pulumi_videokit.client import vod as vod_client
 from pulumi_videokit.emulator import RunningEmulator
 from pulumi_videokit.gitops import DeclarationError, load
@@ -276,13 +277,64 @@ def test_a_failed_upload_is_cancelled_and_leaves_no_file(
     before = tenant(emulator)
 
     def refused(url: str, content: Any, size: int, **kw: Any) -> str:
-        return vod_client.put_part(url.replace("/_upload/", "/_upload/nope"), content, size, **kw)
+        raise status_error(method="PUT", path=url, status=400, server_message="bad part")
 
     monkeypatch.setattr(kind_module, "put_part", refused)
     kind = VodAssetKind(client, Settings())
     inputs, _ = VodAssetKind.completed(DECLARED)
-    with pytest.raises(Exception, match="404"):
-        kind.create(inputs, lambda *_: None)
+    journaled: list[str] = []
+    with pytest.raises(BadRequestError, match="bad part"):
+        kind.create(inputs, lambda object_id, memo=None: journaled.append(object_id))
+    [file_ref] = journaled
+    assert ("POST", f"/vod/v1/files/{file_ref.removeprefix('file:')}/cancel") in writes(emulator)
+    assert tenant(emulator) == before
+
+
+def test_an_expired_part_url_is_asked_for_again(
+    program: Path, service: Service, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = vod_client.put_part
+    tried: list[str] = []
+
+    def expired_once(url: str, content: Any, size: int, **kw: Any) -> str:
+        tried.append(url)
+        if len(tried) == 1:
+            raise status_error(method="PUT", path=url, status=403, server_message="Request has expired")
+        return real(url, content, size, **kw)
+
+    monkeypatch.setattr(kind_module, "put_part", expired_once)
+    inputs, _ = service.check(DECLARED)
+    emulator.ctx.requests.clear()
+    asset_id, state = service.create(inputs, OWNER)
+    assert len(tried) == 2
+    assert ("GET", f"/vod/v1/files/{state['fileId']}/part/1") in [
+        (r["method"], r["path"]) for r in emulator.ctx.requests
+    ]
+    service.delete(asset_id, state, OWNER)
+
+
+def test_a_create_cancelled_during_the_upload_is_replaced_by_the_next_up(
+    big: Path, service: Service, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine keeps what a cut-off create reported (its ``file:`` id, without contentHash):
+    the next diff replaces it, and deleting it finds nothing left to delete."""
+    before = tenant(emulator)
+    real = vod_client.put_part
+
+    def engine_cancels(url: str, content: Any, size: int, **kw: Any) -> str:
+        service.cancel()
+        return real(url, content, size, **kw)
+
+    monkeypatch.setattr(kind_module, "put_part", engine_cancels)
+    inputs, _ = service.check({"file": "media/keynote.mp4", "preset": "mp4"})
+    with pytest.raises(HalfCreated) as err:
+        service.create(inputs, OWNER)
+    half = err.value
+    assert half.object_id.startswith("file:") and "contentHash" not in half.inputs
+    assert tenant(emulator) == before
+    decided = service.diff(half.object_id, half.outputs, inputs, half.inputs)
+    assert decided.plan.replaces == ["contentHash"]
+    service.delete(half.object_id, half.outputs, OWNER)
     assert tenant(emulator) == before
 
 

@@ -25,6 +25,7 @@ from ...client import (
     APIConnectionError,
     NotFoundError,
     OutcomeUnknownError,
+    PermissionDeniedError,
     RetryBudgetExceededError,
     ServerError,
     VideoKitError,
@@ -267,11 +268,16 @@ class VodAssetKind(Kind):
                     )
                 offset = (number - 1) * part_size
                 length = size - offset if number == count else part_size
-                if number <= len(started.multipart_urls):
-                    url = started.multipart_urls[number - 1]
-                else:
+                given = started.multipart_urls[number - 1] if number <= len(started.multipart_urls) else None
+                try:
+                    url = given or self.client.vod.files.part_url(started.file_id, number)
+                    etag, digest = self._put(fh, url, offset, length, digest)
+                except (PermissionDeniedError, NotFoundError):
+                    if given is None:
+                        raise
+                    # A part URL from the start may have expired: Get Next Part Upload URL gives a new one.
                     url = self.client.vod.files.part_url(started.file_id, number)
-                etag, digest = self._put(fh, url, offset, length, digest)
+                    etag, digest = self._put(fh, url, offset, length, digest)
                 parts.append({"partNumber": number, "eTag": etag})
                 if count > 1:
                     log.info(
@@ -350,10 +356,14 @@ class VodAssetKind(Kind):
                 if not _ambiguous(exc) or attempt == 3:
                     raise
                 # The file is this create's own: an asset made from it is the one the lost answer named.
-                made = [a.id for a in self.client.vod.assets.list(fileId=file_id)]
+                made = self._assets_of(file_id)
                 if made:
                     return made[0]
         raise AssertionError("unreachable")
+
+    def _assets_of(self, file_id: str) -> list[str]:
+        """The VOD assets made from ``file_id`` (List VOD Assets by fileId)."""
+        return [a.id for a in self.client.vod.assets.list(fileId=file_id)]
 
     def _settled(self, asset_id: str, inputs: Inputs) -> dict[str, Any]:
         """The outputs, once the asset has left Processing when ``waitForAvailable`` (default)."""
@@ -385,11 +395,11 @@ class VodAssetKind(Kind):
             return object_id, self.adopted(object_id, inputs)
         created(object_id, memo)
         uploaded = self.client.vod.files.get(file_id)
-        if uploaded.status == "Completed" and (uploaded.vod_assets or []):
+        made = self._assets_of(file_id) if uploaded.status == "Completed" else []
+        if made:
             # The asset was made too; its answer was lost.
-            asset_id = str((uploaded.vod_assets or [])[0])
-            created(asset_id, {"fileId": file_id})
-            return asset_id, self.adopted(asset_id, inputs)
+            created(made[0], {"fileId": file_id})
+            return made[0], self.adopted(made[0], inputs)
         if uploaded.status == "Completed":
             log.info("resuming the create of %s from its uploaded file %s", inputs.get("file"), file_id)
             return self._finish(file_id, inputs, created)
@@ -408,7 +418,7 @@ class VodAssetKind(Kind):
     def update(
         self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
     ) -> dict[str, Any]:
-        body = {k: news[k] for k in plan.changed if k in _UPDATABLE}
+        body = {k: news.get(k) for k in plan.changed if k in _UPDATABLE}
         # A field no longer declared is emptied, as the reference's PATCH has no other way.
         body.update({k: [] for k in ("tags", "attributes") if k in body and body[k] is None})
         if "metadata" in body and body["metadata"] is None:
@@ -422,10 +432,9 @@ class VodAssetKind(Kind):
         """Delete the asset, then the file it was made from."""
         if object_id.startswith(FILE):
             uploaded = object_id.removeprefix(FILE)
-            with contextlib.suppress(NotFoundError):
-                for asset_id in self.client.vod.files.get(uploaded).vod_assets or []:
-                    with contextlib.suppress(NotFoundError):
-                        self.client.vod.assets.delete(str(asset_id))
+            for asset_id in self._assets_of(uploaded):
+                with contextlib.suppress(NotFoundError):
+                    self.client.vod.assets.delete(asset_id)
             self._discard(uploaded)
             return
         file_id: str | None = state.get("fileId")
