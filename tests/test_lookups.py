@@ -22,6 +22,7 @@ from pulumi_videokit.gitops import ConfigValue, Context, DeclarationError, load,
 from pulumi_videokit.lookups import FUNCTIONS, LookupFailed, Reference, Session
 from pulumi_videokit.native._props import decode, encode
 from pulumi_videokit.native.schema import schema
+from pulumi_videokit.protocol import UNKNOWN
 
 from .conftest import API_KEY, TENANT_ID, admin
 from .nativehost import NativeError, NativeHost
@@ -414,6 +415,9 @@ def test_native_invoke_over_grpc(emulator: RunningEmulator, channel: tuple[str, 
                 invoke(host, name, args)
             assert caught.value.details.startswith(message), caught.value.details
         # The run's channel listing answered the lookup again; the refused arguments sent nothing.
+        assert emulator.ctx.requests == []
+        # An argument a preview does not know yet: nothing is asked, nothing is answered.
+        assert invoke(host, "getChannel", {"id": UNKNOWN}) == {}
         assert emulator.ctx.requests == []
         assert "Traceback" not in host.close()
 

@@ -23,7 +23,7 @@ from pulumi.runtime.proto import provider_pb2 as pb
 from .. import lookups
 from .._engine import warn
 from .._version import __version__
-from ..protocol import EXPECTED, abort, init_failed, owner
+from ..protocol import EXPECTED, abort, init_failed, is_unknown, owner
 from ..reconcile.errors import HalfCreated, UserError
 from ..reconcile.kinds import SECRET_FIELDS, kind_named
 from ..reconcile.service import Service, log_to_stderr, read_config
@@ -140,12 +140,14 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
             raise UserError(f"{request.tok} is not a function of the {PACKAGE} package")
         fn = lookups.function(request.tok.removeprefix(TOKEN))
         args, _ = decode(request.args)
+        answer = pb.InvokeResponse()
+        if any(is_unknown(v) for v in args.values()):
+            return answer  # a preview's argument not known yet: so is the answer
         fn.arguments(args)  # a wrong argument is refused before the client is made
         with self._lock:
             if self._lookups is None:
                 self._lookups = lookups.new_session(self._config)
             session = self._lookups
-        answer = pb.InvokeResponse()
         getattr(answer, "return").CopyFrom(_encode(session.invoke(fn.name, args)))
         return answer
 
