@@ -22,7 +22,7 @@ from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import RunningEmulator
 from pulumi_videokit.models import parse_time
 from pulumi_videokit.models._base import format_time
-from pulumi_videokit.reconcile.errors import InterruptRefused
+from pulumi_videokit.reconcile.errors import HalfCreated, InterruptRefused
 from pulumi_videokit.reconcile.kinds import kind_named
 from pulumi_videokit.reconcile.service import Service
 
@@ -464,3 +464,81 @@ def test_through_the_native_plugin(emulator: RunningEmulator, tmp_path: Path, ch
         assert calls(emulator) == [("PATCH", f"/cvr/v1/recordings/{object_id}")]
         host.delete("Recording", object_id, state)
     assert service_client_list(emulator, channel) == []
+
+
+def test_adopting_a_started_recording_by_id_keeps_its_window(
+    service: Service, client: VideoKitClient, channel: str
+) -> None:
+    start, end = at(-60), at(3600)
+    existing = client.recorder.recordings.create(
+        {
+            "source": {
+                "type": "LiveChannel",
+                "liveChannelDetails": {"channelId": channel, "start": start, "end": end},
+            }
+        }
+    )
+    moved = {"channelId": channel, "start": start, "end": at(7200), "adopt": existing}
+    with pytest.raises(
+        InterruptRefused, match=f"Recording {existing} is Processing: changing end replaces it"
+    ):
+        service.create(moved, None)
+    # allowInterrupt cannot make an adoption replace: the adoption stops with the reason (the core
+    # keeps an adopted object whose first write failed in state, as for any kind).
+    with pytest.raises(HalfCreated, match=f"cannot adopt Recording {existing}: it is Processing, so its end"):
+        service.create({**moved, "allowInterrupt": True}, None)
+    details = client.recorder.recordings.get(existing).source
+    assert details is not None and details.live_channel_details is not None
+    assert details.live_channel_details.end == parse_time(end)
+    object_id, state = service.create({**moved, "end": end, "metadata": {"title": "Taken over"}}, None)
+    assert object_id == existing and state["status"] == "Processing"
+    assert client.recorder.recordings.get(existing).title == "Taken over"
+
+
+def _step(op: str, name: str, olds: dict[str, Any], news: dict[str, Any], status: str) -> dict[str, Any]:
+    token = "pulumi-python:dynamic/videokit:Recording"
+    urn = f"urn:pulumi:dev::p::{token}::{name}"
+    return {
+        "op": op,
+        "urn": urn,
+        "replaceReasons": ["end"] if op == "replace" else [],
+        "oldState": {
+            "urn": urn,
+            "type": token,
+            "custom": True,
+            "id": "rec-1",
+            "inputs": olds,
+            "outputs": {**olds, "status": status},
+        },
+        "newState": {"urn": urn, "type": token, "custom": True, "inputs": news},
+    }
+
+
+def test_the_reports_read_the_recording_from_the_kinds() -> None:
+    import json
+
+    from pulumi_videokit.reports import plan_summary
+    from pulumi_videokit.reports._values import _kind_facts
+
+    facts = _kind_facts()
+    for token in ("pulumi-python:dynamic/videokit:Recording", "videokit:index:Recording"):
+        assert "Processing" in facts[token].live_states and "Pending" not in facts[token].live_states
+        assert facts[token].outputs == (
+            "status",
+            "catchupUrls",
+            "archiveUrls",
+            "outputUrls",
+            "durationMilliseconds",
+        )
+    olds = {"channelId": "c1", "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
+    news = {**olds, "end": "2030-01-01T12:00:00Z", "allowInterrupt": True}
+    preview = {
+        "steps": [_step("replace", "keynote", olds, news, "Processing")],
+        "changeSummary": {"replace": 1},
+    }
+    text = plan_summary(json.dumps(preview)).markdown
+    assert "| `+-` | `keynote` | Recording | replace |" in text
+    assert "**Interrupts a running recording**: Recording `keynote`" in text and "is Processing" in text
+    pending = {"steps": [_step("update", "keynote", olds, news, "Pending")], "changeSummary": {"update": 1}}
+    text = plan_summary(json.dumps(pending)).markdown
+    assert "| `~` | `keynote` | Recording | update |" in text and "Interrupts" not in text

@@ -17,9 +17,9 @@ from ...models import parse_time
 from ...models._base import format_time
 from ...models.desired import RecordingOutputs, RecordingSpec
 from ...models.recorder import Recording, RecordingCreate, RecordingUpdate
-from ...specs import ResourceSpec
-from ..diff import Plan
-from ..errors import MissingObjectError, UserError
+from ...specs import ResourceSpec, words
+from ..diff import Plan, plan
+from ..errors import AdoptionError, MissingObjectError, UserError
 from ._base import Exported, Kind, Observed, OnCreated, Scope, after, slug
 
 #: The fields that are the recording's source: Update Recording changes them only while Pending.
@@ -266,6 +266,22 @@ class RecordingKind(Kind):
                 recordings.remove_output(object_id, gone.id)
         for want in adding:
             recordings.add_output(object_id, {k: v for k, v in want.items() if v is not None})
+
+    def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Bring an existing recording to ``inputs``; a started one keeps the window it has."""
+        seen = self.observe(object_id, inputs)
+        if seen is None:
+            raise MissingObjectError(f"Recording {object_id} does not exist")
+        decided = plan(self.spec, seen.inputs, inputs)
+        moved = [f for f in WINDOW if f in decided.changed]
+        status = seen.outputs.get("status")
+        if moved and status in self.spec.live_states:
+            was = ", ".join(f"{f} {seen.inputs.get(f)}" for f in WINDOW)
+            raise AdoptionError(
+                f"cannot adopt Recording {object_id}: it is {status}, so its {words(moved)} can no longer "
+                f"change; declare the window it has ({was}), or leave out adopt to make a new recording"
+            )
+        return self.update(object_id, seen.inputs, inputs, decided)
 
     def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
         self.client.recorder.recordings.delete(object_id)
