@@ -301,7 +301,22 @@ MORE.update(
         ),
         "details description list": (AD + "    description: [a]\n", "4:5: assetDetails.d.description", "must be a string"),
         "details nothing declared": (AD, "2:3: assetDetails.d", "declare at least one of description, tags"),
-        "details without asset": ("assetDetails:\n  d: {description: x}\n", "2:3: assetDetails.d.assetId", "is required"),
+        "details without asset": (
+            "assetDetails:\n  d: {description: x}\n",
+            "2:3: assetDetails.d",
+            "give exactly one of vodAsset (an entry of vodAssets) or assetId",
+        ),
+        "details with asset and vod asset": (
+            "assetDetails:\n  d: {vodAsset: promo, assetId: a1, description: x}\n",
+            "2:3: assetDetails.d",
+            "give exactly one of vodAsset (an entry of vodAssets) or assetId",
+        ),
+        "details vod asset to nowhere": (
+            "vodAssets:\n  promo: {file: v.yaml, preset: dash_hls_1080p}\n"
+            "assetDetails:\n  d: {vodAsset: other, description: x}\n",
+            "4:7: assetDetails.d.vodAsset",
+            "names no vodAsset of these files (vodAssets: promo)",
+        ),
         "details twice for one asset": (
             "assetDetails:\n  d: {assetId: a1, description: x}\n  e: {assetId: a1, tags: [t]}\n",
             "3:7: assetDetails.e.assetId",
