@@ -498,3 +498,24 @@ def test_vod_asset_names_the_asset_in_yaml(tmp_path: Path) -> Any:
         assert details.inputs["chapters"] == TWO
 
     return declared["promo-details"].id.apply(check)  # type: ignore[attr-defined]
+
+
+def test_an_export_loads_and_adopts_without_a_change(
+    asset: str, service: Service, client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    from pulumi_videokit import export
+    from pulumi_videokit.gitops import load
+
+    filters = export.Filters(sections=export.sections_of("assetDetails"), assets=(asset,))
+    text = export.render_yaml(export.collect(client, filters), filters)
+    assert "attributes are not exported" in text
+    (tmp_path / "videokit.yaml").write_text(text)
+    [entry] = load(tmp_path / "videokit.yaml").entries
+    assert entry.section == "assetDetails" and entry.props["chapters"] == [INTRO]
+    before = tenant(client, asset)
+    emulator.ctx.requests.clear()
+    _, state = service.create(service.check(entry.props)[0], OWNER)
+    # Taking the details over reads the asset and writes nothing: it already holds them.
+    assert [r["method"] for r in emulator.ctx.requests] == ["GET"]
+    service.delete(asset, state, OWNER)
+    assert tenant(client, asset) == before
