@@ -438,6 +438,85 @@ RECORDINGS = {
 }
 MORE.update(RECORDINGS)
 
+# VodAsset: each field, the file as the loader finds it, and the hash nobody declares.
+VA = "vodAssets:\n  v:\n    file: a.mp4\n    preset: mp4\n"
+MORE.update(
+    {
+        "vod preset missing": ("vodAssets:\n  v:\n    file: a.mp4\n", "2:3: vodAssets.v.preset", "is required"),
+        "vod file missing": ("vodAssets:\n  v:\n    preset: mp4\n", "2:3: vodAssets.v.file", "is required"),
+        "vod file number": (VA.replace("a.mp4", "5"), "3:5: vodAssets.v.file", "quote it: '5'"),
+        "vod file empty": (VA.replace("a.mp4", "''"), "3:5: vodAssets.v.file", "at least 1 character"),
+        "vod file list": (VA.replace("a.mp4", "[a.mp4]"), "3:5: vodAssets.v.file", "must be a string, not a list"),
+        "vod file not there": (
+            VA.replace("a.mp4", "media/none.mp4"),
+            "3:5: vodAssets.v.file",
+            "'media/none.mp4' does not exist (relative to this YAML file)",
+        ),
+        "vod file is a directory": (VA.replace("a.mp4", "."), "3:5: vodAssets.v.file", "'.' is not a file"),
+        "vod hash declared": (
+            VA.replace("    file:", "    contentHash: " + "ab" * 32 + "\n    file:"),
+            "3:5: vodAssets.v.contentHash",
+            "is computed by the provider from file; remove it",
+        ),
+        "vod hash not hex": (VA + "    contentHash: abc\n", "5:5: vodAssets.v.contentHash", "must be a sha256"),
+        "vod preset number": (VA.replace("preset: mp4", "preset: 7"), "4:5: vodAssets.v.preset", "quote it: '7'"),
+        "vod preset empty": (VA.replace("preset: mp4", "preset: ''"), "4:5: vodAssets.v.preset", "at least 1"),
+        "vod title list": (VA + "    title: [a]\n", "5:5: vodAssets.v.title", "must be a string"),
+        "vod metadata nested": (VA + "    metadata: {a: {b: c}}\n", "5:16: vodAssets.v.metadata.a", "not a mapping"),
+        "vod metadata number": (VA + "    metadata: {a: 1}\n", "5:16: vodAssets.v.metadata.a", "quote it: '1'"),
+        "vod tags string": (VA + "    tags: featured\n", "5:5: vodAssets.v.tags", "valid list"),
+        "vod tag empty": (VA + "    tags: ['']\n", "5:12: vodAssets.v.tags.0", "at least 1 character"),
+        "vod attribute without equals": (
+            VA + "    attributes: [genre]\n",
+            "5:18: vodAssets.v.attributes.0",
+            "'genre' is not key=value",
+        ),
+        "vod track without selector": (
+            VA + "    transcodingTracks: [{type: Video}]\n",
+            "5:25: vodAssets.v.transcodingTracks.0.trackSelector",
+            "is required",
+        ),
+        "vod track snake case": (
+            VA + "    transcodingTracks: [{trackSelector: {track_id: v1}, type: Video}]\n",
+            "5:26: vodAssets.v.transcodingTracks.0.trackSelector.trackId",
+            "is required",
+        ),
+        "vod track type empty": (
+            VA + "    transcodingTracks: [{trackSelector: {trackId: v1}, type: ''}]\n",
+            "5:56: vodAssets.v.transcodingTracks.0.type",
+            "at least 1 character",
+        ),
+        "vod tracks not list": (
+            VA + "    transcodingTracks: {type: Video}\n",
+            "5:5: vodAssets.v.transcodingTracks",
+            "valid list",
+        ),
+        "vod file types flag empty": (VA + "    fileTypesFlag: ''\n", "5:5: vodAssets.v.fileTypesFlag", "at least 1"),
+        "vod wait yes": (VA + "    waitForAvailable: 'yes'\n", "5:5: vodAssets.v.waitForAvailable", "true or false"),
+        "vod wait timeout zero": (
+            VA + "    waitTimeoutSeconds: 0\n",
+            "5:5: vodAssets.v.waitTimeoutSeconds",
+            "greater than 0",
+        ),
+        "vod wait timeout quoted": (
+            VA + "    waitTimeoutSeconds: '60'\n",
+            "5:5: vodAssets.v.waitTimeoutSeconds",
+            "write it without quotes",
+        ),
+        "vod wait timeout too long": (
+            VA + "    waitTimeoutSeconds: 100000\n",
+            "5:5: vodAssets.v.waitTimeoutSeconds",
+            "less than or equal to 86400",
+        ),
+        "vod unknown field": (VA + "    fileName: a.mp4\n", "5:5: vodAssets.v.fileName", "not a known field"),
+        "vod snake case field": (
+            VA + "    wait_for_available: true\n",
+            "5:5: vodAssets.v.wait_for_available",
+            "the API spells it waitForAvailable",
+        ),
+    }
+)
+
 @pytest.mark.parametrize("case", list(MORE), ids=list(MORE))
 def test_more_malformed_yaml(tmp_path: Path, case: str) -> None:
     figures.add("bad inputs tried")
@@ -518,6 +597,22 @@ PYTHON.update(
             "metadata.attributes",
         ),
         "recording public text": ("Recording", {**REC, "public": "sometimes"}, "public"),
+    }
+)
+
+VOD = {"file": "a.mp4", "preset": "mp4"}
+PYTHON.update(
+    {
+        "vod file number": ("VodAsset", {**VOD, "file": 5}, "file"),
+        "vod preset missing": ("VodAsset", {"file": "a.mp4"}, "preset"),
+        "vod attribute": ("VodAsset", {**VOD, "attributes": ["genre"]}, "attributes.0"),
+        "vod hash not hex": ("VodAsset", {**VOD, "content_hash": "abc"}, "contentHash"),
+        "vod wait timeout negative": ("VodAsset", {**VOD, "wait_timeout_seconds": -1}, "waitTimeoutSeconds"),
+        "vod track type missing": (
+            "VodAsset",
+            {**VOD, "transcoding_tracks": [{"track_selector": {"track_id": "v"}}]},
+            "transcodingTracks.0.type",
+        ),
     }
 )
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from pulumi_videokit.client import BadRequestError, VideoKitClient
-from pulumi_videokit.client._errors import status_error
 from pulumi_videokit.client import vod as vod_client
+from pulumi_videokit.client._errors import status_error
 from pulumi_videokit.emulator import RunningEmulator
 from pulumi_videokit.gitops import DeclarationError, load
 from pulumi_videokit.models.vod import CONTENT_HASH_KEY
@@ -429,3 +429,35 @@ def test_check_refuses_a_missing_file_and_replaces_a_declared_hash(program: Path
     assert problems and problems[0][0] == "file" and "'nope.mp4' does not exist" in problems[0][1]
     inputs, problems = service.check({**DECLARED, "contentHash": "f" * 64})
     assert problems == [] and inputs["contentHash"] != "f" * 64
+
+
+def test_export_adopts_by_id_without_the_file_and_applies_as_a_no_op(
+    made: tuple[str, dict[str, Any], dict[str, Any]],
+    client: VideoKitClient,
+    service: Service,
+    emulator: RunningEmulator,
+    tmp_path: Path,
+) -> None:
+    from pulumi_videokit.export import Filters, collect, render_yaml
+
+    asset_id, _, _ = made
+    items = [i for i in collect(client, Filters(sections=("vodAssets",))) if i.object_id == asset_id]
+    [item] = items
+    assert item.fields == {"preset": "mp4", "title": "Promo", "metadata": {"team": "web"}}
+    assert any("without its file" in c for c in item.comments)
+    text = render_yaml(items, Filters(sections=("vodAssets",)))
+    assert "file" not in text.split("vodAssets:")[1].split("#")[0]
+    path = tmp_path / "exported" / "videokit.yaml"
+    path.parent.mkdir()
+    path.write_text(text)
+    [entry] = load(path).entries
+    assert entry.props["adopt"] == asset_id and "file" not in entry.props
+    # Adopting it writes only the values the asset already has, and uploads nothing.
+    inputs, problems = service.check(entry.props)
+    assert problems == [] and "contentHash" not in inputs
+    emulator.ctx.requests.clear()
+    found, _ = service.create(inputs, OWNER)
+    assert found == asset_id
+    assert writes(emulator) == [("PATCH", f"/vod/v1/assets/{asset_id}")]
+    [patch] = [r["body"] for r in emulator.ctx.requests if r["method"] == "PATCH"]
+    assert patch == {"title": "Promo", "metadata": {"team": "web"}}

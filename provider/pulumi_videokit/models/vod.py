@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from ._base import CREATE_ONLY, NEVER_RETURNED, STATE, APIModel, Instant, RequestModel, Timestamp
 
@@ -137,6 +137,12 @@ CONTENT_HASH_KEY = "contentSha256"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
+def _key_value(value: str) -> str:
+    if "=" not in value or value.startswith("="):
+        raise ValueError(f"{value!r} is not key=value (such as category=learning)")
+    return value
+
+
 class VodAssetDeclaration(RequestModel):
     """What a VodAsset declares (``models.desired.VodAssetSpec`` adds ``adopt``)."""
 
@@ -160,7 +166,7 @@ class VodAssetDeclaration(RequestModel):
         default=None, description="Tags of the asset."
     )
     attributes: Annotated[
-        list[Annotated[str, Field(pattern=r"^[^=]+=.*$", examples=["category=learning"])]] | None,
+        list[Annotated[str, AfterValidator(_key_value), Field(examples=["category=learning"])]] | None,
         NEVER_RETURNED,
     ] = Field(default=None, description="Attributes of the asset, each key=value.")
     transcoding_tracks: Annotated[list[TranscodingTrack] | None, CREATE_ONLY] = Field(
