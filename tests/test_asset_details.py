@@ -3,6 +3,7 @@ each change is the fewest calls, a no-op sends none, and destroy gives the asset
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -519,3 +520,33 @@ def test_an_export_loads_and_adopts_without_a_change(
     assert [r["method"] for r in emulator.ctx.requests] == ["GET"]
     service.delete(asset, state, OWNER)
     assert tenant(client, asset) == before
+
+
+def _step(old: dict[str, Any], new: dict[str, Any], outputs: dict[str, Any]) -> dict[str, Any]:
+    urn = "urn:pulumi:staging::repo::videokit:index:AssetDetails::promo"
+    state = {"urn": urn, "type": "videokit:index:AssetDetails", "id": "a1", "custom": True}
+    return {
+        "op": "update",
+        "urn": urn,
+        "type": "videokit:index:AssetDetails",
+        "oldState": {**state, "inputs": old, "outputs": {**old, "previousDescription": "As found"}},
+        "newState": {**state, "inputs": new, "outputs": outputs},
+    }
+
+
+def test_plan_summary_and_drift_report_rows() -> None:
+    from pulumi_videokit.reports.drift import drift_report
+    from pulumi_videokit.reports.plan import plan_summary
+
+    old = {"assetId": "a1", "description": "Old", "chapters": [TWO[0]], "attributes": ["genre=drama"]}
+    new = {**old, "description": "New", "chapters": [{**TWO[0], "title": "Keynote"}]}
+    preview = {"steps": [_step(old, new, {})], "changeSummary": {"update": 1}}
+    [row] = plan_summary(json.dumps(preview)).rows
+    assert row[:3] == ("update", "AssetDetails", "promo")
+    assert row[3] == ['`chapters[0].title`: `"Opening"` → `"Keynote"`', '`description`: `"Old"` → `"New"`']
+    live = {**old, "previousDescription": "As found", "description": "Edited by hand"}
+    refresh = {"steps": [_step(old, old, live)], "changeSummary": {"update": 1}}
+    drift = drift_report(json.dumps(refresh))
+    [found] = drift.objects
+    assert [(c.path, c.old, c.new) for c in found.fields] == [("description", "Old", "Edited by hand")]
+    assert "AssetDetails `attributes`" in drift.markdown()
