@@ -166,7 +166,14 @@ class VodAssetDeclaration(RequestModel):
         default=None, description="Tags of the asset."
     )
     attributes: Annotated[
-        list[Annotated[str, AfterValidator(_key_value), Field(examples=["category=learning"])]] | None,
+        list[
+            Annotated[
+                str,
+                AfterValidator(_key_value),
+                Field(examples=["category=learning"], json_schema_extra={"pattern": "^[^=]+=.*$"}),
+            ]
+        ]
+        | None,
         NEVER_RETURNED,
     ] = Field(default=None, description="Attributes of the asset, each key=value.")
     transcoding_tracks: Annotated[list[TranscodingTrack] | None, CREATE_ONLY] = Field(
