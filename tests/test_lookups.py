@@ -429,3 +429,21 @@ def test_native_answers_hold_no_secret_and_no_undocumented_field(
     documented = set(lookups.ChannelAnswer.model_json_schema(by_alias=True)["properties"])
     assert set(answer) <= documented
     assert API_KEY not in json.dumps(answer)
+
+
+def test_a_lookup_the_api_refuses_is_one_problem_at_its_line_without_the_key(
+    program_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = "wrong-key-5d1e8c0b"
+    monkeypatch.setenv("VIDEOKIT_API_KEY", wrong)
+    monkeypatch.setenv("VIDEOKIT_RETRY_TOTAL_SECONDS", "0")
+    text = "channels:\n  main:\n    name: ${lookup:getChannel(name=main).name}\n    input: {type: RTMP_PUSH, inputLoss: {type: COLOR}}\n"
+    context = Context(stack="dev", project="venue", environ={}, lookup=lookups.resolve_in_program)
+    with pytest.raises(DeclarationError) as caught:
+        parse(text, "videokit.yaml", context)
+    (problem,) = (str(p) for p in caught.value.problems)
+    assert problem.startswith(
+        "videokit.yaml:3:5: channels.main.name: ${lookup:getChannel(name=main).name}: "
+        "getChannel(name=main) could not be answered: "
+    ), problem
+    assert wrong not in problem and "\n" not in problem
