@@ -461,3 +461,43 @@ def test_export_adopts_by_id_without_the_file_and_applies_as_a_no_op(
     assert writes(emulator) == [("PATCH", f"/vod/v1/assets/{asset_id}")]
     [patch] = [r["body"] for r in emulator.ctx.requests if r["method"] == "PATCH"]
     assert patch == {"title": "Promo", "metadata": {"team": "web"}}
+
+
+def test_the_native_plugin_hashes_at_check_and_uploads_once(
+    program: Path, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """The plugin, started in the program's directory as the engine starts it, over gRPC."""
+    from pulumi.runtime.proto import provider_pb2 as pb
+
+    from pulumi_videokit.native._props import decode
+
+    from .nativehost import NativeHost, secret
+
+    before = tenant(emulator)
+    settings = {
+        "apiKey": secret(API_KEY),
+        "tenantId": TENANT_ID,
+        "endpoint": emulator.url,
+        "pollSeconds": "0.05",
+        "journalDir": str(tmp_path / "journal"),
+    }
+    with NativeHost(settings) as host:
+        inputs, failures = host.check("VodAsset", DECLARED)
+        data = (program / "media" / "promo.mp4").read_bytes()
+        assert failures == [] and inputs["contentHash"] == hashlib.sha256(data).hexdigest()
+        _, failures = host.check("VodAsset", {**DECLARED, "file": "gone.mp4"})
+        assert failures and failures[0][0] == "file"
+        emulator.ctx.requests.clear()
+        asset_id, props = host.create("VodAsset", inputs)
+        state = decode(props)[0]
+        assert state["status"] == "Available" and state["assetId"] == asset_id
+        assert [w for w in writes(emulator) if w[0] == "POST"] == [
+            ("POST", "/vod/v1/files/start"),
+            ("POST", "/vod/v1/files/complete"),
+            ("POST", "/vod/v1/assets"),
+        ]
+        emulator.ctx.requests.clear()
+        same = host.diff("VodAsset", asset_id, state, inputs)
+        assert same.changes == pb.DiffResponse.DIFF_NONE and emulator.ctx.requests == []
+        host.delete("VodAsset", asset_id, state)
+    assert tenant(emulator) == before
