@@ -405,8 +405,12 @@ def _door_lifecycle(
     props = {"assetId": asset, "description": "Featured", "tags": ["featured"], "chapters": TWO}
     inputs, failures = host.check("AssetDetails", props)
     assert failures == []
+    emulator.ctx.requests.clear()
     aid, created = host.create("AssetDetails", inputs)
     state = state_of(created)
+    [posted] = [r["body"] for r in emulator.ctx.requests if r["method"] == "POST"]
+    # Whole seconds reach the API as integers, though the engine carries every number as a double.
+    assert json.dumps(posted) == json.dumps({"chapters": TWO})
     assert aid == asset and state["previousChapters"] == [INTRO]
     assert [c[:3] for c in tenant(client, asset)["chapters"]] == [(0, 90, "Opening"), (90, None, "Talk")]
     emulator.ctx.requests.clear()
@@ -420,6 +424,15 @@ def _door_lifecycle(
     assert not changed.replaces
     state = state_of(host.update("AssetDetails", aid, state, news))
     assert calls(emulator) == [("PATCH", f"/streaming/v1/assets/{asset}", {"description": "Featured now"})]
+    ids = chapter_ids(client, asset)
+    edited = {**news, "chapters": [TWO[0], {"title": "Keynote", "startSecond": 90}]}
+    emulator.ctx.requests.clear()
+    state = state_of(host.update("AssetDetails", aid, state, edited))
+    assert [(m, p) for m, p, _ in calls(emulator)] == [
+        ("GET", f"/streaming/v1/assets/{asset}"),
+        ("DELETE", f"/streaming/v1/assets/{asset}/chapters/{ids['Talk']}"),
+        ("POST", f"/streaming/v1/assets/{asset}/chapters"),
+    ]
     host.delete("AssetDetails", aid, state)
     after = tenant(client, asset)
     # The chapter the first apply deleted comes back (with a new id: nothing re-creates an id).

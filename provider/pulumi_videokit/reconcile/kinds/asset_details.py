@@ -35,15 +35,20 @@ UNORDERED = ("tags", "attributes")
 _POLICY = {"inherit": "Inherit", "true": "True", "false": "False"}
 
 
+def _whole(value: Any) -> Any:
+    """A number of seconds as the API takes it: the engine carries every number as a double."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _chapter_key(chapter: Any) -> tuple[str, int, int]:
     """How chapters compare and sort: start, end (none last), title."""
     if not isinstance(chapter, Mapping):
         return ("", -1, -1)
-    end = chapter.get("endSecond")
+    start, end = _whole(chapter.get("startSecond")), _whole(chapter.get("endSecond"))
     return (
         str(chapter.get("title") or ""),
-        int(chapter.get("startSecond") or 0),
-        int(end) if isinstance(end, int) else -1,
+        start if isinstance(start, int) else 0,
+        end if isinstance(end, int) else -1,
     )
 
 
@@ -54,7 +59,7 @@ def _sorted_chapters(chapters: Sequence[Any]) -> list[Any]:
 def _plain_chapter(chapter: Mapping[str, Any]) -> dict[str, Any]:
     """A chapter as it is declared: title, startSecond and endSecond where there is one."""
     keep = ("title", "startSecond", "endSecond")
-    return {k: chapter[k] for k in keep if chapter.get(k) is not None}
+    return {k: _whole(chapter[k]) for k in keep if chapter.get(k) is not None}
 
 
 def normalize(inputs: Mapping[str, Any]) -> dict[str, Any]:
