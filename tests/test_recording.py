@@ -22,7 +22,7 @@ from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import RunningEmulator
 from pulumi_videokit.models import parse_time
 from pulumi_videokit.models._base import format_time
-from pulumi_videokit.reconcile.errors import HalfCreated, InterruptRefused
+from pulumi_videokit.reconcile.errors import HalfCreated, InterruptRefused, UserError
 from pulumi_videokit.reconcile.kinds import kind_named
 from pulumi_videokit.reconcile.service import Service
 
@@ -542,3 +542,19 @@ def test_the_reports_read_the_recording_from_the_kinds() -> None:
     pending = {"steps": [_step("update", "keynote", olds, news, "Pending")], "changeSummary": {"update": 1}}
     text = plan_summary(json.dumps(pending)).markdown
     assert "| `~` | `keynote` | Recording | update |" in text and "Interrupts" not in text
+
+
+def test_a_window_change_that_races_the_start_is_one_sentence(
+    service: Service, emulator: RunningEmulator, channel: str
+) -> None:
+    props = declared(channel, at(1.0), at(3600))
+    object_id, state = service.create(props, None)
+    moved = {**props, "end": at(7200)}
+    assert service.diff(object_id, state, moved).plan.replaces == []  # still Pending: a PATCH
+    time.sleep(1.2)  # ...but it starts before the update runs
+    with pytest.raises(UserError, match=f"Recording {object_id} started after this plan was made") as err:
+        service.update(object_id, state, moved)
+    assert "allowInterrupt: true" in str(err.value) and "Traceback" not in str(err.value)
+    live = service.kind.client.recorder.recordings.get(object_id)
+    assert live.source is not None and live.source.live_channel_details is not None
+    assert live.source.live_channel_details.end == parse_time(props["end"])  # left as it was
