@@ -176,7 +176,9 @@ def test_a_window_change_once_started_is_refused_without_allow_interrupt(
 
     # What Update Recording changes at any status is still patched in place.
     retitled = {**props, "metadata": {"title": "Live now"}}
+    emulator.ctx.requests.clear()
     assert service.diff(object_id, state, retitled).plan.replaces == []
+    assert emulator.ctx.requests == []  # the status is read only when the window changed
     emulator.ctx.requests.clear()
     service.update(object_id, state, retitled)
     assert calls(emulator) == [("PATCH", f"/cvr/v1/recordings/{object_id}")]
