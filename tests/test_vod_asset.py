@@ -501,3 +501,26 @@ def test_the_native_plugin_hashes_at_check_and_uploads_once(
         assert same.changes == pb.DiffResponse.DIFF_NONE and emulator.ctx.requests == []
         host.delete("VodAsset", asset_id, state)
     assert tenant(emulator) == before
+
+
+def test_a_wait_that_times_out_fails_and_the_next_up_replaces_the_asset(
+    program: Path, service: Service, emulator: RunningEmulator
+) -> None:
+    """The emulator keeps an asset Processing for transition_seconds (0.3 s here)."""
+    before = tenant(emulator)
+    inputs, _ = service.check({**DECLARED, "waitTimeoutSeconds": 0.01})
+    with pytest.raises(HalfCreated) as err:
+        service.create(inputs, OWNER)
+    half = err.value
+    assert "still Processing after 0.01s" in str(half.cause)
+    assert not half.object_id.startswith("file:") and "contentHash" not in half.inputs
+    decided = service.diff(half.object_id, half.outputs, inputs, half.inputs)
+    assert decided.plan.replaces == ["contentHash"]
+    service.delete(half.object_id, {**half.outputs, "fileId": half.outputs.get("fileId")}, OWNER)
+    assert tenant(emulator) == before
+    # Without waiting, the create answers at once with the asset Processing.
+    inputs, _ = service.check({**DECLARED, "waitForAvailable": False})
+    asset_id, state = service.create(inputs, OWNER)
+    assert state["status"] == "Processing"
+    service.delete(asset_id, state, OWNER)
+    assert tenant(emulator) == before

@@ -375,8 +375,9 @@ class VodAssetKind(Kind):
         while asset.status == "Processing":
             if time.monotonic() >= deadline:
                 raise UnexpectedStateError(
-                    f"VOD asset {asset_id} is still Processing after {timeout:g}s (raise "
-                    "waitTimeoutSeconds, or set waitForAvailable: false)"
+                    f"VOD asset {asset_id} is still Processing after {timeout:g}s; the next `pulumi up` "
+                    "replaces it with a new upload, so raise waitTimeoutSeconds (or set "
+                    "waitForAvailable: false) for a file that takes longer to transcode"
                 )
             if self.settings.cancelled.wait(self.settings.poll_seconds):
                 raise UnexpectedStateError(f"cancelled while VOD asset {asset_id} was Processing")
