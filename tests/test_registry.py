@@ -131,6 +131,13 @@ FACTS = {
         ("previous",),
         (),
     ),
+    "VodAsset": (
+        {"contentHash", "preset", "transcodingTracks", "fileTypesFlag"},
+        {"file", "title", "metadata", "tags", "attributes"},  # a new path alone is no change (compared by hash)
+        {"file", "tags", "attributes"},
+        ("status", "fileId", "assetId", "outputUrls", "errorMessage"),
+        (),
+    ),
     "Recording": (
         set(),  # the window patches while Pending; once started its change replaces (Kind.replanned)
         {"channelId", "start", "end", "catchup", "archive", "public", "outputs", "metadata"},
