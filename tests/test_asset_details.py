@@ -563,3 +563,73 @@ def test_plan_summary_and_drift_report_rows() -> None:
     [found] = drift.objects
     assert [(c.path, c.old, c.new) for c in found.fields] == [("description", "Old", "Edited by hand")]
     assert "AssetDetails `attributes`" in drift.markdown()
+
+
+def test_a_first_apply_cut_off_half_way_keeps_what_it_found(
+    service: Service, asset: str, client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    """The PATCH went through, then Create Asset Chapters failed: the object is kept in state with
+    what the first apply found, so the next up finishes and destroy still restores the original."""
+    from pulumi_videokit.emulator import FaultRule
+    from pulumi_videokit.reconcile.errors import HalfCreated
+
+    before = tenant(client, asset)
+    declared = {"assetId": asset, "description": "Half way", "tags": ["x"], "chapters": TWO}
+    emulator.ctx.faults.replace([FaultRule(kind="500", every=1, method="POST", path=r"/chapters$")])
+    with pytest.raises(HalfCreated) as half:
+        service.create(declared, OWNER)
+    emulator.ctx.faults.replace([])
+    state = {**half.value.inputs, **half.value.outputs}
+    assert state["previousDescription"] == "As found" and state["previousChapters"] == [INTRO]
+    # The next up sees what is left to do and does it.
+    decided = service.diff(asset, state, declared)
+    assert decided.plan.changed == ["chapters"]
+    state = service.update(asset, state, declared)
+    assert [c[:3] for c in tenant(client, asset)["chapters"]] == [(0, 90, "Opening"), (90, None, "Talk")]
+    service.delete(asset, state, OWNER)
+    after = tenant(client, asset)
+    assert {**after, "chapters": [c[:3] for c in after["chapters"]]} == {
+        **before,
+        "chapters": [c[:3] for c in before["chapters"]],
+    }
+
+
+def test_a_first_apply_whose_patch_failed_sends_its_attributes_again(
+    asset: str, client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """No read shows attributes: when the first PATCH failed, the state says the asset still has
+    the ones it was found with, so the next up sends the declared ones."""
+    from pulumi_videokit.emulator import FaultRule
+    from pulumi_videokit.reconcile.errors import HalfCreated
+
+    config = {
+        "api_key": API_KEY,
+        "tenant_id": TENANT_ID,
+        "endpoint": emulator.url,
+        "retry_total_seconds": "0.3",
+    }
+    service = Service(AssetDetailsKind, {**config, "journal_dir": str(tmp_path)})
+    declared = {"assetId": asset, "description": "New", "attributes": ["genre=news"]}
+    assets = service.kind.client.streaming.assets
+    real = assets.update
+
+    def failing(asset_id: str, patch: Any) -> Any:
+        if patch:  # the empty PATCH that reads the attributes passes; the one that writes fails
+            emulator.ctx.faults.replace([FaultRule(kind="500", every=1, method="PATCH")])
+        return real(asset_id, patch)
+
+    assets.update = failing  # type: ignore[method-assign]
+    try:
+        with pytest.raises(HalfCreated) as half:
+            service.create(declared, OWNER)
+    finally:
+        emulator.ctx.faults.replace([])
+        del assets.update
+    state = {**half.value.inputs, **half.value.outputs}
+    assert state["attributes"] == ["genre=drama"] and state["previousAttributes"] == ["genre=drama"]
+    assert state["description"] == "As found"
+    assert sorted(service.diff(asset, state, declared).plan.changed) == ["attributes", "description"]
+    state = service.update(asset, state, declared)
+    assert tenant(client, asset)["attributes"] == ["genre=news"]
+    service.delete(asset, state, OWNER)
+    assert tenant(client, asset)["attributes"] == ["genre=drama"]

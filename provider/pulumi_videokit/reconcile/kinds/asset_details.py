@@ -15,13 +15,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from ...client import NotFoundError
+from ...client import NotFoundError, VideoKitClient
 from ...models.desired import AssetDetailsOutputs, AssetDetailsSpec
 from ...models.streaming import Asset
 from ...specs import ResourceSpec
 from ..diff import Plan
 from ..errors import MissingObjectError
-from ._base import Exported, Inputs, Kind, Made, Memo, Observed, OnCreated, Scope, slug
+from ._base import Exported, Inputs, Kind, Made, Memo, Observed, OnCreated, Scope, Settings, slug
 
 #: The fields Update Asset sets.
 PATCHED = ("description", "tags", "attributes", "tokenRequiredPolicy")
@@ -119,6 +119,16 @@ class AssetDetailsKind(Kind):
         normalize=normalize,
     )
 
+    def __init__(self, client: VideoKitClient, settings: Settings) -> None:
+        super().__init__(client, settings)
+        #: What each create of this process found, by asset: a create cut off after its first write
+        #: is kept in state with what ``observe`` says, which must include it (or a destroy could
+        #: only restore the values this create wrote).
+        self._found_by_create: dict[str, dict[str, Any]] = {}
+        #: The assets whose first PATCH went through: until then, an asset still holds the
+        #: attributes it was found with, which no read can confirm.
+        self._patched: set[str] = set()
+
     def _current(self, asset_id: str, *, attributes: bool) -> dict[str, Any]:
         """The managed fields as the asset holds them now, chapters with their ids.
 
@@ -153,6 +163,7 @@ class AssetDetailsKind(Kind):
         }
         if body:
             self.client.streaming.assets.update(asset_id, body)
+        self._patched.add(asset_id)
         if "chapters" in wanted:
             live = (
                 current["chapters"]
@@ -195,7 +206,10 @@ class AssetDetailsKind(Kind):
         except NotFoundError:
             return None
         seen = self._found(current, [k for k in MANAGED if k != "attributes"])
-        return Observed({"assetId": object_id, **seen})
+        previous = self._found_by_create.get(object_id)
+        if previous is not None and "attributes" in previous and object_id not in self._patched:
+            seen["attributes"] = previous["attributes"]  # a create cut off before its PATCH
+        return Observed({"assetId": object_id, **seen}, outputs_of(previous) if previous is not None else {})
 
     def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
         # Details are set on an asset that exists: there is never a duplicate to recover.
@@ -213,6 +227,8 @@ class AssetDetailsKind(Kind):
         previous = self._found(current, list(wanted))
         # Journaled before any write, so a run killed after one still restores the original values.
         created(asset_id, {"previous": previous})
+        self._found_by_create[asset_id] = previous
+        self._patched.discard(asset_id)
         self._converge(asset_id, current, wanted)
         return asset_id, outputs_of(previous)
 
@@ -223,9 +239,11 @@ class AssetDetailsKind(Kind):
         if memo is None or "previous" not in memo:
             return self.create(inputs, created)
         wanted = {k: inputs[k] for k in MANAGED if inputs.get(k) is not None}
+        previous = dict(memo["previous"])
+        self._found_by_create[object_id] = previous
         current = self._current(object_id, attributes=False)
         self._converge(object_id, current, wanted)
-        return object_id, outputs_of(dict(memo["previous"]))
+        return object_id, outputs_of(previous)
 
     def update(
         self, object_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan
@@ -250,6 +268,8 @@ class AssetDetailsKind(Kind):
         return outputs_of(previous)
 
     def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
+        self._found_by_create.pop(object_id, None)
+        self._patched.discard(object_id)
         previous = previous_of(state)
         if not previous:
             return  # imported by id: nothing was found before us, so nothing is restored
