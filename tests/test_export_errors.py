@@ -326,7 +326,7 @@ def test_kinds_that_name_nothing_are_refused(
     line = one_line(export(env_for(emulator.url), f"--kinds={kinds}", "--format", fmt, "-o", str(out)))
     assert line == (
         "videokit export: --kinds names no kind: give one or more of channels, events, domains, apiKeys, "
-        "assetSettings"
+        "assetSettings, vodAssets, assetDetails, recordings"
     )
     assert not out.exists() and channels_sent(emulator) == 0
 
