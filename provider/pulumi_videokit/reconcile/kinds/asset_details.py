@@ -241,6 +241,7 @@ class AssetDetailsKind(Kind):
         wanted = {k: inputs[k] for k in MANAGED if inputs.get(k) is not None}
         previous = dict(memo["previous"])
         self._found_by_create[object_id] = previous
+        self._patched.discard(object_id)
         current = self._current(object_id, attributes=False)
         self._converge(object_id, current, wanted)
         return object_id, outputs_of(previous)
