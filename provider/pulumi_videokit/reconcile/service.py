@@ -287,7 +287,8 @@ class Service:
         """What changes and whether it replaces, from the engine's state as it is (and the old
         inputs, where the engine keeps them); refuses to interrupt a live object unless allowed.
 
-        The one API call a diff may make: the run state, when the plan would interrupt."""
+        The one API call a diff may make: the run state (read once), when the plan would interrupt
+        or changes a field whose kind replaces it only in some states (``Kind.replanned``)."""
         new_inputs = strip(news, self.spec.outputs)
         old_inputs = self.settled(state, old_inputs or self.old_inputs(state))
         live = functools.cache(lambda: self._live_state(object_id) or state.get("status"))
