@@ -464,6 +464,15 @@ def test_through_the_native_plugin(emulator: RunningEmulator, tmp_path: Path, ch
         emulator.ctx.requests.clear()
         host.update("Recording", object_id, state, moved)
         assert calls(emulator) == [("PATCH", f"/cvr/v1/recordings/{object_id}")]
+        # `pulumi import`: a Read with no state takes the recording as it is.
+        imported = host.read("Recording", object_id)
+        inputs = decode(imported.inputs)[0]
+        assert imported.id == object_id and inputs["channelId"] == channel
+        assert (inputs["start"], inputs["end"]) == (wire(moved["start"]), wire(moved["end"]))
+        assert inputs["outputs"] == [{"preset": "mp4"}] and inputs["catchup"] == {"enabled": True}
+        assert (
+            inputs["metadata"] == props["metadata"] and decode(imported.properties)[0]["status"] == "Pending"
+        )
         host.delete("Recording", object_id, state)
     assert service_client_list(emulator, channel) == []
 
