@@ -469,7 +469,9 @@ def test_through_the_native_plugin(emulator: RunningEmulator, tmp_path: Path, ch
         inputs = decode(imported.inputs)[0]
         assert imported.id == object_id and inputs["channelId"] == channel
         assert (inputs["start"], inputs["end"]) == (wire(moved["start"]), wire(moved["end"]))
-        assert inputs["outputs"] == [{"preset": "mp4"}] and inputs["catchup"] == {"enabled": True}
+        assert inputs["outputs"] == [{"preset": "mp4", "id": "file1"}] and inputs["catchup"] == {
+            "enabled": True
+        }
         assert (
             inputs["metadata"] == props["metadata"] and decode(imported.properties)[0]["status"] == "Pending"
         )

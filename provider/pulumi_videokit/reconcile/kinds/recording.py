@@ -141,10 +141,13 @@ class RecordingKind(Kind):
         if rec.archive is not None and rec.archive.public is not None:
             seen["public"] = rec.archive.public
         if rec.outputs is not None:
-            # An id the platform picked for an output declared without one is not the user's.
+            # An id the platform picked for an output declared without one is not the user's; with
+            # no outputs declared (an import, an export) every id is kept.
             declared = {o.get("id") for o in last.get("outputs") or [] if o.get("id")}
+            every = "outputs" not in last
             seen["outputs"] = [
-                {"preset": o.preset, **({"id": o.id} if o.id in declared else {})} for o in rec.outputs
+                {"preset": o.preset, **({"id": o.id} if o.id and (every or o.id in declared) else {})}
+                for o in rec.outputs
             ]
         seen["metadata"] = _metadata(rec)
         return {k: v for k, v in seen.items() if v is not None}
@@ -327,8 +330,7 @@ class RecordingKind(Kind):
         return out
 
     def _exported(self, rec: Recording, channel_id: str, start: str) -> Exported:
-        # Every output the tenant has is declared with its id, so adopting it changes none.
-        inputs = self._inputs(rec, {"outputs": [{"id": o.id} for o in rec.outputs or []]})
+        inputs = self._inputs(rec, {})  # every output with its id: adopting it changes none
         names = ("start", "end", "catchup", "archive", "public", "outputs", "metadata")
         fields = {k: inputs[k] for k in names if inputs.get(k) not in (None, [], {})}
         comments = [f"status when exported: {rec.status or 'unknown'}"]
