@@ -8,7 +8,7 @@ import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
- * The description, tags, attributes, chapters and token policy of one existing streaming asset; destroy restores what was found.
+ * The description, tags, attributes, chapters and token policy of a streaming asset.
  */
 export class AssetDetails extends pulumi.CustomResource {
     /**

@@ -143,8 +143,7 @@ AssetAttribute = Annotated[
 
 
 class AssetDetailsSpec(RequestModel):
-    """The description, tags, attributes, chapters and token policy of one existing streaming asset;
-    destroy restores what was found.
+    """The description, tags, attributes, chapters and token policy of a streaming asset.
 
     Only declared fields are managed, and destroy restores exactly what the asset had before the first
     apply, chapters included. `chapters` is the asset's whole list: chapters that stay are kept as they

@@ -151,7 +151,7 @@ class VodAsset(VideoKitResource):
 class AssetDetailsProvider(VideoKitProvider): ...
 
 class AssetDetails(VideoKitResource):
-    """The description, tags, attributes, chapters and token policy of one existing streaming asset; destroy restores what was found."""
+    """The description, tags, attributes, chapters and token policy of a streaming asset."""
 
     previous_description: pulumi.Output[str | None]
     previous_tags: pulumi.Output[Sequence[str] | None]

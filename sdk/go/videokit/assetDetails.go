@@ -12,7 +12,7 @@ import (
 	"github.com/videokit/pulumi-videokit/sdk/go/videokit/internal"
 )
 
-// The description, tags, attributes, chapters and token policy of one existing streaming asset; destroy restores what was found.
+// The description, tags, attributes, chapters and token policy of a streaming asset.
 type AssetDetails struct {
 	pulumi.CustomResourceState
 

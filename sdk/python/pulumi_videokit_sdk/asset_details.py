@@ -137,7 +137,7 @@ class AssetDetails(pulumi.CustomResource):
                  token_required_policy: pulumi.Input[Optional['TokenRequiredPolicy']] = None,
                  __props__=None):
         """
-        The description, tags, attributes, chapters and token policy of one existing streaming asset; destroy restores what was found.
+        The description, tags, attributes, chapters and token policy of a streaming asset.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -155,7 +155,7 @@ class AssetDetails(pulumi.CustomResource):
                  args: AssetDetailsArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The description, tags, attributes, chapters and token policy of one existing streaming asset; destroy restores what was found.
+        The description, tags, attributes, chapters and token policy of a streaming asset.
 
         :param str resource_name: The name of the resource.
         :param AssetDetailsArgs args: The arguments to use to populate this resource's properties.
