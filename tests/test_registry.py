@@ -131,6 +131,19 @@ FACTS = {
         ("previous",),
         (),
     ),
+    "AssetDetails": (
+        {"assetId"},
+        {"description", "tags", "attributes", "chapters", "tokenRequiredPolicy"},
+        {"attributes"},
+        (
+            "previousDescription",
+            "previousTags",
+            "previousAttributes",
+            "previousChapters",
+            "previousTokenRequiredPolicy",
+        ),
+        (),
+    ),
     "VodAsset": (
         {"contentHash", "preset", "transcodingTracks", "fileTypesFlag"},
         {"file", "title", "metadata", "tags", "attributes"},  # a new path alone is no change (compared by hash)

@@ -15,10 +15,12 @@ class TrackSelector(RequestModel):
 
 
 class TranscodingTrack(RequestModel):
-    track_selector: TrackSelector
-    type: str = Field(min_length=1, examples=["Video", "Audio", "Captions"])
-    language: str | None = Field(default=None, examples=["en"])
-    name: str | None = None
+    track_selector: TrackSelector = Field(description="Which track of the file this is.")
+    type: str = Field(
+        min_length=1, examples=["Video", "Audio", "Captions"], description="The track's type, such as Video."
+    )
+    language: str | None = Field(default=None, examples=["en"], description="The track's language code.")
+    name: str | None = Field(default=None, description="The track's name in the player.")
 
 
 class VodSource(RequestModel):

@@ -2153,10 +2153,14 @@ func (o TrackSelectorOutput) TrackId() pulumi.StringOutput {
 
 // TranscodingTrack
 type TranscodingTrack struct {
-	Language      *string       `pulumi:"language"`
-	Name          *string       `pulumi:"name"`
+	// The track's language code.
+	Language *string `pulumi:"language"`
+	// The track's name in the player.
+	Name *string `pulumi:"name"`
+	// Which track of the file this is.
 	TrackSelector TrackSelector `pulumi:"trackSelector"`
-	Type          string        `pulumi:"type"`
+	// The track's type, such as Video.
+	Type string `pulumi:"type"`
 }
 
 // TranscodingTrackInput is an input type that accepts TranscodingTrackArgs and TranscodingTrackOutput values.
@@ -2172,10 +2176,14 @@ type TranscodingTrackInput interface {
 
 // TranscodingTrack
 type TranscodingTrackArgs struct {
-	Language      pulumi.StringPtrInput `pulumi:"language"`
-	Name          pulumi.StringPtrInput `pulumi:"name"`
-	TrackSelector TrackSelectorInput    `pulumi:"trackSelector"`
-	Type          pulumi.StringInput    `pulumi:"type"`
+	// The track's language code.
+	Language pulumi.StringPtrInput `pulumi:"language"`
+	// The track's name in the player.
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// Which track of the file this is.
+	TrackSelector TrackSelectorInput `pulumi:"trackSelector"`
+	// The track's type, such as Video.
+	Type pulumi.StringInput `pulumi:"type"`
 }
 
 func (TranscodingTrackArgs) ElementType() reflect.Type {
@@ -2230,18 +2238,22 @@ func (o TranscodingTrackOutput) ToTranscodingTrackOutputWithContext(ctx context.
 	return o
 }
 
+// The track's language code.
 func (o TranscodingTrackOutput) Language() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v TranscodingTrack) *string { return v.Language }).(pulumi.StringPtrOutput)
 }
 
+// The track's name in the player.
 func (o TranscodingTrackOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v TranscodingTrack) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
+// Which track of the file this is.
 func (o TranscodingTrackOutput) TrackSelector() TrackSelectorOutput {
 	return o.ApplyT(func(v TranscodingTrack) TrackSelector { return v.TrackSelector }).(TrackSelectorOutput)
 }
 
+// The track's type, such as Video.
 func (o TranscodingTrackOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v TranscodingTrack) string { return v.Type }).(pulumi.StringOutput)
 }

@@ -182,8 +182,20 @@ export interface TrackSelectorArgs {
  * TranscodingTrack
  */
 export interface TranscodingTrackArgs {
+    /**
+     * The track's language code.
+     */
     language?: pulumi.Input<string | undefined>;
+    /**
+     * The track's name in the player.
+     */
     name?: pulumi.Input<string | undefined>;
+    /**
+     * Which track of the file this is.
+     */
     trackSelector: pulumi.Input<inputs.TrackSelectorArgs>;
+    /**
+     * The track's type, such as Video.
+     */
     type: pulumi.Input<string>;
 }

@@ -378,9 +378,21 @@ export interface TrackSelector {
  * TranscodingTrack
  */
 export interface TranscodingTrack {
+    /**
+     * The track's language code.
+     */
     language?: string;
+    /**
+     * The track's name in the player.
+     */
     name?: string;
+    /**
+     * Which track of the file this is.
+     */
     trackSelector: outputs.TrackSelector;
+    /**
+     * The track's type, such as Video.
+     */
     type: string;
 }
 

@@ -704,9 +704,21 @@ class TranscodingTrackArgsDict(TypedDict):
     TranscodingTrack
     """
     track_selector: pulumi.Input['TrackSelectorArgsDict']
+    """
+    Which track of the file this is.
+    """
     type: pulumi.Input[_builtins.str]
+    """
+    The track's type, such as Video.
+    """
     language: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The track's language code.
+    """
     name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The track's name in the player.
+    """
 
 @pulumi.input_type
 class TranscodingTrackArgs:
@@ -717,6 +729,11 @@ class TranscodingTrackArgs:
                  name: pulumi.Input[Optional[_builtins.str]] = None):
         """
         TranscodingTrack
+
+        :param pulumi.Input['TrackSelectorArgs'] track_selector: Which track of the file this is.
+        :param pulumi.Input[_builtins.str] type: The track's type, such as Video.
+        :param pulumi.Input[_builtins.str] language: The track's language code.
+        :param pulumi.Input[_builtins.str] name: The track's name in the player.
         """
         pulumi.set(__self__, "track_selector", track_selector)
         pulumi.set(__self__, "type", type)
@@ -728,6 +745,9 @@ class TranscodingTrackArgs:
     @_builtins.property
     @pulumi.getter(name="trackSelector")
     def track_selector(self) -> pulumi.Input['TrackSelectorArgs']:
+        """
+        Which track of the file this is.
+        """
         return pulumi.get(self, "track_selector")
 
     @track_selector.setter
@@ -737,6 +757,9 @@ class TranscodingTrackArgs:
     @_builtins.property
     @pulumi.getter
     def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        The track's type, such as Video.
+        """
         return pulumi.get(self, "type")
 
     @type.setter
@@ -746,6 +769,9 @@ class TranscodingTrackArgs:
     @_builtins.property
     @pulumi.getter
     def language(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The track's language code.
+        """
         return pulumi.get(self, "language")
 
     @language.setter
@@ -755,6 +781,9 @@ class TranscodingTrackArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The track's name in the player.
+        """
         return pulumi.get(self, "name")
 
     @name.setter

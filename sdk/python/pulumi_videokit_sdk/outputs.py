@@ -1135,6 +1135,11 @@ class TranscodingTrack(dict):
                  name: Optional[_builtins.str] = None):
         """
         TranscodingTrack
+
+        :param 'TrackSelector' track_selector: Which track of the file this is.
+        :param _builtins.str type: The track's type, such as Video.
+        :param _builtins.str language: The track's language code.
+        :param _builtins.str name: The track's name in the player.
         """
         pulumi.set(__self__, "track_selector", track_selector)
         pulumi.set(__self__, "type", type)
@@ -1146,21 +1151,33 @@ class TranscodingTrack(dict):
     @_builtins.property
     @pulumi.getter(name="trackSelector")
     def track_selector(self) -> 'outputs.TrackSelector':
+        """
+        Which track of the file this is.
+        """
         return pulumi.get(self, "track_selector")
 
     @_builtins.property
     @pulumi.getter
     def type(self) -> _builtins.str:
+        """
+        The track's type, such as Video.
+        """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter
     def language(self) -> Optional[_builtins.str]:
+        """
+        The track's language code.
+        """
         return pulumi.get(self, "language")
 
     @_builtins.property
     @pulumi.getter
     def name(self) -> Optional[_builtins.str]:
+        """
+        The track's name in the player.
+        """
         return pulumi.get(self, "name")
 
 
