@@ -309,7 +309,11 @@ def router(ctx: Context) -> APIRouter:
                 "createDate": stamp,
                 "lastModificationDate": stamp,
                 "fileIds": {s["fileId"]: s.get("fileTypesFlag", "Video") for s in spec["transcodedSources"]},
-                "sources": spec["transcodedSources"],
+                # Get VOD Asset's example answers each source with its file and type only.
+                "sources": [
+                    {"fileId": s["fileId"], "fileTypesFlag": s.get("fileTypesFlag", "Video")}
+                    for s in spec["transcodedSources"]
+                ],
                 "outputs": [],
                 "tags": [],
                 "attributes": [],
