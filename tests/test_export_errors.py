@@ -347,8 +347,24 @@ def test_kinds_that_name_nothing_are_refused(
             ("--kinds", "assetSettings"),
             "--kinds assetSettings exports the settings of the assets named by --asset",
         ),
+        (
+            ("--kinds", "assetDetails"),
+            "videokit export: --kinds assetDetails exports the details of the assets named by --asset: "
+            "give --asset ID",
+        ),
+        (
+            ("--kinds", "assetSettings,assetDetails"),
+            "--kinds assetSettings,assetDetails exports the settings and details of the assets named by --asset",
+        ),
     ],
-    ids=["asset-empty", "asset-blank", "channel-empty", "settings-without-asset"],
+    ids=[
+        "asset-empty",
+        "asset-blank",
+        "channel-empty",
+        "settings-without-asset",
+        "details-without-asset",
+        "both-without-asset",
+    ],
 )
 def test_filters_that_could_only_export_nothing_are_refused_before_any_call(
     emulator: RunningEmulator, args: tuple[str, ...], expected: str

@@ -176,7 +176,10 @@ def schema(overlay: bool) -> None:
     "--since", default=None, help="Only objects created at or after this time (domains carry no date)."
 )
 @click.option(
-    "--asset", "assets", multiple=True, help="A streaming asset whose settings are exported; repeatable."
+    "--asset",
+    "assets",
+    multiple=True,
+    help="A streaming asset whose settings and details are exported; repeatable.",
 )
 @click.option(
     "--retain", is_flag=True, help="Add retainOnDelete: true, so a destroy leaves every object in place."

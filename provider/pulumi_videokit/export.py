@@ -55,6 +55,10 @@ def section_of(name: str) -> str:
     raise ValueError(f"{name!r} is not a kind (allowed: {', '.join(SECTIONS)}, or all)")
 
 
+#: The sections read only for the streaming assets named by ``--asset`` (what each exports).
+BY_ASSET = {"assetSettings": "settings", "assetDetails": "details"}
+
+
 @dataclass
 class Filters:
     sections: tuple[str, ...] = SECTIONS
@@ -62,7 +66,7 @@ class Filters:
     #: Channel ids or names: only these channels, and only events on them.
     channels: tuple[str, ...] = ()
     since: datetime | None = None
-    #: Streaming assets whose settings are exported.
+    #: Streaming assets whose settings and details are exported.
     assets: tuple[str, ...] = ()
     retain: bool = False
 
@@ -72,9 +76,11 @@ class Filters:
             raise ValueError("--channel is empty: give a channel's id or name, or leave out --channel")
         if any(not a.strip() for a in self.assets):
             raise ValueError("--asset is empty: give a streaming asset's id, or leave out --asset")
-        if self.sections == ("assetSettings",) and not self.assets:
+        if not self.assets and set(self.sections) <= BY_ASSET.keys():
+            what = " and ".join(BY_ASSET[s] for s in self.sections)
             raise ValueError(
-                "--kinds assetSettings exports the settings of the assets named by --asset: give --asset ID"
+                f"--kinds {','.join(self.sections)} exports the {what} of the assets named by --asset: "
+                "give --asset ID"
             )
 
 
