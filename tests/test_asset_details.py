@@ -633,3 +633,78 @@ def test_a_first_apply_whose_patch_failed_sends_its_attributes_again(
     assert tenant(client, asset)["attributes"] == ["genre=news"]
     service.delete(asset, state, OWNER)
     assert tenant(client, asset)["attributes"] == ["genre=drama"]
+
+
+def _load_problems(tmp_path: Path, text: str) -> list[str]:
+    from pulumi_videokit.gitops import load
+    from pulumi_videokit.gitops.loader import DeclarationError
+
+    (tmp_path / "promo.mp4").write_bytes(b"\0" * 64)
+    (tmp_path / "videokit.yaml").write_text(text)
+    with pytest.raises(DeclarationError) as err:
+        load(tmp_path / "videokit.yaml")
+    return [f"{p.line}:{p.col}: {p.field}: {p.message}" for p in err.value.problems]
+
+
+VOD = "vodAssets:\n  promo: {file: promo.mp4, preset: dash_hls_1080p, title: Promo, tags: [a]}\n"
+
+
+def test_two_details_naming_one_vod_asset_are_refused_with_both_lines(tmp_path: Path) -> None:
+    problems = _load_problems(
+        tmp_path,
+        "vodAssets:\n  promo: {file: promo.mp4, preset: dash_hls_1080p}\n"
+        "assetDetails:\n"
+        "  first: {vodAsset: promo, description: One}\n"
+        "  second: {vodAsset: promo, description: Two}\n",
+    )
+    where = tmp_path / "videokit.yaml"
+    assert problems == [
+        f"5:12: assetDetails.second.vodAsset: names the same vodAssets.promo as assetDetails.first at "
+        f"{where}:4:3; one AssetDetails per assetId (merge the two entries)"
+    ]
+
+
+def test_details_naming_different_vod_assets_load(tmp_path: Path) -> None:
+    from pulumi_videokit.gitops import load
+
+    (tmp_path / "promo.mp4").write_bytes(b"\0" * 64)
+    (tmp_path / "videokit.yaml").write_text(
+        "vodAssets:\n  promo: {file: promo.mp4, preset: dash_hls_1080p, tags: [a]}\n"
+        "  teaser: {file: promo.mp4, preset: dash_hls_1080p}\n"
+        "assetDetails:\n"
+        "  first: {vodAsset: promo, description: One}\n"
+        "  second: {vodAsset: teaser, description: Two, tags: [b]}\n"
+    )
+    assert [e.name for e in load(tmp_path / "videokit.yaml").entries] == [
+        "promo",
+        "teaser",
+        "first",
+        "second",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "vod_value", "details_value"),
+    [("tags", "[a]", "[b]"), ("attributes", "['k=v']", "['k=w']")],
+)
+def test_tags_declared_on_the_vod_asset_and_its_details_are_refused(
+    tmp_path: Path, field: str, vod_value: str, details_value: str
+) -> None:
+    problems = _load_problems(
+        tmp_path,
+        "vodAssets:\n"
+        "  promo:\n"
+        "    file: promo.mp4\n"
+        "    preset: dash_hls_1080p\n"
+        f"    {field}: {vod_value}\n"
+        "assetDetails:\n"
+        "  promo-details:\n"
+        "    vodAsset: promo\n"
+        f"    {field}: {details_value}\n",
+    )
+    where = tmp_path / "videokit.yaml"
+    assert problems == [
+        f"9:5: assetDetails.promo-details.{field}: vodAssets.promo at {where}:5:5 "
+        f"declares {field} of the same asset too (vodAsset: promo), so each up would undo the other's "
+        f"{field}: declare them in one of the two entries"
+    ]

@@ -73,6 +73,13 @@ class DeclarationError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+#: Fields that two sections write on one object, by (section, section it refers to): a
+#: ``VodAsset``'s tags and attributes are those of the streaming asset ``AssetDetails`` manages.
+SHARED_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("assetDetails", "vodAssets"): ("tags", "attributes")
+}
+
+
 @dataclass
 class Entry:
     section: str
@@ -692,6 +699,7 @@ class _Checker:
                 )
         self._aliases(unique, first)
         self._unique_keys(unique)
+        self._one_writer(unique)
         by_section: dict[str, set[str]] = {}
         for entry in unique:
             by_section.setdefault(entry.section, set()).add(entry.name)
@@ -763,25 +771,63 @@ class _Checker:
                     claimed[old] = entry
 
     def _unique_keys(self, entries: list[Entry]) -> None:
-        """Two entries the API would take for one object (a domain it allows once) are an error."""
+        """Two entries the API would take for one object (a domain it allows once; one asset's
+        details, by its id or by the entry that makes it) are an error."""
         seen: dict[tuple[str, str], Entry] = {}
         for entry in entries:
             spec = SPECS[entry.section]
-            if not spec.unique_key or any(k not in entry.props for k in spec.natural_key):
+            if not spec.unique_key or any(
+                k not in entry.props and k not in entry.refs for k in spec.natural_key
+            ):
                 continue
-            values = spec.normalize({k: entry.props[k] for k in spec.natural_key})
-            key = (entry.section, repr(sorted(values.items())))
+            # A key filled by a reference (``vodAsset: clip``) is the same object when it names
+            # the same entry; one given by value is compared as the API compares it.
+            values = spec.normalize({k: entry.props[k] for k in spec.natural_key if k in entry.props})
+            named = {k: entry.refs[k] for k in spec.natural_key if k not in entry.props}
+            key = (entry.section, repr((sorted(values.items()), sorted(named.items()))))
             other = seen.setdefault(key, entry)
             if other is entry or entry.node is None:
                 continue
-            field_name = spec.natural_key[0]
+            there = Pos(other.file, other.line, other.col)
+            if named:
+                yaml_key = next(k for k, (target, _) in spec.references.items() if target in named)
+                target = named[spec.references[yaml_key][0]]
+                message = (
+                    f"names the same {spec.references[yaml_key][1]}.{target} as {other.section}.{other.name} "
+                    f"at {there}; one {spec.kind} per {spec.natural_key_text} (merge the two entries)"
+                )
+            else:
+                yaml_key = spec.natural_key[0]
+                message = (
+                    f"is the same {spec.natural_key_text} as {other.section}.{other.name} at {there} "
+                    f"(case and a trailing slash do not count); the API allows one {spec.kind} per "
+                    f"{spec.natural_key_text}"
+                )
             self.add(
-                _tree.locate(entry.node, (field_name,)),
-                f"{entry.section}.{entry.name}.{field_name}",
-                f"is the same {spec.natural_key_text} as {other.section}.{other.name} at "
-                f"{Pos(other.file, other.line, other.col)} (case and a trailing slash do not count); "
-                f"the API allows one {spec.kind} per {spec.natural_key_text}",
+                _tree.locate(entry.node, (yaml_key,)), f"{entry.section}.{entry.name}.{yaml_key}", message
             )
+
+    def _one_writer(self, entries: list[Entry]) -> None:
+        """A field two entries write on one object (a VOD asset's tags, by its ``VodAsset`` and by
+        an ``AssetDetails`` naming it) would have each up undo the other: an error at the entry
+        that refers, naming the other's line."""
+        declared = {(e.section, e.name): e for e in entries}
+        for entry in entries:
+            for key, (target, section) in SPECS[entry.section].references.items():
+                shared = SHARED_FIELDS.get((entry.section, section), ())
+                other = declared.get((section, entry.refs.get(target, "")))
+                if other is None or entry.node is None or other.node is None:
+                    continue
+                for name in (n for n in shared if n in entry.props and n in other.props):
+                    here = _tree.locate(entry.node, (name,))
+                    there = _tree.locate(other.node, (name,))
+                    self.add(
+                        here,
+                        f"{entry.section}.{entry.name}.{name}",
+                        f"{section}.{other.name} at {there} declares {name} of the same asset too "
+                        f"({key}: {other.name}), so each up would undo the other's {name}: declare them "
+                        "in one of the two entries",
+                    )
 
     def _ordered(self, entries: list[Entry], graph: dict[str, list[str]]) -> list[Entry]:
         """Entries with each after those it needs; a cycle is an error at a dependsOn."""
