@@ -130,4 +130,15 @@ def state_objects(emu: RunningEmulator) -> dict[str, set[str]]:
     return {name: set(data[name]) for name in ("channels", "events", "domains", "apiKeys")}
 
 
-__all__ = ["json", "record", "stack_for", "state_objects", "writes"]
+#: The collections a stack of content touches: ``assets`` holds each streaming asset with its
+#: description, tags and chapters; ``uploads`` the multipart uploads still open.
+CONTENT = ("channels", "events", "assets", "vodAssets", "files", "uploads", "recordings")
+
+
+def tenant_contents(emu: RunningEmulator) -> dict[str, dict[str, object]]:
+    """The whole objects (not only their ids) of the collections in :data:`CONTENT`."""
+    data = emu.ctx.store.snapshot()
+    return {name: dict(data[name]) for name in CONTENT}
+
+
+__all__ = ["Stack", "json", "record", "stack_for", "state_objects", "tenant_contents", "writes"]
