@@ -62,7 +62,9 @@ def run(command: str, source: str, extra: list[str], via_stdin: bool = False) ->
     return result.stdout, result.exit_code
 
 
-@pytest.mark.parametrize(("command", "source", "extra", "golden", "code"), CASES, ids=[f"{c[1]}{''.join(c[2])}" for c in CASES])
+@pytest.mark.parametrize(
+    ("command", "source", "extra", "golden", "code"), CASES, ids=[f"{c[1]}{''.join(c[2])}" for c in CASES]
+)
 def test_golden(command: str, source: str, extra: list[str], golden: str, code: int) -> None:
     out, exit_code = run(command, source, extra)
     expected = GOLDEN / golden
@@ -73,8 +75,12 @@ def test_golden(command: str, source: str, extra: list[str], golden: str, code: 
 
 
 def test_stdin_reads_the_same() -> None:
-    assert run("plan-summary", "preview-replace.json", [], via_stdin=True) == run("plan-summary", "preview-replace.json", [])
-    assert run("drift-report", "refresh-drift.ndjson", [], via_stdin=True) == run("drift-report", "refresh-drift.ndjson", [])
+    assert run("plan-summary", "preview-replace.json", [], via_stdin=True) == run(
+        "plan-summary", "preview-replace.json", []
+    )
+    assert run("drift-report", "refresh-drift.ndjson", [], via_stdin=True) == run(
+        "drift-report", "refresh-drift.ndjson", []
+    )
 
 
 @pytest.mark.parametrize("text", ["", "not json", '{"hello": 1}', "[1, 2]"])
@@ -119,7 +125,9 @@ def test_drift_json_is_machine_readable() -> None:
     report = json.loads(out)
     assert code == 2 and report["drift"] is True
     assert {(r["name"], r["status"]) for r in report["resources"]} == {
-        ("main-stage", "changed"), ("keynote", "changed"), ("site", "deleted")
+        ("main-stage", "changed"),
+        ("keynote", "changed"),
+        ("site", "deleted"),
     }
     fields = {r["name"]: r["fields"] for r in report["resources"]}
     assert fields["main-stage"] == [{"field": "name", "was": "main-stage", "now": "main-stage-renamed"}]
@@ -136,5 +144,91 @@ def test_plan_summary_names_an_adoption() -> None:
     # Without adopt, the same step is a plain create.
     del step["newState"]["inputs"]["adopt"]
     plain = plan_summary(json.dumps(doc))
-    assert "| create |" in next(ln for ln in plain.markdown.splitlines() if "`ci`" in ln and ln.startswith("|"))
+    assert "| create |" in next(
+        ln for ln in plain.markdown.splitlines() if "`ci`" in ln and ln.startswith("|")
+    )
     assert "Adopts" not in plain.markdown
+
+
+# ---- each kind's words for a replace and a delete come from the kind ----
+
+
+def _kind_step(
+    kind: str, op: str, status: str | None, replace_reasons: tuple[str, ...] = ()
+) -> dict[str, object]:
+    token = f"pulumi-python:dynamic/videokit:{kind}"
+    urn = f"urn:pulumi:dev::p::{token}::it"
+    olds = {"title": "Old", "assetId": "a1"}
+    outputs = {**olds, **({"status": status} if status else {})}
+    return {
+        "op": op,
+        "urn": urn,
+        "replaceReasons": list(replace_reasons),
+        "oldState": {
+            "urn": urn,
+            "type": token,
+            "custom": True,
+            "id": "x1",
+            "inputs": olds,
+            "outputs": outputs,
+        },
+        "newState": {"urn": urn, "type": token, "custom": True, "inputs": {**olds, "title": "New"}},
+    }
+
+
+def _warnings(kind: str, op: str, status: str | None = None, reasons: tuple[str, ...] = ()) -> list[str]:
+    preview = {"steps": [_kind_step(kind, op, status, reasons)], "changeSummary": {op: 1}}
+    text = plan_summary(json.dumps(preview)).markdown
+    every = "> - **Deletes every object of the stack**"
+    return [line[4:] for line in text.splitlines() if line.startswith("> - ") and not line.startswith(every)]
+
+
+def test_a_recording_is_never_said_to_go_off_air() -> None:
+    replaced = _warnings("Recording", "replace", "Processing", ("end",))
+    assert replaced[0] == (
+        "**Interrupts a running recording**: Recording `it` (id `x1`, title `Old`) is Processing and is replaced"
+        " because `end` changed: a new recording of the window is made and this one, with what it recorded"
+        " so far, is deleted, with new catchup, archive and output addresses."
+    )
+    deleted = _warnings("Recording", "delete", "Available")
+    assert deleted[0] == (
+        "**Interrupts a running recording**: Recording `it` is Available; it is deleted with what it recorded"
+        " (catchup, archive and outputs)."
+    )
+    assert not any("off air" in w or "stopped" in w for w in replaced + deleted)
+
+
+def test_a_vod_asset_replace_uploads_the_file_again() -> None:
+    [replaced] = _warnings("VodAsset", "replace", "Available", ("contentHash",))
+    assert replaced == (
+        "**Replaces** VodAsset `it` (id `x1`, title `Old`): `contentHash` cannot be made in place, so the file"
+        " is uploaded again as a new asset, then the old asset and its file are deleted; its file id and"
+        " output URLs change with its id."
+    )
+    [deleted] = _warnings("VodAsset", "delete", "Available")
+    assert deleted == (
+        "**Deletes a live object**: VodAsset `it` (id `x1`, title `Old`): the asset and the file it uploaded"
+        " are deleted."
+    )
+
+
+def test_asset_details_deleted_restore_what_was_found() -> None:
+    [deleted] = _warnings("AssetDetails", "delete")
+    assert deleted == (
+        "**Restores an asset as found**: AssetDetails `it` (id `x1`, title `Old`): its description, tags,"
+        " attributes, chapters and token policy go back to what the first apply found; the asset itself stays."
+    )
+    [replaced] = _warnings("AssetDetails", "replace", None, ("assetId",))
+    assert (
+        "so they are applied to the new asset, then the old asset gets back what it had before." in replaced
+    )
+    [settings] = _warnings("AssetSettings", "delete")
+    assert settings.startswith("**Restores an asset's settings as found**: AssetSettings `it`")
+
+
+def test_a_kind_without_words_of_its_own_gets_neutral_ones() -> None:
+    """A kind that declares no wording (an event) is neither off air nor stopped."""
+    [deleted] = _warnings("Event", "delete", "Started")
+    assert deleted == "**Deletes a live object**: Event `it` (id `x1`, title `Old`)."
+    [replaced] = _warnings("Event", "replace", "Started", ("channelId",))
+    assert "so it is created anew, then the old one is deleted." in replaced

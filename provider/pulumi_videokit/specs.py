@@ -45,6 +45,23 @@ def identity(inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """What a step does to one object of a kind, in the CI reports' words (a reviewer reads them
+    in a pull request). The defaults fit any kind; a kind whose replace or delete means more
+    (viewers cut off, a file uploaded again, an asset given back what it had) says so here."""
+
+    #: How a replace comes about, after "so"; empty: "it is" and the order the kind replaces in.
+    replaced: str = ""
+    #: What a replace does while the object is in one of its ``live_states``.
+    live_replaced: str = "it is interrupted until the new one is up"
+    #: What a delete does while the object is in one of its ``live_states``.
+    live_deleted: str = "it is deleted"
+    #: The delete warning's lead, and what follows the object's identity (may be empty).
+    deleted: str = "Deletes a live object"
+    deleted_detail: str = ""
+
+
+@dataclass(frozen=True)
 class ResourceSpec:
     """How one kind of Cloud Video Kit object is managed."""
 
@@ -70,6 +87,8 @@ class ResourceSpec:
     #: What else a replace changes with the id, for reviewers (``ingest and playback URLs``).
     replace_changes: str = ""
     delete_before_replace: bool = False
+    #: What a replace and a delete do, in the CI reports.
+    wording: Wording = Wording()
     normalize: Callable[[Mapping[str, Any]], dict[str, Any]] = identity
 
     @property

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..protocol import SECRET_SIG, SIG, UNKNOWN
+from ..specs import Wording
 
 if TYPE_CHECKING:
     from ..reconcile.kinds import Kind
@@ -96,6 +97,8 @@ class _Facts:
     replace_changes: str = ""
     #: What in an in-place change would interrupt a live object, one phrase each.
     interruptions: _Interruptions = lambda olds, news, changed: []
+    #: What a replace and a delete do, in the kind's words.
+    wording: Wording = field(default_factory=Wording)
 
 
 def _kind_facts() -> dict[str, _Facts]:
@@ -117,6 +120,7 @@ def _kind_facts() -> dict[str, _Facts]:
             k.spec.live_states,
             k.spec.replace_changes,
             interruptions(k),
+            k.spec.wording,
         )
         for k in KINDS
     }

@@ -76,11 +76,11 @@ def _warnings(step: Step, found: list[Change], facts: _Facts) -> list[str]:
             warnings.append(
                 f"{interrupts} ({_identity(step)}) is {status} and is"
                 f" replaced{' (deleted first)' if delete_first else ''} because {fields or 'its inputs'}"
-                f" changed: it goes off air until the new one is up{also}."
+                f" changed: {facts.wording.live_replaced}{also}."
             )
             return warnings
         elif step.op == "delete":
-            warnings.append(f"{interrupts} is {status}; it is stopped and deleted.")
+            warnings.append(f"{interrupts} is {status}; {facts.wording.live_deleted}.")
         elif step.op == "update":
             olds, news = step.props("old", "inputs"), step.props("new", "inputs")
             for phrase in facts.interruptions(olds, news, sorted({_top(c.path) for c in found})):
@@ -107,17 +107,19 @@ def _warnings(step: Step, found: list[Change], facts: _Facts) -> list[str]:
             " does in the output of `pulumi preview` before merging."
         )
     if step.op == "delete":
-        warnings.append(f"**Deletes a live object**: {kind} `{name}` ({_identity(step)}).")
+        detail = f": {facts.wording.deleted_detail}" if facts.wording.deleted_detail else ""
+        warnings.append(f"**{facts.wording.deleted}**: {kind} `{name}` ({_identity(step)}){detail}.")
     if step.op == "replace":
         order = (
             "deleted before the new one is created"
             if delete_first
             else "created anew, then the old one is deleted"
         )
+        how = facts.wording.replaced or f"it is {order}"
         extra = f"; its {facts.replace_changes} change with its id" if facts.replace_changes else ""
         warnings.append(
             f"**Replaces** {kind} `{name}` ({_identity(step)}): {fields or 'a change'} cannot be made"
-            f" in place, so it is {order}{extra}."
+            f" in place, so {how}{extra}."
         )
     return warnings
 

@@ -18,7 +18,7 @@ from typing import Any
 from ...client import NotFoundError, VideoKitClient
 from ...models.desired import AssetDetailsOutputs, AssetDetailsSpec
 from ...models.streaming import Asset
-from ...specs import ResourceSpec
+from ...specs import ResourceSpec, Wording
 from ..diff import Plan
 from ..errors import MissingObjectError
 from ._base import Exported, Inputs, Kind, Made, Memo, Observed, OnCreated, Scope, Settings, slug
@@ -116,6 +116,12 @@ class AssetDetailsKind(Kind):
         endpoints=("PATCH /streaming/v1/assets/{assetId}", "POST /streaming/v1/assets/{assetId}/chapters"),
         unique_key=True,
         references={"vodAsset": ("assetId", "vodAssets")},
+        wording=Wording(
+            replaced="they are applied to the new asset, then the old asset gets back what it had before",
+            deleted="Restores an asset as found",
+            deleted_detail="its description, tags, attributes, chapters and token policy go back to what the "
+            "first apply found; the asset itself stays",
+        ),
         normalize=normalize,
     )
 

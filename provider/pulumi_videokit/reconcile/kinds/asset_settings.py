@@ -9,7 +9,7 @@ from typing import Any
 from ...client import NotFoundError
 from ...models.desired import AssetSettingsOutputs, AssetSettingsSpec
 from ...models.streaming import SETTING_NAMES
-from ...specs import ResourceSpec
+from ...specs import ResourceSpec, Wording
 from ..diff import Plan
 from ..errors import MissingObjectError
 from ._base import Exported, Inputs, Kind, Made, Memo, Observed, OnCreated, Scope, slug
@@ -24,6 +24,11 @@ class AssetSettingsKind(Kind):
         natural_key=("assetId",),
         endpoints=("PATCH /streaming/v1/assets/{assetId}/settings",),
         unique_key=True,
+        wording=Wording(
+            replaced="they are applied to the new asset, then the old asset gets back the settings it had",
+            deleted="Restores an asset's settings as found",
+            deleted_detail="they go back to the values the first apply found; the asset itself stays",
+        ),
     )
 
     def _current(self, asset_id: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ...client import ConflictError, NotFoundError
 from ...models import Channel
 from ...models.desired import ChannelOutputs, ChannelSpec
-from ...specs import ResourceSpec, words
+from ...specs import ResourceSpec, Wording, words
 from ..diff import Plan, patch_body
 from ..errors import UnexpectedStateError
 from ._base import Exported, Kind, Observed, OnCreated, Scope, after, slug
@@ -45,6 +45,9 @@ class ChannelKind(Kind):
         live_states=frozenset({"On", "Starting"}),
         replace_changes="ingest and playback URLs",
         delete_before_replace=True,
+        wording=Wording(
+            live_replaced="it goes off air until the new one is up", live_deleted="it is stopped and deleted"
+        ),
     )
 
     # ---- observe ----

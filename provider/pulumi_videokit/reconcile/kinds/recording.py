@@ -17,7 +17,7 @@ from ...models import parse_time
 from ...models._base import format_time
 from ...models.desired import RecordingOutputs, RecordingSpec
 from ...models.recorder import Recording, RecordingCreate, RecordingUpdate
-from ...specs import ResourceSpec, words
+from ...specs import ResourceSpec, Wording, words
 from ..diff import Plan, plan
 from ..errors import AdoptionError, MissingObjectError, UserError
 from ._base import Exported, Kind, Observed, OnCreated, Scope, after, slug
@@ -109,7 +109,12 @@ class RecordingKind(Kind):
         endpoints=("POST /cvr/v1/recordings", "PATCH /cvr/v1/recordings/{id}"),
         references={"channel": ("channelId", "channels")},
         live_states=NotPending(),
-        replace_changes="id, catchup, archive and output addresses (what was recorded is deleted)",
+        replace_changes="catchup, archive and output addresses",
+        wording=Wording(
+            live_replaced="a new recording of the window is made and this one, with what it recorded so far, "
+            "is deleted",
+            live_deleted="it is deleted with what it recorded (catchup, archive and outputs)",
+        ),
         normalize=normalize,
     )
 

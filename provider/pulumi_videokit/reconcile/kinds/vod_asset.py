@@ -36,7 +36,7 @@ from ...models import UploadStart, VodAsset
 from ...models.desired import VodAssetOutputs, VodAssetSpec
 from ...models.vod import CONTENT_HASH_KEY, FileUploadStart, VodAssetCreate, VodSource
 from ...protocol import is_unknown
-from ...specs import ResourceSpec
+from ...specs import ResourceSpec, Wording
 from ..diff import Plan
 from ..errors import UnexpectedStateError, UserError
 from ._base import Exported, Inputs, Kind, Made, Memo, Observed, OnCreated, Scope, after, slug
@@ -157,7 +157,11 @@ class VodAssetKind(Kind):
         VodAssetOutputs,
         natural_key=("title", "contentHash"),
         endpoints=("POST /vod/v1/assets", "PATCH /vod/v1/assets/{id}"),
-        replace_changes="the file id, the asset id and its output URLs",
+        replace_changes="file id and output URLs",
+        wording=Wording(
+            replaced="the file is uploaded again as a new asset, then the old asset and its file are deleted",
+            deleted_detail="the asset and the file it uploaded are deleted",
+        ),
         normalize=_comparable,
     )
 
