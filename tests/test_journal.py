@@ -418,3 +418,41 @@ def test_the_backend_is_read_as_the_cli_reads_it(tmp_path: Path, monkeypatch: py
     assert backend_url(project) == "file:///state"
     monkeypatch.setenv("PULUMI_BACKEND_URL", "s3://bucket")
     assert backend_url(project) == "s3://bucket"
+
+
+def test_a_resumed_create_whose_recovery_fails_is_half_created_with_the_resumed_id(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """A create journaled with its memo (AssetSettings: what it found) and killed before its PATCH;
+    the next run resumes it, and its PATCH fails: the object is half created, named by its id."""
+    from pulumi_videokit.reconcile.errors import HalfCreated
+
+    from .conftest import make_client
+
+    client = make_client(emulator.url, retry_total_seconds=0.5, backoff_base_seconds=0.01)
+    cid = client.live.channels.create(CH)
+    asset = client.live.events.create(
+        {"channelId": cid, "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
+    )
+    original = client.streaming.assets.get(asset).settings
+    kind = AssetSettingsKind(client, Settings())
+    spec = {"assetId": asset, "analytics": "Disabled"}
+    with pytest.raises(Killed):
+        apply.create(kind, spec, journal=KilledJournal(tmp_path), owner=OWNER)
+    prior = Journal(tmp_path).pending(OWNER)
+    assert (
+        prior is not None
+        and prior.object_id == asset
+        and prior.memo == {"previous": {"analytics": "Inherit"}}
+    )
+    settings = f"^/streaming/v1/assets/{asset}/settings$"
+    emulator.ctx.faults.replace([FaultRule(kind="500", every=1, method="PATCH", path=settings)])
+    emulator.ctx.requests.clear()
+    with pytest.raises(HalfCreated) as err:
+        apply.create(kind, spec, journal=Journal(tmp_path), owner=OWNER)
+    assert err.value.object_id == asset and isinstance(err.value.cause, VideoKitError)
+    patches = [r["status"] for r in emulator.ctx.requests if r["method"] == "PATCH"]
+    assert patches and set(patches) == {500}
+    assert client.streaming.assets.get(asset).settings == original
+    # The service keeps the half-made object in state; the attempt is over.
+    assert Journal(tmp_path).pending(OWNER) is None

@@ -138,6 +138,9 @@ def create(
     ) -> tuple[str, dict[str, Any]]:
         if memo is None:
             record(object_id)
+        else:
+            # A resumed create journaled this id with its memo: it is made, and stays journaled so.
+            made.append(object_id)
         try:
             if lost:
                 found = kind.recovered(object_id, inputs, record, memo)
