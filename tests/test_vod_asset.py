@@ -30,7 +30,9 @@ from pulumi_videokit.reconcile.service import Service
 
 from .conftest import API_KEY, TENANT_ID
 
-OWNER = scoped("tenant@test", resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:VodAsset::promo"))
+OWNER = scoped(
+    "tenant@test", resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:VodAsset::promo")
+)
 MIB = 2**20
 
 
@@ -160,7 +162,10 @@ def test_an_unchanged_file_is_a_no_op_whatever_its_mtime_or_checkout(
 
 
 def test_a_title_change_is_one_patch(
-    made: tuple[str, dict[str, Any], dict[str, Any]], service: Service, emulator: RunningEmulator, puts: list[int]
+    made: tuple[str, dict[str, Any], dict[str, Any]],
+    service: Service,
+    emulator: RunningEmulator,
+    puts: list[int],
 ) -> None:
     asset_id, state, _ = made
     puts.clear()
@@ -251,7 +256,11 @@ def test_a_big_file_streams_in_parts_with_a_progress_line(
 
 
 def test_a_cancel_mid_upload_cancels_it_and_leaves_no_file(
-    big: Path, client: VideoKitClient, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    big: Path,
+    client: VideoKitClient,
+    emulator: RunningEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     before = tenant(emulator)
     kind = VodAssetKind(client, Settings(poll_seconds=0.05))
@@ -351,7 +360,11 @@ def _kill_when_journaled(monkeypatch: pytest.MonkeyPatch, asset: bool) -> None:
 
 
 def test_a_kill_after_the_file_is_journaled_resumes_without_a_duplicate(
-    program: Path, client: VideoKitClient, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    program: Path,
+    client: VideoKitClient,
+    emulator: RunningEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     before = tenant(emulator)
     inputs, _ = VodAssetKind.completed(DECLARED)
@@ -373,7 +386,11 @@ def test_a_kill_after_the_file_is_journaled_resumes_without_a_duplicate(
 
 
 def test_a_kill_after_the_asset_is_journaled_takes_it_over_without_a_new_upload(
-    program: Path, client: VideoKitClient, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    program: Path,
+    client: VideoKitClient,
+    emulator: RunningEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     before = tenant(emulator)
     inputs, _ = VodAssetKind.completed(DECLARED)
@@ -524,3 +541,63 @@ def test_a_wait_that_times_out_fails_and_the_next_up_replaces_the_asset(
     assert state["status"] == "Processing"
     service.delete(asset_id, state, OWNER)
     assert tenant(emulator) == before
+
+
+def _drop_first_start(emulator: RunningEmulator) -> Any:
+    """Lose the answer to the next Start File Upload (the API makes the file); a sleep before
+    the create is tried again lifts the fault."""
+    from pulumi_videokit.emulator import FaultRule
+
+    emulator.ctx.faults.replace(
+        [FaultRule(kind="drop", every=1, method="POST", path="^/vod/v1/files/start$")]
+    )
+    return lambda seconds: emulator.ctx.faults.replace([])
+
+
+def test_a_lost_start_file_upload_answer_leaves_no_uploading_file(
+    program: Path, service: Service, emulator: RunningEmulator, client: VideoKitClient
+) -> None:
+    before = tenant(emulator)
+    uploading = {f.id for f in client.vod.files.list(status="Uploading")}
+    inputs, problems = service.check(DECLARED)
+    assert problems == []
+    sleep = _drop_first_start(emulator)
+    emulator.ctx.requests.clear()
+    asset_id, outputs = apply.create(
+        service.kind, inputs, journal=service.journal(), owner=service.scoped(OWNER), sleep=sleep
+    )
+    starts = [r for r in emulator.ctx.requests if r["path"] == "/vod/v1/files/start"]
+    assert [r["status"] for r in starts] == [200, 200]  # the first one's answer never arrived
+    lost = [f for f in tenant(emulator)["files"] if f not in before["files"] and f != outputs["fileId"]]
+    assert lost == [] and tenant(emulator)["uploads"] == before["uploads"]
+    cancels = [r["path"] for r in emulator.ctx.requests if r["path"].endswith("/cancel")]
+    assert len(cancels) == 1 and outputs["fileId"] not in cancels[0]
+    assert {f.id for f in client.vod.files.list(status="Uploading")} == uploading
+    assert client.vod.assets.get(asset_id).status == "Available"
+    assert len(tenant(emulator)["files"]) == len(before["files"]) + 1
+
+
+def test_a_lost_start_answer_never_cancels_an_upload_that_was_there_before(
+    program: Path, service: Service, emulator: RunningEmulator, client: VideoKitClient
+) -> None:
+    """An Uploading file of the same name, friendly name and content that existed before the
+    start (another run's, or one still going) is not this create's to cancel."""
+    inputs, problems = service.check(DECLARED)
+    assert problems == []
+    uploading = {f.id for f in client.vod.files.list(status="Uploading")}
+    other = client.vod.files.start_upload(
+        {
+            "name": "promo.mp4",
+            "friendlyName": "Promo",
+            "metadata": {CONTENT_HASH_KEY: inputs["contentHash"]},
+            "fileSize": 10,
+        }
+    ).file_id
+    sleep = _drop_first_start(emulator)
+    emulator.ctx.requests.clear()
+    _, outputs = apply.create(service.kind, inputs, sleep=sleep)
+    assert client.vod.files.get(other).status == "Uploading"
+    assert {f.id for f in client.vod.files.list(status="Uploading")} == {*uploading, other}
+    cancels = [r["path"] for r in emulator.ctx.requests if r["path"].endswith("/cancel")]
+    assert len(cancels) == 1 and other not in cancels[0] and outputs["fileId"] not in cancels[0]
+    client.vod.files.cancel_upload(other, delete=True)

@@ -4,7 +4,8 @@ The object's id is the VOD asset's id (the streaming asset carries the same one)
 is journaled as ``file:<fileId>`` the moment Start File Upload names the file, so a run killed
 before the asset exists resumes from a finished file, or cancels an unfinished upload, instead
 of leaving it behind; a create that fails or is cancelled during the upload cancels it with
-Cancel File Upload (``delete: true``).  A create cut off before the asset exists stays in state
+Cancel File Upload (``delete: true``); so does one whose Start File Upload answer was lost, once
+List Files names the file it made.  A create cut off before the asset exists stays in state
 under its ``file:`` id without its ``contentHash`` (``converged_after_create``), so the next
 ``up`` replaces it: a new upload, the half-made file deleted.
 """
@@ -17,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,7 +33,7 @@ from ...client import (
 )
 from ...client._resource import Body
 from ...client.vod import put_part
-from ...models import UploadStart, VodAsset
+from ...models import UploadStart, VodAsset, VodFile
 from ...models.desired import VodAssetOutputs, VodAssetSpec
 from ...models.vod import CONTENT_HASH_KEY, FileUploadStart, VodAssetCreate, VodSource
 from ...protocol import is_unknown
@@ -241,7 +242,15 @@ class VodAssetKind(Kind):
             metadata={CONTENT_HASH_KEY: expected},
             file_size=size,
         )
-        started = self.client.vod.files.start_upload(start)
+        # Files already Uploading with this name: never those of this start, should its answer be lost.
+        before = {f.id for f in self._uploads_like(start)}
+        began = time.time()
+        try:
+            started = self.client.vod.files.start_upload(start)
+        except VideoKitError as exc:
+            if _ambiguous(exc):
+                self._cancel_lost_start(start, before, began)
+            raise  # a create that may have made nothing: the caller looks it up and tries again
         file_id = started.file_id
         # Journaled before a byte is sent: a killed run finds the file and finishes or cancels it.
         created(FILE + file_id, {"fileId": file_id})
@@ -252,6 +261,40 @@ class VodAssetKind(Kind):
             self._discard(file_id)
             raise
         return self._finish(file_id, inputs, created)
+
+    def _uploads_like(self, start: FileUploadStart) -> list[VodFile]:
+        """Files still Uploading with this upload's name and friendly name (List Files by status;
+        its items carry no metadata)."""
+        return [
+            f
+            for f in self.client.vod.files.list(status="Uploading")
+            if f.name == start.name and f.friendly_name == start.friendly_name
+        ]
+
+    def _cancel_lost_start(self, start: FileUploadStart, before: set[str], began: float) -> None:
+        """A Start File Upload whose answer was lost may have made a file no one will ever upload
+        to (the answer held its part URLs): the one file Uploading with this name, friendly name
+        and content hash, made since the start began and not there before, is cancelled and
+        deleted.  Several such files are left alone: another upload of the same file may be on."""
+        since = datetime.fromtimestamp(began, UTC) - timedelta(minutes=5)  # clocks differ
+        wanted = (start.metadata or {}).get(CONTENT_HASH_KEY)
+        found = []
+        for candidate in self._uploads_like(start):
+            if candidate.id in before or not after(candidate.create_date, since):
+                continue
+            with contextlib.suppress(NotFoundError):
+                if self._hash_of(candidate.id) == wanted:
+                    found.append(candidate.id)
+        if len(found) == 1:
+            log.info("the answer to Start File Upload was lost; cancelling the file it made, %s", found[0])
+            self._discard(found[0])
+        elif found:
+            log.warning(
+                "the answer to Start File Upload was lost and %d files could be the one it made (%s); "
+                "none was cancelled",
+                len(found),
+                ", ".join(found),
+            )
 
     def _send(self, path: Path, size: int, started: UploadStart, expected: str) -> list[Body]:
         """PUT every part, streamed from the file, hashing as it goes; the parts' ETags."""
