@@ -601,3 +601,52 @@ def test_a_lost_start_answer_never_cancels_an_upload_that_was_there_before(
     cancels = [r["path"] for r in emulator.ctx.requests if r["path"].endswith("/cancel")]
     assert len(cancels) == 1 and other not in cancels[0] and outputs["fileId"] not in cancels[0]
     client.vod.files.cancel_upload(other, delete=True)
+
+
+SIGNATURE = "X-Amz-Signature=5f1e0c0ffee5ecret"
+CREDENTIAL = "X-Amz-Credential=AKIAEMULATOR%2F20261202%2Fus-east-1%2Fs3%2Faws4_request"
+
+
+def test_debug_logs_never_carry_a_part_urls_signature(
+    program: Path,
+    service: Service,
+    emulator: RunningEmulator,
+    client: VideoKitClient,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Part URLs are pre-signed on a real tenant (their query is a write credential): the debug
+    log of Start File Upload, Get Next Part Upload URL and the image upload equivalents shows
+    them without it."""
+    from pulumi_videokit.emulator import _vod as emulator_vod
+
+    real_link = emulator_vod.part_link
+
+    def signed(ctx: Any, file_id: str, number: int) -> str:
+        return f"{real_link(ctx, file_id, number)}?{CREDENTIAL}&X-Amz-Expires=3600&{SIGNATURE}"
+
+    monkeypatch.setattr(emulator_vod, "part_link", signed)
+    real_put = vod_client.put_part
+    tried: list[str] = []
+
+    def expired_once(url: str, content: Any, size: int, **kw: Any) -> str:
+        tried.append(url)
+        if len(tried) == 1:  # the URL from the start: Get Next Part Upload URL is asked too
+            raise status_error(method="PUT", path="/part", status=403, server_message="Request has expired")
+        return real_put(url, content, size, **kw)
+
+    monkeypatch.setattr(kind_module, "put_part", expired_once)
+    caplog.set_level(logging.DEBUG, logger="pulumi_videokit")
+    inputs, _ = service.check(DECLARED)
+    asset_id, state = service.create(inputs, OWNER)
+    started = client.streaming.images.start(asset_id, name="poster.png", file_size=10)
+    client.streaming.images.part_url(asset_id, started.file_id, 1)
+    # Preconditions: the URLs were signed, and each answer that carried them was logged.
+    assert len(tried) == 2 and all(SIGNATURE in url for url in tried)
+    assert SIGNATURE in started.multipart_urls[0]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for answer in ("/vod/v1/files/start", "/part/1", "/images/uploaded/start"):
+        assert any(answer in r.getMessage() and "_upload/" in r.getMessage() for r in caplog.records), answer
+    assert "X-Amz-Signature" not in logged and "X-Amz-Credential" not in logged
+    assert "5f1e0c0ffee5ecret" not in logged and "AKIAEMULATOR" not in logged
+    service.delete(asset_id, state, OWNER)

@@ -254,8 +254,19 @@ class ClientConfig:
         return without_userinfo(self.base_url)
 
 
+#: A URL's query string: on a pre-signed address (a part upload URL) it is the signature, a
+#: bearer credential (X-Amz-Credential, X-Amz-Signature).
+_URL_QUERY = re.compile(r"""(\b[a-z][a-z0-9+.-]*://[^\s?#"'<>]*)\?[^\s#"'<>]*""", re.IGNORECASE)
+
+
+def without_query(text: str) -> str:
+    """``text`` with every URL's query string masked (``https://h/p?***``)."""
+    return _URL_QUERY.sub(lambda m: f"{m.group(1)}?{REDACTED}", text)
+
+
 def redact(value: Any, secrets: tuple[str, ...] = ()) -> Any:
-    """Return ``value`` with secret-looking fields and known secret strings masked."""
+    """Return ``value`` with secret-looking fields, known secret strings and every URL's query
+    string (a pre-signed URL's signature) masked."""
     if isinstance(value, Mapping):
         return {
             k: REDACTED if str(k).lower() in SECRET_FIELDS else redact(v, secrets) for k, v in value.items()
@@ -266,6 +277,7 @@ def redact(value: Any, secrets: tuple[str, ...] = ()) -> Any:
         for s in secrets:
             if s:
                 value = value.replace(s, REDACTED)
+        value = without_query(value)
     return value
 
 

@@ -14,6 +14,7 @@ import httpx
 from ..models import CreatedId, FilePreview, Preset, ServiceResponse, UploadStart, VodAsset, VodFile
 from ..models.streaming import DeletedFile, PartUrl, UploadComplete
 from ..models.vod import DetectedTracks, FileTypes, Languages, OutputCreated
+from ._base import without_query
 from ._errors import APIConnectionError, status_error
 from ._resource import APIResource, Body, body, seg
 
@@ -50,7 +51,10 @@ def put_part(url: str, content: Iterable[bytes], size: int, *, timeout: float = 
         ) from None
     if response.status_code >= 300:
         raise status_error(
-            method="PUT", path=shown, status=response.status_code, server_message=response.text[:200]
+            method="PUT",
+            path=shown,
+            status=response.status_code,
+            server_message=without_query(response.text[:200]),
         )
     etag = str(response.headers.get("etag", "")).strip('"')
     if not etag:
