@@ -68,6 +68,20 @@ class Killed(BaseException):
     """The provider process died (kill -9): nothing after this point runs, no cleanup either."""
 
 
+class RetryClock:
+    """The providers' retry clock: it moves only when they back off, so how many retries a
+    budget allows (and so which faults a search meets) never depends on the machine's load."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @dataclass
 class Decl:
     kind: str
@@ -115,6 +129,10 @@ class MiniEngine:
             "max_requests_per_second": "0",
         }
         self.services = {kind: Service(cls, config) for kind, cls in KIND.items()}
+        retries = RetryClock()
+        for service in self.services.values():
+            transport = service.kind.client.transport
+            transport._clock, transport._sleep = retries.clock, retries.sleep
         self.state: dict[str, Held] = {}
         #: Old objects of finished replaces whose delete has not run yet.
         self.pending_deletes: list[tuple[str, Held]] = []
