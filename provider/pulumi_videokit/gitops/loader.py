@@ -414,6 +414,19 @@ def find_project(start: Sequence[Path]) -> Path | None:
     return None
 
 
+def project_root(yaml_file: Path) -> Path:
+    """The project a YAML file's ``file:`` paths must stay inside: the directory of the nearest
+    ``Pulumi.yaml`` at or above it (the program's directory, where the engine runs the program
+    and the provider); outside any Pulumi project, the working directory when the file is under
+    it, else the file's own directory."""
+    here = yaml_file.resolve().parent
+    for folder in [here, *here.parents]:
+        if (folder / "Pulumi.yaml").is_file():
+            return folder
+    cwd = Path.cwd().resolve()
+    return cwd if here.is_relative_to(cwd) else here
+
+
 def project_stacks(paths: Sequence[Path]) -> list[str] | None:
     """The stacks with a ``Pulumi.<stack>.yaml`` beside the project's ``Pulumi.yaml`` (``None``
     without a project)."""
@@ -648,10 +661,11 @@ class _Checker:
         )
 
     def _local_file(self, decl: Node, where: str, plain: dict[str, Any], unresolved: list[Any]) -> bool:
-        """A VodAsset's ``file`` is relative to the declaring YAML file and must be readable; it is
-        recorded relative to the program's directory, so where the checkout lives never matters.
-        ``contentHash`` is the provider's to compute from it, never declared."""
-        from ..reconcile.kinds.vod_asset import file_problem
+        """A VodAsset's ``file`` is relative to the declaring YAML file, inside its project (see
+        :func:`project_root`), and must be readable; it is recorded relative to the program's
+        directory, so where the checkout lives never matters.  ``contentHash`` is the provider's
+        to compute from it, never declared."""
+        from ..reconcile.kinds.vod_asset import file_problem, outside_problem
 
         ok = "contentHash" not in plain
         if not ok:
@@ -663,14 +677,17 @@ class _Checker:
         file = plain.get("file")
         if not isinstance(file, str) or any(u[:1] == ("file",) for u in unresolved):
             return ok
-        path = Path(file) if Path(file).is_absolute() else Path(decl.pos.file).parent / file
-        problem = file_problem(str(path), file)
+        at = _tree.locate(decl, ("file",))
+        yaml_dir = Path(at.file).parent
+        root = project_root(Path(at.file))
+        outside = outside_problem(file, yaml_dir, root)
+        problem = file_problem(file, yaml_dir, root)
         if problem:
-            where_from = "" if Path(file).is_absolute() else " (relative to this YAML file)"
-            self.add(_tree.locate(decl, ("file",)), f"{where}.file", problem + where_from)
+            said = [] if Path(file).is_absolute() else ["relative to this YAML file"]
+            said += [f"the project is {root}"] if outside else []
+            self.add(at, f"{where}.file", f"{problem} ({'; '.join(said)})")
             return False
-        if not Path(file).is_absolute():
-            plain["file"] = Path(os.path.relpath(os.path.abspath(path))).as_posix()
+        plain["file"] = Path(os.path.relpath(os.path.abspath(yaml_dir / file))).as_posix()
         return ok
 
     def together(self) -> list[Entry]:

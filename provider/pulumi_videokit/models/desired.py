@@ -260,7 +260,10 @@ class VodAssetSpec(VodAssetDeclaration, Adoptable):
     """A VOD asset made from a local file (`/vod/v1/files` upload, then `/vod/v1/assets`).
 
     `file` is a path relative to the declaring YAML file (or to the program's directory); the
-    provider hashes it (sha256) into `contentHash` at preview. A changed file replaces the asset
+    provider hashes it (sha256) into `contentHash` at preview. It must stay inside the project
+    (the directory of the nearest Pulumi.yaml, the program's): an absolute path, one that climbs
+    out (`../..`) or a symlink that resolves outside it is an error before any request, so a
+    declaration cannot upload other files of the machine. A changed file replaces the asset
     with a new upload; an unchanged one is never uploaded again, whatever its path or modification
     time. `title`, `metadata`, `tags` and `attributes` change in place. Destroy deletes the asset
     and the file it uploaded.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -79,11 +80,36 @@ _hashes: dict[tuple[str, int, int, int], str] = {}
 _hashes_lock = threading.Lock()
 
 
-def file_problem(file: str, shown: str | None = None) -> str | None:
-    """Why ``file`` cannot be uploaded, in a phrase naming it as ``shown`` (as declared);
-    ``None`` when it can."""
-    path = local_path(file)
-    file = file if shown is None else shown
+def outside_problem(file: str, base: Path, root: Path) -> str | None:
+    """Why ``file`` (relative to ``base``) is no file of the project at ``root``: an absolute path,
+    one that climbs out of it, or one that resolves through a symlink to a file outside it;
+    ``None`` when it stays inside.  Checked before the file is read: nothing outside the project
+    is ever hashed or uploaded (a declaration from a pull request must not read the runner's files)."""
+    if "\x00" in file:
+        return f"{file!r} holds a NUL character, which no path may"
+    if Path(file).is_absolute():
+        return f"{file!r} is an absolute path; name a file inside the project by a relative path"
+    top = root.resolve()
+    joined = base.resolve() / file
+    if not Path(os.path.normpath(joined)).is_relative_to(top):
+        return f"{file!r} leads outside the project; only files inside it are uploaded"
+    if not joined.resolve().is_relative_to(top):
+        return (
+            f"{file!r} is, or passes through, a symlink to outside the project; "
+            "only files inside it are uploaded"
+        )
+    return None
+
+
+def file_problem(file: str, base: Path | None = None, root: Path | None = None) -> str | None:
+    """Why ``file`` (relative to ``base``) cannot be uploaded, in a phrase naming it as declared;
+    ``None`` when it can.  The project ``root`` and ``base`` are the program's directory (the
+    working directory) unless given."""
+    here = Path.cwd()
+    outside = outside_problem(file, base or here, root or here)
+    if outside:
+        return outside
+    path = (base or here) / file
     try:
         if not path.is_file():
             return f"{file!r} is not a file" if path.exists() else f"{file!r} does not exist"
