@@ -325,8 +325,8 @@ def test_an_expired_part_url_is_asked_for_again(
 def test_a_create_cancelled_during_the_upload_is_replaced_by_the_next_up(
     big: Path, service: Service, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The engine keeps what a cut-off create reported (its ``file:`` id, without contentHash):
-    the next diff replaces it, and deleting it finds nothing left to delete."""
+    """The engine keeps what a cut-off create reported (its ``file:`` id): the next diff replaces
+    it, and deleting it finds nothing left to delete."""
     before = tenant(emulator)
     real = vod_client.put_part
 
@@ -339,7 +339,7 @@ def test_a_create_cancelled_during_the_upload_is_replaced_by_the_next_up(
     with pytest.raises(HalfCreated) as err:
         service.create(inputs, OWNER)
     half = err.value
-    assert half.object_id.startswith("file:") and "contentHash" not in half.inputs
+    assert half.object_id.startswith("file:")
     assert tenant(emulator) == before
     decided = service.diff(half.object_id, half.outputs, inputs, half.inputs)
     assert decided.plan.replaces == ["contentHash"]
@@ -520,27 +520,64 @@ def test_the_native_plugin_hashes_at_check_and_uploads_once(
     assert tenant(emulator) == before
 
 
-def test_a_wait_that_times_out_fails_and_the_next_up_replaces_the_asset(
+def test_a_wait_that_times_out_keeps_the_asset_and_the_next_up_waits_on_it(
     program: Path, service: Service, emulator: RunningEmulator
 ) -> None:
-    """The emulator keeps an asset Processing for transition_seconds (0.3 s here)."""
+    """The emulator keeps an asset Processing for transition_seconds: a wait shorter than that
+    fails with the asset kept in state under its id, and the next up is an update that waits on
+    that asset again: no new upload, no replace, nothing deleted."""
     before = tenant(emulator)
     inputs, _ = service.check({**DECLARED, "waitTimeoutSeconds": 0.01})
     with pytest.raises(HalfCreated) as err:
         service.create(inputs, OWNER)
     half = err.value
-    assert "still Processing after 0.01s" in str(half.cause)
-    assert not half.object_id.startswith("file:") and "contentHash" not in half.inputs
-    decided = service.diff(half.object_id, half.outputs, inputs, half.inputs)
-    assert decided.plan.replaces == ["contentHash"]
-    service.delete(half.object_id, {**half.outputs, "fileId": half.outputs.get("fileId")}, OWNER)
+    asset_id = half.object_id
+    assert "still Processing after 0.01s" in half.reason
+    assert "replace" not in half.reason and "the next `pulumi up` finishes the job" in half.reason
+    assert not asset_id.startswith("file:") and half.inputs["contentHash"] == inputs["contentHash"]
+    assert half.outputs["status"] == "Processing" and "waitForAvailable" not in half.outputs
+    made_assets = tenant(emulator)["vodAssets"]
+    # The next up: the same declaration, checked again, is an update (never a replace) that waits.
+    inputs, _ = service.check({**DECLARED, "waitTimeoutSeconds": 30})
+    decided = service.diff(asset_id, half.outputs, inputs, half.inputs)
+    assert decided.plan.changed == ["waitForAvailable"] and decided.plan.replaces == []
+    emulator.ctx.requests.clear()
+    state = service.update(asset_id, half.outputs, inputs, half.inputs)
+    assert state["status"] == "Available" and state["contentHash"] == inputs["contentHash"]
+    assert writes(emulator) == [] and tenant(emulator)["vodAssets"] == made_assets
+    # Settled: the wait options are never compared, so changing them is no change at all.
+    for wait in ({"waitTimeoutSeconds": 5}, {"waitForAvailable": False}, {}):
+        again, _ = service.check({**DECLARED, **wait})
+        assert not service.diff(asset_id, state, again).plan.has_changes, wait
+    service.delete(asset_id, state, OWNER)
     assert tenant(emulator) == before
-    # Without waiting, the create answers at once with the asset Processing.
+    # Without waiting, the create answers at once with the asset Processing, and is settled.
     inputs, _ = service.check({**DECLARED, "waitForAvailable": False})
     asset_id, state = service.create(inputs, OWNER)
     assert state["status"] == "Processing"
+    assert not service.diff(asset_id, state, inputs).plan.has_changes
     service.delete(asset_id, state, OWNER)
     assert tenant(emulator) == before
+
+
+def test_a_wait_option_never_replaces_whatever_the_old_state_holds(
+    made: tuple[str, dict[str, Any], dict[str, Any]], service: Service
+) -> None:
+    """waitForAvailable and waitTimeoutSeconds are documented as never compared: no value of
+    either, old or new, set or unset, makes a diff replace (or change) a settled asset."""
+    asset_id, state, _ = made
+    waits: list[dict[str, Any]] = [
+        {},
+        {"waitForAvailable": False},
+        {"waitForAvailable": True, "waitTimeoutSeconds": 1},
+        {"waitTimeoutSeconds": 86400},
+    ]
+    for old in waits:
+        olds, _ = service.check({**DECLARED, **old})
+        for new in waits:
+            news, _ = service.check({**DECLARED, **new})
+            decided = service.diff(asset_id, {**state, **olds}, news, olds).plan
+            assert (decided.changed, decided.replaces) == ([], []), (old, new)
 
 
 def _drop_first_start(emulator: RunningEmulator) -> Any:

@@ -6,8 +6,11 @@ before the asset exists resumes from a finished file, or cancels an unfinished u
 of leaving it behind; a create that fails or is cancelled during the upload cancels it with
 Cancel File Upload (``delete: true``); so does one whose Start File Upload answer was lost, once
 List Files names the file it made.  A create cut off before the asset exists stays in state
-under its ``file:`` id without its ``contentHash`` (``converged_after_create``), so the next
-``up`` replaces it: a new upload, the half-made file deleted.
+under its ``file:`` id, so the next ``up`` replaces it (``replanned``): a new upload, the
+half-made file deleted.  A create whose wait for Available timed out (or was cut off) after the
+asset exists stays in state under the asset's id without ``waitForAvailable``
+(``converged_after_create``): the next ``up`` is an update that waits on that asset again, never
+a new upload.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -52,8 +55,12 @@ CHUNK = 1 << 20
 #: Tries of one part's PUT (dropped connections, 5xx, 429).
 PART_TRIES = 4
 #: Fields that steer the provider and never reach the API; and ``file``, which is compared by
-#: its content (``contentHash``), never by its path.
+#: its content (``contentHash``), never by its path.  ``waitForAvailable`` compares only by its
+#: presence (``_comparable``): Check always sets it, and a create that has not seen the asset
+#: Available leaves it out of state, so the next diff is an update that waits again.
 _UNCOMPARED = ("file", "waitForAvailable", "waitTimeoutSeconds")
+#: What ``live_state`` answers for an object that is still only its uploaded file.
+_FILE_ONLY = "file only"
 _UPDATABLE = ("title", "metadata", "tags", "attributes")
 
 
@@ -140,7 +147,10 @@ def content_hash(file: str) -> str:
 
 
 def _comparable(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in inputs.items() if k not in _UNCOMPARED}
+    out = {k: v for k, v in inputs.items() if k not in _UNCOMPARED}
+    if "waitForAvailable" in inputs:
+        out["waitForAvailable"] = "settled"  # its value is never compared, its absence is
+    return out
 
 
 def _ambiguous(exc: BaseException) -> bool:
@@ -176,7 +186,7 @@ def outputs_of(asset: VodAsset) -> dict[str, Any]:
 
 
 class VodAssetKind(Kind):
-    converged_after_create = ("contentHash",)
+    converged_after_create = ("waitForAvailable",)
     spec = ResourceSpec(
         "VodAsset",
         "vodAssets",
@@ -199,6 +209,8 @@ class VodAssetKind(Kind):
         """The inputs with ``contentHash`` computed from ``file`` (a declared one is replaced),
         and the problem with the file, if any."""
         out = dict(inputs)
+        if not is_unknown(out.get("waitForAvailable")):
+            out["waitForAvailable"] = out.get("waitForAvailable") is not False
         file = out.get("file")
         if not isinstance(file, str) or not file or is_unknown(file):
             return out, []
@@ -448,9 +460,8 @@ class VodAssetKind(Kind):
         while asset.status == "Processing":
             if time.monotonic() >= deadline:
                 raise UnexpectedStateError(
-                    f"VOD asset {asset_id} is still Processing after {timeout:g}s; the next `pulumi up` "
-                    "replaces it with a new upload, so raise waitTimeoutSeconds (or set "
-                    "waitForAvailable: false) for a file that takes longer to transcode"
+                    f"VOD asset {asset_id} is still Processing after {timeout:g}s (waitTimeoutSeconds; "
+                    "waitForAvailable: false does not wait)"
                 )
             if self.settings.cancelled.wait(self.settings.poll_seconds):
                 raise UnexpectedStateError(f"cancelled while VOD asset {asset_id} was Processing")
@@ -500,7 +511,22 @@ class VodAssetKind(Kind):
         body = {k: v for k, v in body.items() if v is not None}
         if body:
             self.client.vod.assets.update(object_id, body)
+        if "waitForAvailable" in plan.changed:
+            # The create stopped before the asset was Available: this update waits on it again.
+            return self._settled(object_id, news)
         return outputs_of(self.client.vod.assets.get(object_id))
+
+    def live_state(self, object_id: str) -> str | None:
+        """An object that is still only its uploaded file says so (no call); else the state's."""
+        return _FILE_ONLY if object_id.startswith(FILE) else None
+
+    @classmethod
+    def replanned(cls, decided: Plan, live_state: Callable[[], str | None]) -> Plan:
+        """A create cut off before its asset existed (a ``file:`` id) is replaced: a new upload."""
+        if live_state() != _FILE_ONLY:
+            return decided
+        changed = sorted({*decided.changed, "contentHash"})
+        return Plan(changed=changed, replaces=sorted({*decided.replaces, "contentHash"}))
 
     def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
         """Delete the asset, then the file it was made from."""
