@@ -687,3 +687,28 @@ def test_debug_logs_never_carry_a_part_urls_signature(
     assert "X-Amz-Signature" not in logged and "X-Amz-Credential" not in logged
     assert "5f1e0c0ffee5ecret" not in logged and "AKIAEMULATOR" not in logged
     service.delete(asset_id, state, OWNER)
+
+
+def test_an_unknown_preset_is_refused_before_any_upload(
+    program: Path, service: Service, emulator: RunningEmulator, client: VideoKitClient, puts: list[int]
+) -> None:
+    """Create VOD Asset refuses an unknown preset only after the whole file is up: the create asks
+    List Available Presets first, and a preset it does not name is one sentence listing them,
+    with nothing uploaded and nothing made (so the next up does not upload it again either)."""
+    from pulumi_videokit.reconcile.kinds.vod_asset import UnknownPresetError
+
+    before = tenant(emulator)
+    names = sorted(p.name for p in client.transcoder.presets())
+    assert "mp4" in names and "hls-nope" not in names
+    inputs, problems = service.check({**DECLARED, "preset": "hls-nope"})
+    assert problems == []
+    emulator.ctx.requests.clear()
+    with pytest.raises(UnknownPresetError) as err:
+        service.create(inputs, OWNER)
+    assert str(err.value) == (
+        f"preset: 'hls-nope' is not a preset of this tenant; List Available Presets names {', '.join(names)}"
+    )
+    assert writes(emulator) == [] and puts == [] and tenant(emulator) == before
+    assert [(r["method"], r["path"]) for r in emulator.ctx.requests].count(
+        ("GET", "/transcoder/v1/presets")
+    ) == 1

@@ -76,6 +76,10 @@ class FileProblem(UserError):
     """The declared file cannot be read."""
 
 
+class UnknownPresetError(UserError):
+    """The declared preset is not one List Available Presets names."""
+
+
 def local_path(file: str) -> Path:
     """Where ``file`` is: as given when absolute, else under the program's directory (the
     provider's working directory, where the engine starts it)."""
@@ -271,6 +275,7 @@ class VodAssetKind(Kind):
         problem = file_problem(file)
         if problem:
             raise FileProblem(f"file: {problem} (read from {Path.cwd()})")
+        self._refuse_unknown_preset(str(inputs["preset"]))
         path = local_path(file)
         expected = str(inputs.get("contentHash") or content_hash(file))
         size = path.stat().st_size
@@ -299,6 +304,16 @@ class VodAssetKind(Kind):
             self._discard(file_id)
             raise
         return self._finish(file_id, inputs, created)
+
+    def _refuse_unknown_preset(self, preset: str) -> None:
+        """Refuse a preset List Available Presets does not name, before a byte is uploaded: Create
+        VOD Asset would refuse it only once the whole file is up (one call, made by a create only)."""
+        names = sorted({p.name for p in self.client.transcoder.presets()})
+        if preset not in names:
+            raise UnknownPresetError(
+                f"preset: {preset!r} is not a preset of this tenant; List Available Presets names "
+                f"{', '.join(names) or 'none'}"
+            )
 
     def _uploads_like(self, start: FileUploadStart) -> list[VodFile]:
         """Files still Uploading with this upload's name and friendly name (List Files by status;
