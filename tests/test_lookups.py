@@ -252,6 +252,18 @@ BAD = {
         "${lookup:getChannel name=main}",
         "is not of the form ${lookup:FUNCTION(ARG=VALUE, …).FIELD}",
     ),
+    "repeated argument": (
+        "${lookup:getPresets(name=preset1, name=mp4).name}",
+        "getPresets: name is given twice; give each argument once",
+    ),
+    "config nested in a lookup": (
+        "${lookup:getPresets(name=${config:preset}).name}",
+        "a lookup's arguments are literal text; a ${…} inside ${lookup:…} is not supported (no nesting)",
+    ),
+    "env nested in a lookup": (
+        "${lookup:getChannel(name=${env:HOME}).id}",
+        "a lookup's arguments are literal text; a ${…} inside ${lookup:…} is not supported (no nesting)",
+    ),
 }
 
 

@@ -612,6 +612,8 @@ def _split_args(text: str, name: str) -> list[tuple[str, str]]:
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
+        if any(key.strip() == seen for seen, _ in pairs):
+            raise LookupFailed(f"{name}: {key.strip()} is given twice; give each argument once")
         pairs.append((key.strip(), value))
     return pairs
 

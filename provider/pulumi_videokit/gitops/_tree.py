@@ -229,20 +229,31 @@ def interpolate(
     out: list[str] = []
     last = 0
     unknown = secret = failed = False
-    for match in TOKEN.finditer(text):
+    pos = 0
+    while (match := TOKEN.search(text, pos)) is not None:
         out.append(text[last : match.start()])
-        last = match.end()
+        last = pos = match.end()
         token = match.group(0)
         if token == "$${":
             out.append("${")
             continue
         expr = match.group(1)
         if expr is None:
-            report(
-                node.pos,
-                ".".join(field_path),
-                f"{text!r} has a ${{ that is not closed; write $${{ for a literal ${{",
-            )
+            nested = _nested_end(text, match.start())
+            if nested is not None:
+                report(
+                    node.pos,
+                    ".".join(field_path),
+                    f"{text[match.start() : nested]}: a lookup's arguments are literal text; a ${{…}} "
+                    "inside ${lookup:…} is not supported (no nesting): write the value itself",
+                )
+                last = pos = nested
+            else:
+                report(
+                    node.pos,
+                    ".".join(field_path),
+                    f"{text!r} has a ${{ that is not closed; write $${{ for a literal ${{",
+                )
             failed = True
             continue
         try:
@@ -267,6 +278,21 @@ def interpolate(
     if not (failed or unknown) and TOKEN.fullmatch(text) and text != "$${":
         done.whole[path] = text
     return Node("".join(out), node.pos)
+
+
+def _nested_end(text: str, start: int) -> int | None:
+    """Where the ``${lookup:…}`` at ``start`` ends when a ``${…}`` is nested in it (its ``}``
+    matched with the nested ones'); ``None`` when no lookup with a nested ``${`` starts there."""
+    if not text.startswith("${lookup:", start):
+        return None
+    depth, at, nested = 1, start + 2, False
+    while at < len(text) and depth:
+        if text.startswith("${", at):
+            depth, nested, at = depth + 1, True, at + 2
+            continue
+        depth -= text[at] == "}"
+        at += 1
+    return at if nested and depth == 0 else None
 
 
 def _resolve(expr: str, ctx: Context, allow_env: frozenset[str]) -> tuple[str, bool]:
