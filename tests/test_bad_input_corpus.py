@@ -644,3 +644,152 @@ def test_a_stream_key_of_the_wrong_type_is_refused_without_repeating_it(tmp_path
     assert problem.field == "channels.main.restreams.0.rtmpDestinations.0.streamKey"
     assert "must be a string" in problem.message
     assert "84736251" not in str(err.value)
+
+
+# ---- values validate once accepted that failed later (red team, issue 19), and duplicate recordings ----
+
+LATE = "'9999-12-31T23:00:00-14:00'"
+EARLY = "'0001-01-01T00:30:00+14:00'"
+AD = "assetDetails:\n  d:\n    assetId: abc\n    chapters:\n"
+OUT_OF_RANGE = {
+    "recording start past year 9999 in UTC": (
+        RC.replace("'2030-01-01T10:00:00Z'", LATE).replace(
+            "'2030-01-01T11:00:00Z'", "'9999-12-31T23:30:00-14:00'"
+        ),
+        "8:5: recordings.r.start",
+        "9999-12-31T23:00:00-14:00 is after 9999-12-31T23:59:59Z in UTC",
+    ),
+    "recording end past year 9999 in UTC": (
+        RC.replace("'2030-01-01T11:00:00Z'", LATE),
+        "9:5: recordings.r.end",
+        "is after 9999-12-31T23:59:59Z in UTC",
+    ),
+    "recording start before year 1 in UTC": (
+        RC.replace("'2030-01-01T10:00:00Z'", EARLY),
+        "8:5: recordings.r.start",
+        "0001-01-01T00:30:00+14:00 is before 0001-01-01T00:00:00Z in UTC",
+    ),
+    "chapter startSecond past int64": (
+        AD + "      - {title: A, startSecond: 99999999999999999999999}\n",
+        "5:20: assetDetails.d.chapters.0.startSecond",
+        "less than or equal to 9223372036854775807",
+    ),
+    "chapter endSecond one past int64": (
+        AD + "      - {title: A, startSecond: 0, endSecond: 9223372036854775808}\n",
+        "5:36: assetDetails.d.chapters.0.endSecond",
+        "less than or equal to 9223372036854775807",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(OUT_OF_RANGE), ids=list(OUT_OF_RANGE))
+def test_values_out_of_range_are_refused_at_their_line(tmp_path: Path, case: str) -> None:
+    figures.add("bad inputs tried")
+    text, where, message = OUT_OF_RANGE[case]
+    path = tmp_path / "v.yaml"
+    path.write_text(text)
+    with pytest.raises(DeclarationError) as err:
+        load(path)
+    first = err.value.problems[0]
+    assert f"{first.line}:{first.col}: {first.field}" == where, str(err.value)
+    assert message in first.message, str(err.value)
+    figures.add("bad inputs rejected cleanly")
+
+
+def test_the_last_int64_second_and_the_last_utc_instant_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "v.yaml"
+    path.write_text(
+        RC.replace("'2030-01-01T11:00:00Z'", "'9999-12-31T09:59:59-14:00'")
+        + AD
+        + "      - {title: A, startSecond: 9223372036854775806, endSecond: 9223372036854775807}\n"
+    )
+    entries = {e.name: e.props for e in load(path).entries}
+    assert entries["d"]["chapters"][0]["endSecond"] == 2**63 - 1
+    from pulumi_videokit.models.desired import RecordingSpec
+
+    spec = RecordingSpec.model_validate({**entries["r"], "channelId": "c"})
+    assert spec.wire()["end"] == "9999-12-31T23:59:59+00:00"  # serializes, no OverflowError
+
+
+REC_AT = {"channel_id": "c", "start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"}
+PYTHON_OUT_OF_RANGE: dict[str, tuple[str, dict[str, Any], str]] = {
+    "recording start past 9999": (
+        "Recording",
+        {**REC_AT, "start": "9999-12-31T23:00:00-14:00", "end": "9999-12-31T23:30:00-14:00"},
+        "start",
+    ),
+    "chapter start past int64": (
+        "AssetDetails",
+        {"asset_id": "a", "chapters": [{"title": "a", "startSecond": 10**20}]},
+        "chapters.0.startSecond",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(PYTHON_OUT_OF_RANGE), ids=list(PYTHON_OUT_OF_RANGE))
+def test_python_programs_passing_values_out_of_range(case: str) -> None:
+    import pulumi_videokit as vk
+
+    mocks = NoCalls()
+    pulumi.runtime.set_mocks(mocks, preview=False)
+    kind, kwargs, where = PYTHON_OUT_OF_RANGE[case]
+    with pytest.raises(vk.InvalidDeclarationError, match=where.replace(".", r"\.")):
+        getattr(vk, kind)("r", **kwargs)
+    assert mocks.created == []
+
+
+def recording(name: str, channel: str, start: str, end: str) -> str:
+    return f"  {name}:\n    {channel}\n    start: '{start}'\n    end: '{end}'\n"
+
+
+def test_two_recordings_of_one_channel_and_window_are_refused_naming_both_lines(tmp_path: Path) -> None:
+    """The same instants in other offsets are the same window; a lost create could not tell them apart."""
+    path = tmp_path / "v.yaml"
+    path.write_text(
+        CH
+        + "recordings:\n"
+        + recording("keynote", "channel: main", "2030-01-10T10:00:00Z", "2030-01-10T11:00:00Z")
+        + recording("again", "channel: main", "2030-01-10T12:00:00+02:00", "2030-01-10T13:00:00.000+02:00")
+        + recording("longer", "channel: main", "2030-01-10T10:00:00Z", "2030-01-10T11:00:01Z")
+        + recording("by-id", "channelId: ch-1", "2030-01-10T10:00:00Z", "2030-01-10T11:00:00Z")
+        + recording("by-id-too", "channelId: ch-1", "2030-01-10T10:00:00Z", "2030-01-10T11:00:00Z")
+    )
+    with pytest.raises(DeclarationError) as err:
+        load(path)
+    got = [(p.line, p.field, p.message) for p in err.value.problems]
+    assert [g[:2] for g in got] == [(12, "recordings.again.start"), (24, "recordings.by-id-too.start")], str(
+        err.value
+    )
+    assert f"as recordings.keynote at {path}:6:3" in got[0][2]
+    assert f"as recordings.by-id at {path}:18:3" in got[1][2]
+    assert all("records the same channel and window" in g[2] and "orphaned" in g[2] for g in got)
+
+
+def test_duplicate_recordings_across_files_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        CH
+        + "recordings:\n"
+        + recording("one", "channel: main", "2030-01-10T10:00:00Z", "2030-01-10T11:00:00Z")
+    )
+    (tmp_path / "b.yaml").write_text(
+        "recordings:\n" + recording("two", "channel: main", "2030-01-10T10:00:00Z", "2030-01-10T11:00:00Z")
+    )
+    with pytest.raises(DeclarationError) as err:
+        load(tmp_path)
+    [problem] = err.value.problems
+    assert (Path(problem.file).name, problem.line, problem.field) == ("b.yaml", 4, "recordings.two.start")
+    assert f"recordings.one at {tmp_path / 'a.yaml'}:6:3" in problem.message
+
+
+def test_recordings_of_other_windows_or_channels_load(tmp_path: Path) -> None:
+    path = tmp_path / "v.yaml"
+    path.write_text(
+        CH.replace("main", "other")
+        + CH.replace("channels:\n", "")
+        + "recordings:\n"
+        + recording("a", "channel: main", "2030-01-10T10:00:00Z", "2030-01-10T11:00:00Z")
+        + recording("b", "channel: other", "2030-01-10T10:00:00Z", "2030-01-10T11:00:00Z")
+        + recording("c", "channel: main", "2030-01-10T10:00:00Z", "2030-01-10T12:00:00Z")
+        + recording("d", "channelId: ch-1", "2030-01-10T10:00:00Z", "2030-01-10T11:00:00Z")
+    )
+    assert [e.name for e in load(path).entries if e.section == "recordings"] == ["a", "b", "c", "d"]

@@ -80,6 +80,15 @@ SHARED_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+#: Sections whose objects the API allows twice for one natural key, yet a create whose answer
+#: was lost finds again by that key: two entries with one key are refused, as the API's own
+#: unique keys are, for the reason given.
+FOUND_BY_KEY: dict[str, str] = {
+    "recordings": "a create whose answer is lost finds its recording by channelId, start and end, so "
+    "one of two such entries could take the other's recording and leave its own orphaned",
+}
+
+
 @dataclass
 class Entry:
     section: str
@@ -789,11 +798,12 @@ class _Checker:
 
     def _unique_keys(self, entries: list[Entry]) -> None:
         """Two entries the API would take for one object (a domain it allows once; one asset's
-        details, by its id or by the entry that makes it) are an error."""
+        details, by its id or by the entry that makes it), or that a lost create would take for
+        one (:data:`FOUND_BY_KEY`), are an error."""
         seen: dict[tuple[str, str], Entry] = {}
         for entry in entries:
             spec = SPECS[entry.section]
-            if not spec.unique_key or any(
+            if not (spec.unique_key or entry.section in FOUND_BY_KEY) or any(
                 k not in entry.props and k not in entry.refs for k in spec.natural_key
             ):
                 continue
@@ -806,7 +816,14 @@ class _Checker:
             if other is entry or entry.node is None:
                 continue
             there = Pos(other.file, other.line, other.col)
-            if named:
+            if entry.section in FOUND_BY_KEY:
+                yaml_key = "start"
+                message = (
+                    f"records the same channel and window as {other.section}.{other.name} at {there} "
+                    f"(times compared as instants); {FOUND_BY_KEY[entry.section]}: merge the two "
+                    "entries or change one's window"
+                )
+            elif named:
                 yaml_key = next(k for k, (target, _) in spec.references.items() if target in named)
                 target = named[spec.references[yaml_key][0]]
                 message = (

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
 
 
@@ -93,10 +93,33 @@ def parse_instant(value: Any) -> Any:
     return parse_time(value)
 
 
+_FIRST, _LAST = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+
+
+def representable(value: datetime) -> datetime:
+    """A time that has a UTC form to send (9999-12-31T23:00:00-14:00 has none: it is in year
+    10000 in UTC)."""
+    if not _FIRST <= value <= _LAST:
+        late = value.year > 1
+        side, bound = ("after", "9999-12-31T23:59:59Z") if late else ("before", "0001-01-01T00:00:00Z")
+        raise ValueError(
+            f"{value.isoformat()} is {side} {bound} in UTC, the range of times that can be sent; "
+            "give a time within it"
+        )
+    return value
+
+
 #: A time the API answers with: naive times are read as UTC.
 Timestamp = Annotated[datetime, BeforeValidator(parse_time), PlainSerializer(format_time, return_type=str)]
-#: A time we send: it must carry its offset.
-Instant = Annotated[datetime, BeforeValidator(parse_instant), PlainSerializer(format_time, return_type=str)]
+#: A time we send: it must carry its offset, and have a UTC form (years 1 to 9999).
+Instant = Annotated[
+    datetime,
+    BeforeValidator(parse_instant),
+    AfterValidator(representable),
+    PlainSerializer(format_time, return_type=str),
+]
+#: The reference's ``integer (int64)``: a larger number is refused here, never sent.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 class APIModel(BaseModel):

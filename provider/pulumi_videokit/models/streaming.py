@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import idna
 from pydantic import AliasChoices, Field, ValidationInfo, field_validator
 
-from ._base import CREATE_ONLY, APIModel, RequestModel, Timestamp
+from ._base import CREATE_ONLY, INT64_MAX, APIModel, RequestModel, Timestamp
 
 #: A player setting; Inherit hands it back to the tenant's value.
 Toggle = Literal["Enabled", "Disabled", "Inherit"]
@@ -116,10 +116,11 @@ class AssetChapter(RequestModel):
     """One chapter of a streaming asset, as Create Asset Chapters takes it."""
 
     title: str = Field(min_length=1, description="Chapter title.")
-    start_second: int = Field(ge=0, description="Start time of the chapter in seconds.")
+    start_second: int = Field(ge=0, le=INT64_MAX, description="Start time of the chapter in seconds.")
     end_second: int | None = Field(
         default=None,
         ge=0,
+        le=INT64_MAX,
         description="End time of the chapter in seconds; leave it out for a chapter "
         "that runs to the next one.",
     )
