@@ -187,15 +187,32 @@ def test_a_recording_is_never_said_to_go_off_air() -> None:
     replaced = _warnings("Recording", "replace", "Processing", ("end",))
     assert replaced[0] == (
         "**Interrupts a running recording**: Recording `it` (id `x1`, title `Old`) is Processing and is replaced"
-        " because `end` changed: a new recording of the window is made and this one, with what it recorded"
-        " so far, is deleted, with new catchup, archive and output addresses."
+        " because `end` changed: a new recording of the window is made and this one is deleted with what it"
+        " recorded, with new catchup, archive and output addresses."
     )
-    deleted = _warnings("Recording", "delete", "Available")
+    deleted = _warnings("Recording", "delete", "Processing")
     assert deleted[0] == (
-        "**Interrupts a running recording**: Recording `it` is Available; it is deleted with what it recorded"
+        "**Interrupts a running recording**: Recording `it` is Processing; it is deleted with what it recorded"
         " (catchup, archive and outputs)."
     )
     assert not any("off air" in w or "stopped" in w for w in replaced + deleted)
+
+
+def test_a_finished_recording_is_never_said_to_be_running() -> None:
+    """An Available recording has recorded and been archived: deleting or replacing it loses what
+    it recorded, but interrupts nothing."""
+    deleted = _warnings("Recording", "delete", "Available")
+    assert deleted[0] == (
+        "**Deletes a finished recording**: Recording `it` is Available; it is deleted with what it recorded"
+        " (catchup, archive and outputs)."
+    )
+    replaced = _warnings("Recording", "replace", "Available", ("end",))
+    assert replaced[0] == (
+        "**Replaces a finished recording**: Recording `it` (id `x1`, title `Old`) is Available and is replaced"
+        " because `end` changed: a new recording of the window is made and this one is deleted with what it"
+        " recorded, with new catchup, archive and output addresses."
+    )
+    assert not any("running" in w or "Interrupts" in w for w in deleted + replaced)
 
 
 def test_a_vod_asset_replace_uploads_the_file_again() -> None:

@@ -59,6 +59,9 @@ class Wording:
     #: The delete warning's lead, and what follows the object's identity (may be empty).
     deleted: str = "Deletes a live object"
     deleted_detail: str = ""
+    #: Of the ``live_states``, those in which the object has run its course (a recording that is
+    #: Available): its warnings say it is finished, never that a running one is interrupted.
+    finished_states: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

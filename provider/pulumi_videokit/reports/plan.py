@@ -70,7 +70,11 @@ def _warnings(step: Step, found: list[Change], facts: _Facts) -> list[str]:
         sorted({f"`{_top(c.path)}`" for c in found})
     )
     if status in facts.live_states:
-        interrupts = f"**Interrupts a running {noun}**: {kind} `{name}`"
+        if status in facts.wording.finished_states:
+            verb = {"replace": "Replaces", "delete": "Deletes"}.get(step.op, "Changes")
+            interrupts = f"**{verb} a finished {noun}**: {kind} `{name}`"
+        else:
+            interrupts = f"**Interrupts a running {noun}**: {kind} `{name}`"
         if step.op == "replace":
             also = f", with new {facts.replace_changes}" if facts.replace_changes else ""
             warnings.append(

@@ -111,9 +111,10 @@ class RecordingKind(Kind):
         live_states=NotPending(),
         replace_changes="catchup, archive and output addresses",
         wording=Wording(
-            live_replaced="a new recording of the window is made and this one, with what it recorded so far, "
-            "is deleted",
+            live_replaced="a new recording of the window is made and this one is deleted with what it "
+            "recorded",
             live_deleted="it is deleted with what it recorded (catchup, archive and outputs)",
+            finished_states=frozenset({"Available"}),  # recorded and archived: nothing runs any more
         ),
         normalize=normalize,
     )
