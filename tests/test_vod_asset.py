@@ -712,3 +712,43 @@ def test_an_unknown_preset_is_refused_before_any_upload(
     assert [(r["method"], r["path"]) for r in emulator.ctx.requests].count(
         ("GET", "/transcoder/v1/presets")
     ) == 1
+
+
+def test_a_timed_out_wait_through_the_dynamic_door_is_resumed_by_an_update(
+    program: Path, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """What the engine keeps of the timed-out create (ErrorResourceInitFailed: the asset's id and
+    its properties) diffs as an in-place update, never a replace, and that update waits on the
+    same asset: no upload, no write."""
+    from pulumi.runtime.proto import provider_pb2 as pb
+
+    from .providerhost import HostError, ProviderHost
+
+    before = tenant(emulator)
+    config = {
+        "videokit:apiKey": API_KEY,
+        "videokit:tenantId": TENANT_ID,
+        "videokit:endpoint": emulator.url,
+        "videokit:pollSeconds": "0.05",
+        "videokit:journalDir": str(tmp_path / "journal"),
+    }
+    with ProviderHost(config) as host:
+        inputs, failures = host.check("VodAsset", {**DECLARED, "waitTimeoutSeconds": 0.01})
+        assert failures == []
+        with pytest.raises(HostError) as half:
+            host.create("VodAsset", inputs)
+        detail = half.value.init_failed()
+        assert detail is not None, half.value.details
+        (reason,) = detail.reasons
+        assert "still Processing" in reason and "replace" not in reason and "finishes the job" in reason
+        kept = dict(detail.properties)
+        assert kept["assetId"] == detail.id and kept["status"] == "Processing"
+        inputs, _ = host.check("VodAsset", {**DECLARED, "waitTimeoutSeconds": 30})
+        emulator.ctx.requests.clear()
+        decided = host.diff("VodAsset", detail.id, kept, inputs)
+        assert decided.changes == pb.DiffResponse.DIFF_SOME and list(decided.replaces) == []
+        state = host.update("VodAsset", detail.id, kept, inputs)
+        assert state["status"] == "Available" and writes(emulator) == []
+        assert host.diff("VodAsset", detail.id, state, inputs).changes == pb.DiffResponse.DIFF_NONE
+        host.delete("VodAsset", detail.id, state)
+    assert tenant(emulator) == before
