@@ -673,6 +673,7 @@ def test_debug_logs_never_carry_a_part_urls_signature(
         return real_put(url, content, size, **kw)
 
     monkeypatch.setattr(kind_module, "put_part", expired_once)
+    caplog.set_level(logging.DEBUG)  # every logger: httpx's own request lines too
     caplog.set_level(logging.DEBUG, logger="pulumi_videokit")
     inputs, _ = service.check(DECLARED)
     asset_id, state = service.create(inputs, OWNER)
@@ -684,6 +685,7 @@ def test_debug_logs_never_carry_a_part_urls_signature(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for answer in ("/vod/v1/files/start", "/part/1", "/images/uploaded/start"):
         assert any(answer in r.getMessage() and "_upload/" in r.getMessage() for r in caplog.records), answer
+    assert any(r.name == "httpx" and "/_upload/" in r.getMessage() for r in caplog.records)
     assert "X-Amz-Signature" not in logged and "X-Amz-Credential" not in logged
     assert "5f1e0c0ffee5ecret" not in logged and "AKIAEMULATOR" not in logged
     service.delete(asset_id, state, OWNER)

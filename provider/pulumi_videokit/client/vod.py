@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import logging
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -17,6 +18,18 @@ from ..models.vod import DetectedTracks, FileTypes, Languages, OutputCreated
 from ._base import without_query
 from ._errors import APIConnectionError, status_error
 from ._resource import APIResource, Body, body, seg
+
+
+class _WithoutQuery(logging.Filter):
+    """httpx logs each request's URL (INFO): a pre-signed part URL's query, its signature, is masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(without_query(str(a)) if isinstance(a, httpx.URL) else a for a in record.args)
+        return True
+
+
+logging.getLogger("httpx").addFilter(_WithoutQuery())
 
 _part_pools: dict[tuple[int, float], httpx.Client] = {}
 _part_pools_lock = threading.Lock()
