@@ -265,8 +265,9 @@ class VodAssetSpec(VodAssetDeclaration, Adoptable):
     out (`../..`) or a symlink that resolves outside it is an error before any request, so a
     declaration cannot upload other files of the machine. A changed file replaces the asset
     with a new upload; an unchanged one is never uploaded again, whatever its path or modification
-    time. `title`, `metadata`, `tags` and `attributes` change in place. Destroy deletes the asset
-    and the file it uploaded.
+    time. `title`, `metadata`, `tags` and `attributes` change in place. The preset is checked
+    against the tenant's before any upload; a wait for Available that runs out keeps the asset, and
+    the next up waits on it again. Destroy deletes the asset and the file it uploaded.
     """
 
 
