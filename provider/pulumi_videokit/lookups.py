@@ -209,7 +209,7 @@ class Chapter(Answer):
     duration_seconds: int | None = Field(None, description="Duration in seconds.")
 
 
-class Output(Answer):
+class AdditionalOutput(Answer):
     """An additional output of the asset."""
 
     id: str | None = Field(None, description="Id of this output.")
@@ -240,7 +240,7 @@ class AssetAnswer(Answer):
     chapters: list[Annotated[Chapter, BeforeValidator(_chapter)]] | None = Field(
         None, description="Asset chapters."
     )
-    outputs: list[Output] | None = Field(None, description="Additional outputs.")
+    outputs: list[AdditionalOutput] | None = Field(None, description="Additional outputs.")
     token_required_policy: dict[str, str] | None = Field(None, description="Token required policy.")
     create_date: str | None = Field(None, description="Create date.")
     last_modification_date: str | None = Field(None, description="Last modification date.")

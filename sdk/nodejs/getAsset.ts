@@ -74,7 +74,7 @@ export interface GetAssetResult {
     /**
      * Additional outputs.
      */
-    readonly outputs?: outputs.GetAssetOutput[];
+    readonly outputs?: outputs.GetAssetAdditionalOutput[];
     /**
      * Preset info.
      */

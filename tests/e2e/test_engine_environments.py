@@ -208,6 +208,7 @@ def test_export_then_up_adopts_everything(pulumi_bin: str, seeded: RunningEmulat
         "domains.yaml",
         "apiKeys.yaml",
         "assetSettings.yaml",
+        "assetDetails.yaml",
     }
     text = b"".join(first.values()).decode()
     assert "adopt:" in text and "retainOnDelete: true" in text
@@ -228,6 +229,7 @@ def test_export_then_up_adopts_everything(pulumi_bin: str, seeded: RunningEmulat
         "videokit:index:AllowedDomain",
         "videokit:index:ApiKey",
         "videokit:index:AssetSettings",
+        "videokit:index:AssetDetails",
     }
     assert _videokit("validate", str(out), env=env).returncode == 0
 

@@ -51,7 +51,7 @@ type GetAssetResult struct {
 	// Asset metadata.
 	Metadata map[string]string `pulumi:"metadata"`
 	// Additional outputs.
-	Outputs []GetAssetOutput `pulumi:"outputs"`
+	Outputs []GetAssetAdditionalOutput `pulumi:"outputs"`
 	// Preset info.
 	Preset *string `pulumi:"preset"`
 	// Asset source.
@@ -151,8 +151,8 @@ func (o GetAssetResultOutput) Metadata() pulumi.StringMapOutput {
 }
 
 // Additional outputs.
-func (o GetAssetResultOutput) Outputs() GetAssetOutputArrayOutput {
-	return o.ApplyT(func(v GetAssetResult) []GetAssetOutput { return v.Outputs }).(GetAssetOutputArrayOutput)
+func (o GetAssetResultOutput) Outputs() GetAssetAdditionalOutputArrayOutput {
+	return o.ApplyT(func(v GetAssetResult) []GetAssetAdditionalOutput { return v.Outputs }).(GetAssetAdditionalOutputArrayOutput)
 }
 
 // Preset info.

@@ -409,6 +409,80 @@ func (o EndpointTypeArrayOutput) Index(i pulumi.IntInput) EndpointTypeOutput {
 	}).(EndpointTypeOutput)
 }
 
+// An additional output of the asset.
+type GetAssetAdditionalOutput struct {
+	// Endpoints generated for this output.
+	Endpoints []GetAssetEndpoint `pulumi:"endpoints"`
+	// Expiration date of the output.
+	ExpirationDate *string `pulumi:"expirationDate"`
+	// Id of this output.
+	Id *string `pulumi:"id"`
+	// Preset name for this output.
+	Preset *string `pulumi:"preset"`
+	// Output status.
+	Status *string `pulumi:"status"`
+}
+
+// An additional output of the asset.
+type GetAssetAdditionalOutputOutput struct{ *pulumi.OutputState }
+
+func (GetAssetAdditionalOutputOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetAssetAdditionalOutput)(nil)).Elem()
+}
+
+func (o GetAssetAdditionalOutputOutput) ToGetAssetAdditionalOutputOutput() GetAssetAdditionalOutputOutput {
+	return o
+}
+
+func (o GetAssetAdditionalOutputOutput) ToGetAssetAdditionalOutputOutputWithContext(ctx context.Context) GetAssetAdditionalOutputOutput {
+	return o
+}
+
+// Endpoints generated for this output.
+func (o GetAssetAdditionalOutputOutput) Endpoints() GetAssetEndpointArrayOutput {
+	return o.ApplyT(func(v GetAssetAdditionalOutput) []GetAssetEndpoint { return v.Endpoints }).(GetAssetEndpointArrayOutput)
+}
+
+// Expiration date of the output.
+func (o GetAssetAdditionalOutputOutput) ExpirationDate() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetAdditionalOutput) *string { return v.ExpirationDate }).(pulumi.StringPtrOutput)
+}
+
+// Id of this output.
+func (o GetAssetAdditionalOutputOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetAdditionalOutput) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+// Preset name for this output.
+func (o GetAssetAdditionalOutputOutput) Preset() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetAdditionalOutput) *string { return v.Preset }).(pulumi.StringPtrOutput)
+}
+
+// Output status.
+func (o GetAssetAdditionalOutputOutput) Status() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetAssetAdditionalOutput) *string { return v.Status }).(pulumi.StringPtrOutput)
+}
+
+type GetAssetAdditionalOutputArrayOutput struct{ *pulumi.OutputState }
+
+func (GetAssetAdditionalOutputArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetAssetAdditionalOutput)(nil)).Elem()
+}
+
+func (o GetAssetAdditionalOutputArrayOutput) ToGetAssetAdditionalOutputArrayOutput() GetAssetAdditionalOutputArrayOutput {
+	return o
+}
+
+func (o GetAssetAdditionalOutputArrayOutput) ToGetAssetAdditionalOutputArrayOutputWithContext(ctx context.Context) GetAssetAdditionalOutputArrayOutput {
+	return o
+}
+
+func (o GetAssetAdditionalOutputArrayOutput) Index(i pulumi.IntInput) GetAssetAdditionalOutputOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetAssetAdditionalOutput {
+		return vs[0].([]GetAssetAdditionalOutput)[vs[1].(int)]
+	}).(GetAssetAdditionalOutputOutput)
+}
+
 // An asset's chapter.
 type GetAssetChapter struct {
 	// Duration in seconds.
@@ -562,80 +636,6 @@ func (o GetAssetEndpointArrayOutput) Index(i pulumi.IntInput) GetAssetEndpointOu
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetAssetEndpoint {
 		return vs[0].([]GetAssetEndpoint)[vs[1].(int)]
 	}).(GetAssetEndpointOutput)
-}
-
-// An additional output of the asset.
-type GetAssetOutput struct {
-	// Endpoints generated for this output.
-	Endpoints []GetAssetEndpoint `pulumi:"endpoints"`
-	// Expiration date of the output.
-	ExpirationDate *string `pulumi:"expirationDate"`
-	// Id of this output.
-	Id *string `pulumi:"id"`
-	// Preset name for this output.
-	Preset *string `pulumi:"preset"`
-	// Output status.
-	Status *string `pulumi:"status"`
-}
-
-// An additional output of the asset.
-type GetAssetOutputOutput struct{ *pulumi.OutputState }
-
-func (GetAssetOutputOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*GetAssetOutput)(nil)).Elem()
-}
-
-func (o GetAssetOutputOutput) ToGetAssetOutputOutput() GetAssetOutputOutput {
-	return o
-}
-
-func (o GetAssetOutputOutput) ToGetAssetOutputOutputWithContext(ctx context.Context) GetAssetOutputOutput {
-	return o
-}
-
-// Endpoints generated for this output.
-func (o GetAssetOutputOutput) Endpoints() GetAssetEndpointArrayOutput {
-	return o.ApplyT(func(v GetAssetOutput) []GetAssetEndpoint { return v.Endpoints }).(GetAssetEndpointArrayOutput)
-}
-
-// Expiration date of the output.
-func (o GetAssetOutputOutput) ExpirationDate() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GetAssetOutput) *string { return v.ExpirationDate }).(pulumi.StringPtrOutput)
-}
-
-// Id of this output.
-func (o GetAssetOutputOutput) Id() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GetAssetOutput) *string { return v.Id }).(pulumi.StringPtrOutput)
-}
-
-// Preset name for this output.
-func (o GetAssetOutputOutput) Preset() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GetAssetOutput) *string { return v.Preset }).(pulumi.StringPtrOutput)
-}
-
-// Output status.
-func (o GetAssetOutputOutput) Status() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GetAssetOutput) *string { return v.Status }).(pulumi.StringPtrOutput)
-}
-
-type GetAssetOutputArrayOutput struct{ *pulumi.OutputState }
-
-func (GetAssetOutputArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]GetAssetOutput)(nil)).Elem()
-}
-
-func (o GetAssetOutputArrayOutput) ToGetAssetOutputArrayOutput() GetAssetOutputArrayOutput {
-	return o
-}
-
-func (o GetAssetOutputArrayOutput) ToGetAssetOutputArrayOutputWithContext(ctx context.Context) GetAssetOutputArrayOutput {
-	return o
-}
-
-func (o GetAssetOutputArrayOutput) Index(i pulumi.IntInput) GetAssetOutputOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetAssetOutput {
-		return vs[0].([]GetAssetOutput)[vs[1].(int)]
-	}).(GetAssetOutputOutput)
 }
 
 // An asset's tag.
@@ -2310,12 +2310,12 @@ func init() {
 	pulumi.RegisterOutputType(ChannelInputTypePtrOutput{})
 	pulumi.RegisterOutputType(EndpointTypeOutput{})
 	pulumi.RegisterOutputType(EndpointTypeArrayOutput{})
+	pulumi.RegisterOutputType(GetAssetAdditionalOutputOutput{})
+	pulumi.RegisterOutputType(GetAssetAdditionalOutputArrayOutput{})
 	pulumi.RegisterOutputType(GetAssetChapterOutput{})
 	pulumi.RegisterOutputType(GetAssetChapterArrayOutput{})
 	pulumi.RegisterOutputType(GetAssetEndpointOutput{})
 	pulumi.RegisterOutputType(GetAssetEndpointArrayOutput{})
-	pulumi.RegisterOutputType(GetAssetOutputOutput{})
-	pulumi.RegisterOutputType(GetAssetOutputArrayOutput{})
 	pulumi.RegisterOutputType(GetAssetTagOutput{})
 	pulumi.RegisterOutputType(GetAssetTagArrayOutput{})
 	pulumi.RegisterOutputType(GetChannelCdnOutput{})

@@ -53,6 +53,32 @@ export interface EndpointType {
 }
 
 /**
+ * An additional output of the asset.
+ */
+export interface GetAssetAdditionalOutput {
+    /**
+     * Endpoints generated for this output.
+     */
+    endpoints?: outputs.GetAssetEndpoint[];
+    /**
+     * Expiration date of the output.
+     */
+    expirationDate?: string;
+    /**
+     * Id of this output.
+     */
+    id?: string;
+    /**
+     * Preset name for this output.
+     */
+    preset?: string;
+    /**
+     * Output status.
+     */
+    status?: string;
+}
+
+/**
  * An asset's chapter.
  */
 export interface GetAssetChapter {
@@ -106,32 +132,6 @@ export interface GetAssetEndpoint {
      * Where the stream is played from.
      */
     url?: string;
-}
-
-/**
- * An additional output of the asset.
- */
-export interface GetAssetOutput {
-    /**
-     * Endpoints generated for this output.
-     */
-    endpoints?: outputs.GetAssetEndpoint[];
-    /**
-     * Expiration date of the output.
-     */
-    expirationDate?: string;
-    /**
-     * Id of this output.
-     */
-    id?: string;
-    /**
-     * Preset name for this output.
-     */
-    preset?: string;
-    /**
-     * Output status.
-     */
-    status?: string;
 }
 
 /**

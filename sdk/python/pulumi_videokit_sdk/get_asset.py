@@ -165,7 +165,7 @@ class GetAssetResult:
 
     @_builtins.property
     @pulumi.getter
-    def outputs(self) -> Optional[Sequence['outputs.GetAssetOutput']]:
+    def outputs(self) -> Optional[Sequence['outputs.GetAssetAdditionalOutput']]:
         """
         Additional outputs.
         """

@@ -20,9 +20,9 @@ __all__ = [
     'AssetChapter',
     'ChannelInput',
     'EndpointType',
+    'GetAssetAdditionalOutput',
     'GetAssetChapter',
     'GetAssetEndpoint',
-    'GetAssetOutput',
     'GetAssetTag',
     'GetChannelCdn',
     'GetChannelDestination',
@@ -196,6 +196,78 @@ class EndpointType(dict):
 
 
 @pulumi.output_type
+class GetAssetAdditionalOutput(dict):
+    """
+    An additional output of the asset.
+    """
+    def __init__(__self__, *,
+                 endpoints: Optional[Sequence['outputs.GetAssetEndpoint']] = None,
+                 expiration_date: Optional[_builtins.str] = None,
+                 id: Optional[_builtins.str] = None,
+                 preset: Optional[_builtins.str] = None,
+                 status: Optional[_builtins.str] = None):
+        """
+        An additional output of the asset.
+
+        :param Sequence['GetAssetEndpoint'] endpoints: Endpoints generated for this output.
+        :param _builtins.str expiration_date: Expiration date of the output.
+        :param _builtins.str id: Id of this output.
+        :param _builtins.str preset: Preset name for this output.
+        :param _builtins.str status: Output status.
+        """
+        if endpoints is not None:
+            pulumi.set(__self__, "endpoints", endpoints)
+        if expiration_date is not None:
+            pulumi.set(__self__, "expiration_date", expiration_date)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if preset is not None:
+            pulumi.set(__self__, "preset", preset)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+
+    @_builtins.property
+    @pulumi.getter
+    def endpoints(self) -> Optional[Sequence['outputs.GetAssetEndpoint']]:
+        """
+        Endpoints generated for this output.
+        """
+        return pulumi.get(self, "endpoints")
+
+    @_builtins.property
+    @pulumi.getter(name="expirationDate")
+    def expiration_date(self) -> Optional[_builtins.str]:
+        """
+        Expiration date of the output.
+        """
+        return pulumi.get(self, "expiration_date")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        Id of this output.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def preset(self) -> Optional[_builtins.str]:
+        """
+        Preset name for this output.
+        """
+        return pulumi.get(self, "preset")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> Optional[_builtins.str]:
+        """
+        Output status.
+        """
+        return pulumi.get(self, "status")
+
+
+@pulumi.output_type
 class GetAssetChapter(dict):
     """
     An asset's chapter.
@@ -349,78 +421,6 @@ class GetAssetEndpoint(dict):
         Where the stream is played from.
         """
         return pulumi.get(self, "url")
-
-
-@pulumi.output_type
-class GetAssetOutput(dict):
-    """
-    An additional output of the asset.
-    """
-    def __init__(__self__, *,
-                 endpoints: Optional[Sequence['outputs.GetAssetEndpoint']] = None,
-                 expiration_date: Optional[_builtins.str] = None,
-                 id: Optional[_builtins.str] = None,
-                 preset: Optional[_builtins.str] = None,
-                 status: Optional[_builtins.str] = None):
-        """
-        An additional output of the asset.
-
-        :param Sequence['GetAssetEndpoint'] endpoints: Endpoints generated for this output.
-        :param _builtins.str expiration_date: Expiration date of the output.
-        :param _builtins.str id: Id of this output.
-        :param _builtins.str preset: Preset name for this output.
-        :param _builtins.str status: Output status.
-        """
-        if endpoints is not None:
-            pulumi.set(__self__, "endpoints", endpoints)
-        if expiration_date is not None:
-            pulumi.set(__self__, "expiration_date", expiration_date)
-        if id is not None:
-            pulumi.set(__self__, "id", id)
-        if preset is not None:
-            pulumi.set(__self__, "preset", preset)
-        if status is not None:
-            pulumi.set(__self__, "status", status)
-
-    @_builtins.property
-    @pulumi.getter
-    def endpoints(self) -> Optional[Sequence['outputs.GetAssetEndpoint']]:
-        """
-        Endpoints generated for this output.
-        """
-        return pulumi.get(self, "endpoints")
-
-    @_builtins.property
-    @pulumi.getter(name="expirationDate")
-    def expiration_date(self) -> Optional[_builtins.str]:
-        """
-        Expiration date of the output.
-        """
-        return pulumi.get(self, "expiration_date")
-
-    @_builtins.property
-    @pulumi.getter
-    def id(self) -> Optional[_builtins.str]:
-        """
-        Id of this output.
-        """
-        return pulumi.get(self, "id")
-
-    @_builtins.property
-    @pulumi.getter
-    def preset(self) -> Optional[_builtins.str]:
-        """
-        Preset name for this output.
-        """
-        return pulumi.get(self, "preset")
-
-    @_builtins.property
-    @pulumi.getter
-    def status(self) -> Optional[_builtins.str]:
-        """
-        Output status.
-        """
-        return pulumi.get(self, "status")
 
 
 @pulumi.output_type
