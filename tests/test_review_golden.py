@@ -249,3 +249,22 @@ def test_a_kind_without_words_of_its_own_gets_neutral_ones() -> None:
     assert deleted == "**Deletes a live object**: Event `it` (id `x1`, title `Old`)."
     [replaced] = _warnings("Event", "replace", "Started", ("channelId",))
     assert "so it is created anew, then the old one is deleted." in replaced
+
+
+@pytest.mark.parametrize("kind", ["AssetDetails", "AssetSettings"])
+def test_an_asset_entry_renamed_without_aliases_is_flagged(kind: str) -> None:
+    """The create of the new name runs before the delete of the old one, and that delete puts back
+    what was found before the first apply: the asset loses what both declare."""
+    made = _kind_step(kind, "create", None)
+    made["urn"] = str(made["urn"]).replace("::it", "::new-name")
+    gone = _kind_step(kind, "delete", None)
+    gone["urn"] = str(gone["urn"]).replace("::it", "::old-name")
+    text = plan_summary(json.dumps({"steps": [made, gone], "changeSummary": {"create": 1, "delete": 1}}))
+    assert (
+        f"**Renamed without `aliases`?** {kind} `new-name` is created and {kind} `old-name` deleted for"
+        " the same assetId a1: the create runs first, so the delete then undoes what it set. If"
+        " `new-name` was `old-name`, list `old-name` in its `aliases` and nothing is sent."
+    ) in text.markdown
+    # Another asset's create and delete are two unrelated changes.
+    made["newState"]["inputs"]["assetId"] = "a2"  # type: ignore[index]
+    assert "Renamed without" not in plan_summary(json.dumps({"steps": [made, gone]})).markdown

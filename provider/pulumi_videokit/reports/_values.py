@@ -99,6 +99,8 @@ class _Facts:
     interruptions: _Interruptions = lambda olds, news, changed: []
     #: What a replace and a delete do, in the kind's words.
     wording: Wording = field(default_factory=Wording)
+    #: The natural key, where the tenant holds at most one object per key (an asset's settings).
+    unique_key: tuple[str, ...] = ()
 
 
 def _kind_facts() -> dict[str, _Facts]:
@@ -121,6 +123,7 @@ def _kind_facts() -> dict[str, _Facts]:
             k.spec.replace_changes,
             interruptions(k),
             k.spec.wording,
+            tuple(k.spec.natural_key) if k.spec.unique_key else (),
         )
         for k in KINDS
     }

@@ -128,6 +128,33 @@ def _warnings(step: Step, found: list[Change], facts: _Facts) -> list[str]:
     return warnings
 
 
+def _unaliased(steps: list[Step], facts: Mapping[str, _Facts]) -> list[str]:
+    """A create and a delete of one kind with one unique key: an entry renamed without `aliases`.
+    The engine creates first, so the delete then undoes (or restores over) what the create set."""
+    found: dict[tuple[str, str], dict[str, list[Step]]] = {}
+    for step in steps:
+        key_fields = facts.get(step.type, _Facts()).unique_key
+        side = "new" if step.op == "create" else "old" if step.op == "delete" else ""
+        if not key_fields or not side:
+            continue
+        inputs = step.props(side, "inputs")
+        if not all(inputs.get(k) is not None for k in key_fields):
+            continue
+        key = ", ".join(f"{k} {inputs[k]}" for k in key_fields)
+        found.setdefault((step.kind, key), {}).setdefault(step.op, []).append(step)
+    out = []
+    for (kind, key), ops in sorted(found.items()):
+        for made in ops.get("create", []):
+            for gone in ops.get("delete", []):
+                out.append(
+                    f"**Renamed without `aliases`?** {kind} `{made.name}` is created and {kind}"
+                    f" `{gone.name}` deleted for the same {key}: the create runs first, so the delete"
+                    f" then undoes what it set. If `{made.name}` was `{gone.name}`, list `{gone.name}`"
+                    f" in its `aliases` and nothing is sent."
+                )
+    return out
+
+
 def _symbol(op: str) -> str:
     return _SYMBOL.get(op, "?")
 
@@ -155,6 +182,7 @@ def plan_summary(text: str, *, expect_no_changes: bool = False) -> Plan:
             deleted_first.add((step.kind, step.name))
         warnings.extend(_warnings(step, found, facts.get(step.type, _Facts())))
 
+    warnings.extend(_unaliased(steps, facts))
     deletes = counts.get("delete", 0)
     if deletes and deletes == sum(counts.values()) and unchanged == 0:
         warnings.insert(
