@@ -151,6 +151,33 @@ def test_two_stacks_cut_off_creating_one_name_each_resume_their_own(
     assert journal.attempts() == []
 
 
+def test_an_object_renamed_into_the_key_is_claimed_so_the_interrupted_create_takes_its_own(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """dev2's create of key `renamed-into` is cut off before the id is noted; then dev renames its
+    own key to that name (an update). dev2's next run takes its orphan, not dev's key."""
+    from pulumi_videokit.reconcile.service import Service
+
+    from .conftest import API_KEY, TENANT_ID
+
+    config = {"api_key": API_KEY, "tenant_id": TENANT_ID, "endpoint": emulator.url, "journal_dir": str(tmp_path)}
+    service = Service(ApiKeyKind, config)
+    dev = "file:///b|urn:pulumi:dev::p::videokit:index:ApiKey::key"
+    dev2 = service.scoped("file:///c|urn:pulumi:dev::p::videokit:index:ApiKey::key")
+    kind = ApiKeyKind(client, Settings())
+    spec = {"name": "renamed-into", "roleId": "role-123"}
+    devs_key, state = service.create({"name": "was-elsewhere", "roleId": "role-123"}, dev)
+    with pytest.raises(Killed):
+        apply.create(kind, spec, journal=KilledJournal(tmp_path, before_record=True), owner=dev2)
+    [orphan] = [k.id for k in client.core.api_keys.list() if k.name == "renamed-into"]
+    service.update(devs_key, state, spec, owner=dev)
+    assert sorted(k.id for k in client.core.api_keys.list() if k.name == "renamed-into") == sorted(
+        [orphan, devs_key]
+    )
+    object_id, _ = apply.create(kind, spec, journal=Journal(tmp_path), owner=dev2)
+    assert object_id == orphan
+
+
 def test_an_object_no_rival_explains_is_still_refused_when_two_remain(
     client: VideoKitClient, tmp_path: Path
 ) -> None:

@@ -36,7 +36,7 @@ from pulumi_videokit.emulator import EmulatorConfig, RunningEmulator, parse_spec
 from pulumi_videokit.models import normalize_url
 from pulumi_videokit.models.streaming import SETTING_NAMES
 from pulumi_videokit.protocol import owner as _owner
-from pulumi_videokit.reconcile.errors import HalfCreated, UserError
+from pulumi_videokit.reconcile.errors import AdoptionError, HalfCreated, UserError
 from pulumi_videokit.reconcile.kinds import KINDS
 from pulumi_videokit.reconcile.service import Service
 
@@ -233,7 +233,7 @@ class MiniEngine:
                 if not decided.has_changes:
                     continue
                 if not decided.replaces:
-                    outs = service.update(held.object_id, held.outs, inputs)
+                    outs = service.update(held.object_id, held.outs, inputs, owner=self.owner(kind, name))
                     self.state[name] = Held(kind, held.object_id, outs, decl.retain)
                 elif decided.delete_before_replace or decl.delete_first:
                     SEEN[f"{kind} replace, delete first"] += 1
@@ -294,6 +294,8 @@ class VideoKitMachine(RuleBasedStateMachine):
         self.hand: dict[str, Any] = {}
         self.foreign = self._tenant(lambda name: not name.startswith("sm-"))
         self.deleted_by_hand: set[str] = set()
+        #: Orphans of interrupted creates the provider would not guess between (``_unresolved``).
+        self.unresolved: set[str] = set()
         self.settings_before = {a: self.api.streaming.assets.get(a).settings for a in ASSETS}
 
     # ---- the tenant as the model sees it ----
@@ -535,8 +537,12 @@ class VideoKitMachine(RuleBasedStateMachine):
             engine.clean = engine.converged = False
             figures.add("stateful: runs killed mid-create")
             return
+        except AdoptionError as exc:
+            self._unresolved(exc)
+            engine.clean = engine.converged = False
+            return
         except UserError as exc:
-            # The one refusal this model expects: a domain another object holds (a 409).
+            # The one other refusal this model expects: a domain another object holds (a 409).
             assert "already exists" in str(exc) and "AllowedDomain" in str(exc), exc
             SEEN["create refused with 409"] += 1
             engine.clean = engine.clean and not engine.interrupted and not self.fault_pending
@@ -564,6 +570,14 @@ class VideoKitMachine(RuleBasedStateMachine):
             engine.interrupted.clear()
         if engine.converged:
             figures.add("runs converged")
+
+    def _unresolved(self, exc: AdoptionError) -> None:
+        """An interrupted create whose natural key more than one new object now has (another
+        stack's object renamed into it, say): the provider refuses to guess, and the ids it names
+        that no stack holds are the user's to sort out, never a stack's leftovers."""
+        assert "of an interrupted create" in str(exc), exc
+        SEEN["interrupted create refused as ambiguous"] += 1
+        self.unresolved |= set(exc.ids) - set(self._held())
 
     def _retain_let_go(self) -> None:
         for engine in self.engines.values():
@@ -713,6 +727,7 @@ class VideoKitMachine(RuleBasedStateMachine):
         tenant = self._tenant()
         expected = (set(held) - set(self._cascaded(held, tenant))) | set(self.retained) | set(self.hand)
         expected -= self.deleted_by_hand
+        expected |= self.unresolved & set(tenant)
         actual = set(tenant)
         assert actual == expected, {
             "orphans": [self._tenant()[i] for i in actual - expected],
@@ -742,8 +757,12 @@ class VideoKitMachine(RuleBasedStateMachine):
                 if not engine.clean:
                     # A killed or failed run is finished by the next up, as a user would, and only
                     # then destroyed: its own interrupted creates are taken over, not orphaned.
-                    with contextlib.suppress(UserError):
+                    try:
                         engine.apply(self.desired[label])
+                    except AdoptionError as exc:
+                        self._unresolved(exc)
+                    except UserError:
+                        pass  # a 409 the destroy below leaves nothing of
                     self._adopted_hand()
                     self._retain_let_go()
                 engine.apply({})
@@ -751,7 +770,8 @@ class VideoKitMachine(RuleBasedStateMachine):
             self.nobody_else_is_touched()
             for asset in ASSETS:
                 assert self.api.streaming.assets.get(asset).settings == self.settings_before[asset], asset
-            leftovers = {i: v for i, v in self._tenant().items() if i not in {**self.retained, **self.hand}}
+            kept = {*self.retained, *self.hand, *self.unresolved}
+            leftovers = {i: v for i, v in self._tenant().items() if i not in kept}
             assert not leftovers, leftovers
         finally:
             self._wipe()

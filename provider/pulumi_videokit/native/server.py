@@ -220,7 +220,7 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         if request.preview:
             return pb.UpdateResponse(properties=_encode(service.preview_update(state, news), secret))
         olds, _ = decode(request.old_inputs) if request.HasField("old_inputs") else ({}, set())
-        outputs = service.update(request.id, state, news, olds or None)
+        outputs = service.update(request.id, state, news, olds or None, owner(request.urn))
         return pb.UpdateResponse(properties=_encode(outputs, secret))
 
     @answered

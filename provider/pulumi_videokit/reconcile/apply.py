@@ -29,7 +29,8 @@ def _one(kind: Kind, ids: list[str], what: str) -> str | None:
     if len(ids) > 1:
         raise AdoptionError(
             f"{len(ids)} existing {kind.spec.kind} objects share the {kind.spec.natural_key_text} "
-            f"of {what} ({', '.join(ids)}); adopt one by id instead"
+            f"of {what} ({', '.join(ids)}); adopt one by id instead",
+            tuple(ids),
         )
     return ids[0] if ids else None
 
@@ -154,7 +155,7 @@ def create(
 
     def held(result: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
         if journal is not None and owner:
-            _claim(kind, journal, owner, result[0])
+            claim(kind, journal, owner, result[0])
         return result
 
     def over() -> None:
@@ -231,7 +232,7 @@ def _lost_secrets(kind: Kind, object_id: str, missing: list[str]) -> str:
     )
 
 
-def _claim(kind: Kind, journal: Journal, owner: str, object_id: str) -> None:
+def claim(kind: Kind, journal: Journal, owner: str, object_id: str) -> None:
     """A resource now holds ``object_id``: no interrupted create on this tenant may take it."""
     tenant = owner_tenant(owner)
     for attempt in journal.attempts():

@@ -35,7 +35,11 @@ class InterruptRefused(UserError):
 
 
 class AdoptionError(UserError):
-    """The object to adopt could not be found, or was not unique."""
+    """The object to adopt could not be found, or was not unique (``ids``: the candidates)."""
+
+    def __init__(self, message: str, ids: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.ids = ids
 
 
 class AlreadyExistsError(UserError):

@@ -421,11 +421,16 @@ class Service:
         state: Mapping[str, Any],
         news: Mapping[str, Any],
         old_inputs: Mapping[str, Any] | None = None,
+        owner: str | None = None,
     ) -> dict[str, Any]:
+        """Change the object in place. An object renamed into another's natural key is claimed
+        for ``owner``, so no interrupted create of that key elsewhere takes it for its own."""
         old_inputs = self.settled(state, old_inputs or self.old_inputs(state))
         new_inputs = strip(news, self.spec.outputs)
         decided = plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs))
         outputs = apply.update(self.kind, object_id, state, new_inputs, decided)
+        if owner and set(decided.changed) & set(self.spec.natural_key):
+            apply.claim(self.kind, self.journal(), self.scoped(owner), object_id)
         kept = {k: state[k] for k in self.spec.secret_outputs if k in state and k not in outputs}
         return {**new_inputs, **kept, **outputs}
 

@@ -109,7 +109,7 @@ class VideoKitProvider(ResourceProvider):
 
     @clean_errors
     def update(self, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self._service().update(object_id, olds, news))
+        return UpdateResult(self._service().update(object_id, olds, news, owner=news.get(OWNER)))
 
     @clean_errors
     def delete(self, object_id: str, props: dict[str, Any]) -> None:
