@@ -281,6 +281,7 @@ class VideoKitMachine(RuleBasedStateMachine):
         super().__init__()
         self.emu = type(self).emulator
         self.emu.ctx.faults.replace([])
+        self.emu.ctx.faults.reseed(7)  # each example meets the same faults when it is replayed
         self.api: VideoKitClient = make_client(self.emu.url, backoff_base_seconds=0.01)
         journal = tempfile.mkdtemp(dir=type(self).journal_dir)  # one machine's journal for all
         self.engines = {label: MiniEngine(label, self.emu.url, journal, b, s) for label, b, s in STACKS}
@@ -627,9 +628,13 @@ class VideoKitMachine(RuleBasedStateMachine):
     @rule(which=pick)
     def rename_channel_by_hand(self, which: int) -> None:
         self.dirty = True
-        held = sorted(
-            h.object_id for e in self.engines.values() for h in e.state.values() if h.kind == "Channel"
-        )
+        # Ordered by stack and entry, never by id: the API's ids differ from run to run.
+        held = [
+            h.object_id
+            for _, e in sorted(self.engines.items())
+            for _, h in sorted(e.state.items())
+            if h.kind == "Channel"
+        ]
         if not held:
             return
         object_id = held[which % len(held)]
@@ -641,12 +646,12 @@ class VideoKitMachine(RuleBasedStateMachine):
     @rule(which=pick)
     def delete_domain_by_hand(self, which: int) -> None:
         self.dirty = True
-        held = sorted(
+        held = [
             (h.object_id, h.outs.get("analyticsDomainId"))
-            for e in self.engines.values()
-            for h in e.state.values()
+            for _, e in sorted(self.engines.items())
+            for _, h in sorted(e.state.items())
             if h.kind == "AllowedDomain"
-        )
+        ]
         if not held:
             return
         object_id, analytics = held[which % len(held)]

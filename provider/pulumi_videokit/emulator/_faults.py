@@ -100,6 +100,11 @@ class FaultPlan:
         with self._lock:
             self.rules = rules
 
+    def reseed(self, seed: int | None) -> None:
+        """Start the random draws again, as from ``seed``."""
+        with self._lock:
+            self._rng.seed(seed)
+
     def pick(self, method: str, path: str) -> list[FaultRule]:
         """The rules that fire for this request (at most one error, plus latency)."""
         fired: list[FaultRule] = []
