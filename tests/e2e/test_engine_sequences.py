@@ -228,8 +228,15 @@ def test_a_sequence_of_edits_converges_object_by_object(
 
     # 7. A new entry reuses the removed name: a new channel; the retained one is untouched.
     decl["keeper"] = Entry("channels", {"name": "seq-keeper-2", "input": INPUT})
+    seeded.ctx.requests.clear()
     seen = up("name reused")
-    assert seen.channels["seq-keeper"] == [keeper_id] and len(seen.channels["seq-keeper-2"]) == 1
+    # What was sent, and what the stack holds, for the reader of a failure.
+    told = {
+        "writes": writes(seeded),
+        "held": [r for r in stack.export()["deployment"]["resources"] if "keeper" in r["urn"]],
+    }
+    assert seen.channels.get("seq-keeper") == [keeper_id], told
+    assert len(seen.channels.get("seq-keeper-2", [])) == 1, told
 
     # 8. A rename with aliases changes nothing in the tenant.
     decl["website"] = Entry("domains", decl.pop("site").props, aliases=["site"])
