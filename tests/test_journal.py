@@ -483,3 +483,50 @@ def test_a_resumed_create_whose_recovery_fails_is_half_created_with_the_resumed_
     assert client.streaming.assets.get(asset).settings == original
     # The service keeps the half-made object in state; the attempt is over.
     assert Journal(tmp_path).pending(OWNER) is None
+
+
+class ReadMidCreate(Journal):
+    """Another resource's claim reads the directory while this create's POST is answered."""
+
+    stale: list[Attempt]
+
+    def made(self, attempt: Attempt, object_id: str, memo: Mapping[str, Any] | None = None) -> None:
+        self.stale = Journal(self.directory).attempts()
+        super().made(attempt, object_id, memo)
+
+
+def test_a_claim_read_before_a_create_finished_never_brings_its_attempt_back(
+    client: VideoKitClient, tmp_path: Path
+) -> None:
+    """The retained-channel sequence: a channel is created while another resource's claim holds a
+    copy of its attempt; the claim lands after the create finished; the channel is retained and
+    its entry reused with a new name. The new entry makes a new channel, never takes the old one."""
+    kind = ChannelKind(client, Settings(poll_seconds=0.05))
+    journal = ReadMidCreate(tmp_path)
+    keeper, _ = apply.create(kind, {**CH, "name": "keeper"}, journal=journal, owner=OWNER)
+    [copy] = journal.stale
+    assert copy.owner == OWNER and copy.object_id is None  # read while the POST was in flight
+    assert journal.attempts() == []
+    other = client.live.channels.create({**CH, "name": "another"})
+    journal.claimed(copy, other)  # what `claim` does with the copy it read
+    assert journal.attempts() == []
+    reused, _ = apply.create(kind, {**CH, "name": "keeper-2"}, journal=Journal(tmp_path), owner=OWNER)
+    assert reused != keeper
+    assert named(client, "keeper") == [keeper] and named(client, "keeper-2") == [reused]
+
+
+def test_concurrent_creates_and_claims_leave_no_attempt_behind(client: VideoKitClient, tmp_path: Path) -> None:
+    """Twenty creates on four threads, each claiming what it made against the others' attempts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    kind = ChannelKind(client, Settings(poll_seconds=0.05))
+    journal = Journal(tmp_path)
+
+    def one(n: int) -> str:
+        owner = scoped("tenant@test", resource_owner("file:///b", f"urn:pulumi:s::p::videokit:index:Channel::c{n}"))
+        return apply.create(kind, {**CH, "name": f"crowd-{n}"}, journal=journal, owner=owner)[0]
+
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(one, range(20)))
+    assert len(set(made)) == 20
+    assert journal.attempts() == []

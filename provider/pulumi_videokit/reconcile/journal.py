@@ -20,7 +20,10 @@ reusing a removed or retained one's name, another stack's declaration of the sam
 
 An attempt holds names, ids and the natural key only, never secrets.  Its file is named by a
 hash of its owner: the backend, the tenant and the resource's URN, so two stacks, projects,
-backends or tenants on one machine never see each other's attempts.
+backends or tenants on one machine never see each other's attempts.  Every change to a file
+reads it again under one lock of the directory: a claim written from a stale copy would bring
+back an attempt its own create had just finished, and a later create of that resource would
+take over what it made.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 #: An attempt older than this is not recovered: whatever it made is the user's to adopt.
 MAX_AGE_SECONDS = 14 * 24 * 3600
@@ -118,6 +123,11 @@ class Journal:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_dir()
 
+    def _lock(self) -> FileLock:
+        """Held around every read-modify-write, by threads and processes alike."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return FileLock(self.directory / ".lock", poll_interval=0.002)
+
     def _path(self, owner: str) -> Path:
         return self.directory / (hashlib.sha256(owner.encode()).hexdigest()[:32] + ".json")
 
@@ -162,33 +172,47 @@ class Journal:
         """Record a create about to be sent (replacing any earlier attempt of ``owner``)."""
         self.prune()
         attempt = Attempt(owner, kind, uuid.uuid4().hex, time.time(), dict(key), list(existing))
-        self._write(attempt)
+        with self._lock():
+            self._write(attempt)
         return attempt
 
     def made(self, attempt: Attempt, object_id: str, memo: Mapping[str, Any] | None = None) -> None:
         """The API named the new object: recorded, unless a later attempt took the owner over."""
-        current = self._read(self._path(attempt.owner))
-        if current is not None and current.token != attempt.token:
-            return
         attempt.object_id = object_id
         attempt.memo = dict(memo) if memo is not None else None
-        self._write(attempt)
+        with self._lock():
+            current = self._read(self._path(attempt.owner))
+            if current is not None:
+                if current.token != attempt.token:
+                    return
+                # Claims written since this copy was read stay.
+                claims = [i for i in current.existing if i not in attempt.existing]
+                attempt.existing = [*attempt.existing, *claims]
+            self._write(attempt)
 
     def finish(self, attempt: Attempt) -> None:
         """The create's answer is in hand: the attempt is over."""
         path = self._path(attempt.owner)
-        current = self._read(path)
-        if current is None or current.token == attempt.token:
-            path.unlink(missing_ok=True)
+        with self._lock():
+            current = self._read(path)
+            if current is None or current.token == attempt.token:
+                path.unlink(missing_ok=True)
 
     def claimed(self, attempt: Attempt, object_id: str) -> None:
-        """``object_id`` belongs to another resource: ``attempt`` may never take it over."""
-        if object_id not in attempt.existing:
-            attempt.existing.append(object_id)
-            self._write(attempt)
+        """``object_id`` belongs to another resource: ``attempt`` may never take it over.
+
+        Only the attempt as it stands now changes: one finished or replaced since ``attempt`` was
+        read is left alone."""
+        with self._lock():
+            current = self._read(self._path(attempt.owner))
+            if current is None or current.token != attempt.token or object_id in current.existing:
+                return
+            current.existing.append(object_id)
+            self._write(current)
 
     def forget(self, owner: str) -> None:
-        self._path(owner).unlink(missing_ok=True)
+        with self._lock():
+            self._path(owner).unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Drop attempts too old to recover, so the directory cannot grow without bound."""
