@@ -280,11 +280,29 @@ def test_the_provider_budget_is_shared_by_every_kind_of_a_process(fresh: Running
 
     config = {"api_key": API_KEY, "tenant_id": TENANT_ID, "endpoint": fresh.url + "/"}
     channels = connect(ChannelKind, config)
-    assert channels.client.transport.tenant.limiter.rate == 50  # the default
+    assert channels.client.transport.tenant.limiter.rate == 0  # the default on this machine: none
     domains = connect(AllowedDomainKind, {**config, "max_requests_per_second": "7"})
     assert channels.client.transport.tenant is domains.client.transport.tenant
     assert channels.client.transport.tenant.limiter.rate == 7  # the strictest one configured
     assert read_config({"videokit:maxRequestsPerSecond": "3"})["max_requests_per_second"] == "3"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "rate"),
+    [
+        ("https://acme.api.videokit.cloud", 50),
+        ("", 50),  # the tenant's name makes the URL
+        ("http://10.0.0.7:8080", 50),
+        ("http://127.0.0.1:8080", 0),
+        ("http://127.8.0.1:8080/", 0),
+        ("http://localhost:8080", 0),
+        ("http://[::1]:8080", 0),
+    ],
+)
+def test_the_default_budget_is_none_only_for_an_api_on_this_machine(endpoint: str, rate: float) -> None:
+    from pulumi_videokit.client import default_rate
+
+    assert default_rate(endpoint) == rate
 
 
 # ---- the kinds on the emulator ----

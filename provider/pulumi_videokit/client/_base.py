@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import os
 import random
@@ -47,6 +48,18 @@ Clock = Callable[[], float]
 #: retries included, bursts of 50) therefore never slows a healthy run, and caps what one run
 #: can send when the API answers fast or when retries pile up.  Lower it to your tenant's quota.
 DEFAULT_MAX_REQUESTS_PER_SECOND = 50.0
+
+
+def default_rate(endpoint: str) -> float:
+    """The budget when none is set: none for an API on this machine (the emulator, which has no
+    quota to protect and answers in under a millisecond, so a budget would only slow it), else
+    ``DEFAULT_MAX_REQUESTS_PER_SECOND``."""
+    host = httpx.URL(endpoint).host if endpoint else ""
+    try:
+        local = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = False
+    return 0.0 if local else DEFAULT_MAX_REQUESTS_PER_SECOND
 
 
 class RateLimiter:

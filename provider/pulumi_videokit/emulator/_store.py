@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import os
+import pickle
 import re
 import secrets
 import tempfile
@@ -106,20 +107,24 @@ class Store:
                     self.data[name].update(copy.deepcopy(value))
 
     def snapshot(self) -> Data:
+        """A copy of every collection, for a reader to keep (pickle copies JSON values in C,
+        several times faster than ``copy.deepcopy``)."""
         with self.lock:
-            return copy.deepcopy(self.data)
+            copied: Data = pickle.loads(pickle.dumps(self.data, pickle.HIGHEST_PROTOCOL))
+            return copied
 
     @contextmanager
     def write(self) -> Iterator[Data]:
-        """Mutate the collections; the change is saved before the block's caller answers."""
+        """Mutate the collections; a block that raises changes nothing, and a change is saved
+        before the block's caller answers."""
         with self.lock:
-            before = copy.deepcopy(self.data)
+            before = pickle.dumps(self.data, pickle.HIGHEST_PROTOCOL)
             try:
                 yield self.data
             except BaseException:
-                self.data = before
+                self.data = pickle.loads(before)
                 raise
-            if self.data != before:
+            if self.path is not None and pickle.dumps(self.data, pickle.HIGHEST_PROTOCOL) != before:
                 self.save()
 
     def save(self) -> None:

@@ -34,9 +34,10 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,16 +118,27 @@ def _configured_backend(project_dir: Path, pulumi_home: str) -> str:
     return ""
 
 
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
 class Journal:
-    """Files under ``directory``, one per resource with a create in flight, replaced atomically."""
+    """Files under ``directory``, one per resource with a create in flight, replaced atomically
+    (so a killed process leaves each whole: a kill is what they guard against, so they are not
+    synced to disk against a power cut)."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_dir()
 
-    def _lock(self) -> FileLock:
-        """Held around every read-modify-write, by threads and processes alike."""
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Held around every read-modify-write: threads of one process queue on a lock of their
+        own, so the file lock is contended by other processes only."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        return FileLock(self.directory / ".lock", poll_interval=0.002)
+        with _LOCKS_GUARD:
+            local = _LOCKS.setdefault(self.directory, threading.Lock())
+        with local, FileLock(self.directory / ".lock", poll_interval=0.002):
+            yield
 
     def _path(self, owner: str) -> Path:
         return self.directory / (hashlib.sha256(owner.encode()).hexdigest()[:32] + ".json")
@@ -164,8 +176,6 @@ class Journal:
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".attempt-")
         with os.fdopen(fd, "w") as fh:
             json.dump(asdict(attempt), fh)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, self._path(attempt.owner))
 
     def begin(self, owner: str, kind: str, key: Mapping[str, Any], existing: list[str]) -> Attempt:

@@ -23,6 +23,7 @@ from ..client import (
     ClientConfig,
     VideoKitClient,
     VideoKitError,
+    default_rate,
     header_problem,
     tenant_name_problem,
     url_problem,
@@ -173,7 +174,11 @@ def connect(kind: type[Kind], config: Mapping[str, str], cancelled: threading.Ev
             endpoint=endpoint,
             retry_total_seconds=numbers["retry_total_seconds"],
             timeout_seconds=numbers["timeout_seconds"],
-            max_requests_per_second=numbers["max_requests_per_second"],
+            max_requests_per_second=(
+                numbers["max_requests_per_second"]
+                if "max_requests_per_second" in config
+                else default_rate(endpoint)
+            ),
         )
     )
     settings = Settings(
