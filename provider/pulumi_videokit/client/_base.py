@@ -509,14 +509,15 @@ class Transport:
                 attempt += 1
                 error: VideoKitError
                 wait: float | None = None
-                log.debug(
-                    "request %s %s params=%s headers=%s body=%s",
-                    method,
-                    path,
-                    query,
-                    {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in self._headers.items()},
-                    redact(json, self._secrets()),
-                )
+                if log.isEnabledFor(logging.DEBUG):
+                    log.debug(
+                        "request %s %s params=%s headers=%s body=%s",
+                        method,
+                        path,
+                        query,
+                        {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in self._headers.items()},
+                        redact(json, self._secrets()),
+                    )
                 self.tenant.limiter.acquire()  # every attempt, retries included, spends the budget
                 started = self._clock()
                 try:
@@ -544,13 +545,14 @@ class Transport:
                         method, path, f"connection lost ({type(exc).__name__})", safe_to_repeat=safe_to_repeat
                     )
                 else:
-                    log.debug(
-                        "response %s %s -> %s %s",
-                        method,
-                        path,
-                        response.status_code,
-                        redact(_decode(response), self._secrets()),
-                    )
+                    if log.isEnabledFor(logging.DEBUG):
+                        log.debug(
+                            "response %s %s -> %s %s",
+                            method,
+                            path,
+                            response.status_code,
+                            redact(_decode(response), self._secrets()),
+                        )
                     if response.status_code < 400:
                         return _decode(response)
                     status = response.status_code

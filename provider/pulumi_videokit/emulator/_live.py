@@ -141,7 +141,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/live/v1/channels", summary="List Channels")
     async def list_channels(request: Request) -> Any:
-        with store.write() as data:
+        with store.advancing() as data:
             rows = [public_channel(ctx, c) for c in data["channels"].values()]
         query = request.query_params.get("query")
         if query:
@@ -182,7 +182,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/live/v1/channels/{id}", summary="Get Channel Details")
     async def get_channel(id: str) -> Any:
-        with store.write() as data:
+        with store.advancing() as data:
             return public_channel(ctx, channel_or_404(data, id))
 
     @r.patch("/live/v1/channels/{id}", summary="Update Channel")
@@ -239,12 +239,12 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/live/v1/channels/{id}/status", summary="Get Channel Status")
     async def channel_status(id: str) -> Any:
-        with store.write() as data:
+        with store.advancing() as data:
             return pick(public_channel(ctx, channel_or_404(data, id)), ("id", "status", "internalStatus"))
 
     @r.get("/live/v1/channels/{id}/stats", summary="Get Channel Statistics")
     async def channel_stats(id: str, request: Request) -> Any:
-        with store.write() as data:
+        with store.advancing() as data:
             channel_or_404(data, id)
         period = int(request.query_params.get("periodSeconds") or 60)
         if period % 60:
@@ -271,7 +271,7 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/live/v1/channelsstatus", summary="Get Channels Status")
     async def channels_status(request: Request) -> Any:
         ids = set(query_list(request, "ids", csv=True))
-        with store.write() as data:
+        with store.advancing() as data:
             return [
                 pick(public_channel(ctx, c), ("id", "status", "internalStatus"))
                 for c in data["channels"].values()
@@ -280,7 +280,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/live/v1/channels/{id}/configuration", summary="Get Channel Configuration")
     async def channel_configuration(id: str) -> Any:
-        with store.write() as data:
+        with store.advancing() as data:
             channel_or_404(data, id)
         return {
             "id": id,
@@ -355,7 +355,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/live/v1/events/{id}", summary="Get Event Details")
     async def get_event(id: str) -> Any:
-        with store.write() as data:
+        with store.advancing() as data:
             return public_event(event_or_404(data, id), EVENT_DETAIL_FIELDS)
 
     @r.patch("/live/v1/events/{id}", summary="Update Event")

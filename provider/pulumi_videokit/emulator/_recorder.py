@@ -220,7 +220,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/cvr/v1/recordings", summary="List Recordings")
     async def list_recordings(request: Request) -> Any:
-        with store.write() as data:
+        with store.advancing() as data:
             rows = [settle(ctx, data, x) for x in data["recordings"].values()]
             rows = [x for x in rows if _matches(x, request)]
             # The documented sort properties; the notes call them examples, so another sorts by date.
@@ -230,7 +230,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/cvr/v1/recordings/{id}", summary="Get Recording Details")
     async def get(id: str) -> Any:
-        with store.write() as data:
+        with store.advancing() as data:
             return pick(rec_or_404(data, id), DETAIL_FIELDS)
 
     @r.patch("/cvr/v1/recordings/{id}", summary="Update Recording")

@@ -127,6 +127,16 @@ class Store:
             if self.path is not None and pickle.dumps(self.data, pickle.HIGHEST_PROTOCOL) != before:
                 self.save()
 
+    @contextmanager
+    def advancing(self) -> Iterator[Data]:
+        """For a read, whose only change is a status moving on with time: nothing to roll back
+        (a read refuses before it changes anything), and saved only when it changed something."""
+        with self.lock:
+            before = pickle.dumps(self.data, pickle.HIGHEST_PROTOCOL) if self.path is not None else b""
+            yield self.data
+            if self.path is not None and pickle.dumps(self.data, pickle.HIGHEST_PROTOCOL) != before:
+                self.save()
+
     def save(self) -> None:
         if self.path is None:
             return

@@ -367,7 +367,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/vod/v1/assets/{id}", summary="Get VOD Asset")
     async def get_vod(id: str) -> Any:
-        with store.write() as data:
+        with store.advancing() as data:
             return pick(settle_vod(vod_or_404(data, id)), vod_get_fields)
 
     @r.patch("/vod/v1/assets/{id}", summary="Update VOD Asset")

@@ -42,7 +42,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
+try:
+    import fcntl
+except ImportError:  # Windows: the lock of one process only
+    fcntl = None  # type: ignore[assignment]
 
 #: An attempt older than this is not recovered: whatever it made is the user's to adopt.
 MAX_AGE_SECONDS = 14 * 24 * 3600
@@ -133,12 +136,21 @@ class Journal:
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
         """Held around every read-modify-write: threads of one process queue on a lock of their
-        own, so the file lock is contended by other processes only."""
+        own, and processes on ``flock`` of the directory's ``.lock`` (taken in the kernel, so a
+        killed holder never leaves it locked)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         with _LOCKS_GUARD:
             local = _LOCKS.setdefault(self.directory, threading.Lock())
-        with local, FileLock(self.directory / ".lock", poll_interval=0.002):
-            yield
+        with local:
+            if fcntl is None:
+                yield
+                return
+            fd = os.open(self.directory / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)
 
     def _path(self, owner: str) -> Path:
         return self.directory / (hashlib.sha256(owner.encode()).hexdigest()[:32] + ".json")
