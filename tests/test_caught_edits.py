@@ -234,8 +234,8 @@ def test_a_late_answer_of_an_earlier_run_never_overwrites_the_current_attempt(tm
     kept, so a later recovery takes the new run's object and not the old one."""
     owner = scoped("tenant@test", resource_owner("file:///b", "urn:pulumi:s::p::videokit:index:Channel::c"))
     journal = Journal(tmp_path)
-    earlier = journal.begin(owner, "Channel", {"name": "c"}, [])
-    current = journal.begin(owner, "Channel", {"name": "c"}, [])
+    earlier = journal.begin(owner, "Channel", {"name": "c"})
+    current = journal.begin(owner, "Channel", {"name": "c"})
     assert earlier.token != current.token
     journal.made(earlier, "id-of-the-earlier-run")
     pending = journal.pending(owner)

@@ -14,6 +14,7 @@ from pulumi_videokit.client import VideoKitClient, VideoKitError
 from pulumi_videokit.emulator import FaultRule, RunningEmulator
 from pulumi_videokit.reconcile import apply
 from pulumi_videokit.reconcile.errors import AlreadyExistsError
+from pulumi_videokit.reconcile.kinds._index import KeyIndex
 from pulumi_videokit.reconcile.journal import (
     MAX_AGE_SECONDS,
     Attempt,
@@ -123,8 +124,9 @@ def test_two_stacks_cut_off_creating_one_name_each_resume_their_own(
     client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path, first: str
 ) -> None:
     """dev and prod both declare channel `twins`; each up is killed before the provider notes the
-    new id. Whichever resumes first takes its own object, not the other stack's."""
-    kind = ChannelKind(client, Settings(poll_seconds=0.05))
+    new id. Whichever resumes first takes its own object, not the other stack's. (Each stack's
+    runs are provider processes of their own, so each has its own kind and key index.)"""
+    kinds = {label: ChannelKind(client, Settings(poll_seconds=0.05)) for label in ("dev", "prod")}
     spec = {**CH, "name": f"twins-{first}"}
     owners = {
         label: scoped(
@@ -136,7 +138,9 @@ def test_two_stacks_cut_off_creating_one_name_each_resume_their_own(
     for label in ("dev", "prod"):
         before = set(named(client, spec["name"]))
         with pytest.raises(Killed):
-            apply.create(kind, spec, journal=KilledJournal(tmp_path, before_record=True), owner=owners[label])
+            apply.create(
+                kinds[label], spec, journal=KilledJournal(tmp_path, before_record=True), owner=owners[label]
+            )
         [made[label]] = set(named(client, spec["name"])) - before
     journal = Journal(tmp_path)
     assert {a.object_id for a in journal.attempts()} == {None}
@@ -144,7 +148,8 @@ def test_two_stacks_cut_off_creating_one_name_each_resume_their_own(
     second = "prod" if first == "dev" else "dev"
     emulator.ctx.requests.clear()
     for label in (first, second):
-        object_id, _ = apply.create(kind, spec, journal=journal, owner=owners[label])
+        resumed = ChannelKind(client, Settings(poll_seconds=0.05))  # the next run: a new process
+        object_id, _ = apply.create(resumed, spec, journal=journal, owner=owners[label])
         assert object_id == made[label], label
     assert posts(emulator, "/live/v1/channels") == []
     assert sorted(named(client, spec["name"])) == sorted(made.values())
@@ -246,7 +251,7 @@ def test_an_orphan_that_cannot_become_the_declaration_is_removed(
 
 def test_an_attempt_too_old_is_not_recovered(client: VideoKitClient, tmp_path: Path) -> None:
     journal = Journal(tmp_path)
-    attempt = journal.begin(OWNER, "Channel", {"name": "ancient"}, [])
+    attempt = journal.begin(OWNER, "Channel", {"name": "ancient"})
     attempt.started -= MAX_AGE_SECONDS + 1
     journal._write(attempt)
     assert journal.pending(OWNER) is None and journal.attempts() == []
@@ -315,7 +320,13 @@ def test_a_malformed_journal_file_is_ignored_not_a_crash(
     kind = ChannelKind(client, Settings(poll_seconds=0.05))
     object_id, _ = apply.create(kind, {**CH, "name": "after-garbage"}, journal=journal, owner=OWNER)
     assert named(client, "after-garbage") == [object_id]
-    assert sorted(p.name for p in tmp_path.glob("*.json")) == []  # pruned with the attempt
+    # A file no attempt can be read from may be a newer version's: it goes only once as old as
+    # an attempt too old to recover.
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["0000.json", "0001.json", "0002.json"]
+    for name in ("0000.json", "0001.json"):
+        os.utime(tmp_path / name, (1, 1))
+    journal.prune()
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["0002.json"]
 
 
 def test_an_object_another_resource_adopted_is_never_resumed(
@@ -420,7 +431,7 @@ def test_a_key_recovered_after_a_kill_is_brought_to_its_declaration(
 def test_attempts_are_scoped_to_a_tenant_and_stale_temp_files_go(tmp_path: Path) -> None:
     journal = Journal(tmp_path)
     urn = resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:Channel::j")
-    journal.begin(scoped("tenant-a@x", urn), "Channel", {"name": "n"}, [])
+    journal.begin(scoped("tenant-a@x", urn), "Channel", {"name": "n"})
     assert journal.pending(scoped("tenant-b@x", urn)) is None
     assert journal.pending(scoped("tenant-a@x", urn)) is not None
     stale = tmp_path / ".attempt-dead"
@@ -530,3 +541,95 @@ def test_concurrent_creates_and_claims_leave_no_attempt_behind(client: VideoKitC
         made = list(pool.map(one, range(20)))
     assert len(set(made)) == 20
     assert journal.attempts() == []
+
+
+def test_creates_learn_what_exists_from_one_listing_per_kind(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """Twenty domains: one List Allowed Domains answers every create's question of what already
+    carries its URL, and each create then sends its POST alone."""
+    kind = AllowedDomainKind(client, Settings())
+    journal = Journal(tmp_path)
+    emulator.ctx.requests.clear()
+    for n in range(20):
+        apply.create(kind, {"url": f"https://d{n}.index.example.com"}, journal=journal, owner=f"{OWNER}-{n}")
+    sent = [(r["method"], r["path"]) for r in emulator.ctx.requests]
+    assert sent == [("GET", "/streaming/v1/domains")] + [("POST", "/streaming/v1/domains")] * 20
+    assert kind._index.listings == 1 and journal.attempts() == []
+
+
+def test_the_key_index_lists_again_once_old_or_after_a_lost_answer() -> None:
+    now = [0.0]
+    listed: list[tuple[str, str]] = [("a", "one")]
+    index = KeyIndex(lambda: list(listed), clock=lambda: now[0], max_age=10)
+    assert index.ids("one") == ["a"] and index.listings == 1
+    listed.append(("b", "one"))  # made elsewhere after the listing
+    index.add("two", "c")  # made by this process
+    now[0] = 9.0
+    assert index.ids("one") == ["a"] and index.ids("two") == ["c"] and index.listings == 1
+    now[0] = 10.5
+    assert index.ids("one") == ["a", "b"] and index.listings == 2
+    listed.append(("d", "one"))
+    index.stale()
+    assert index.ids("one") == ["a", "b", "d"] and index.listings == 3
+
+
+def test_a_create_cut_off_before_its_post_made_nothing_and_takes_nothing(
+    client: VideoKitClient, tmp_path: Path
+) -> None:
+    """The attempt is written before the lookup, so a kill between the two leaves an attempt that
+    was never sent: the next run creates, and never takes the channel made meanwhile by hand."""
+    journal = Journal(tmp_path)
+    left = journal.begin(OWNER, "Channel", {"name": "unsent"})
+    assert not left.sent and journal.pending(OWNER) is not None
+    by_hand = client.live.channels.create({**CH, "name": "unsent"})
+    kind = ChannelKind(client, Settings(poll_seconds=0.05))
+    object_id, _ = apply.create(kind, {**CH, "name": "unsent"}, journal=journal, owner=OWNER)
+    assert object_id != by_hand and sorted(named(client, "unsent")) == sorted([by_hand, object_id])
+    assert journal.attempts() == []
+
+
+def test_a_claim_between_begin_and_the_lookup_is_kept(client: VideoKitClient, tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    attempt = journal.begin(OWNER, "Channel", {"name": "claimed-early"})
+    [copy] = journal.attempts()
+    journal.claimed(copy, "someone-elses")
+    journal.sent(attempt, ["there-before"])
+    [now] = journal.attempts()
+    assert now.sent and sorted(now.existing) == ["someone-elses", "there-before"]
+
+
+def test_a_retried_create_never_takes_what_another_resource_was_answered_with(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """Another resource's create of the name is answered (its id journaled) and then cut off
+    before it claims; this create's POST fails with 503 meanwhile. The retry's lookup finds the
+    other's channel, which its journaled answer names as the other's: this create sends again."""
+    spec = {**CH, "name": "answered-elsewhere"}
+    other = scoped("tenant@test", resource_owner("file:///other", "urn:pulumi:s::p::videokit:index:Channel::o"))
+    theirs: list[str] = []
+
+    class Racing(ChannelKind):
+        def create(self, inputs: Mapping[str, Any], created: Any) -> Any:
+            if not theirs:
+                with pytest.raises(Killed):
+                    apply.create(
+                        ChannelKind(client, Settings()), spec, journal=KilledJournal(tmp_path), owner=other
+                    )
+                theirs.extend(named(client, "answered-elsewhere"))
+                emulator.ctx.faults.replace(
+                    [FaultRule(kind="503", every=1, method="POST", path="^/live/v1/channels$")]
+                )
+            return super().create(inputs, created)
+
+    ours, _ = apply.create(
+        Racing(client, Settings()),
+        spec,
+        journal=Journal(tmp_path),
+        owner=OWNER,
+        sleep=lambda _s: emulator.ctx.faults.replace([]),  # the POST after the lookup goes through
+    )
+    assert emulator.ctx.faults.injected["503"] >= 1 and len(theirs) == 1
+    assert ours != theirs[0] and sorted(named(client, "answered-elsewhere")) == sorted([ours, theirs[0]])
+    [left] = Journal(tmp_path).attempts()
+    assert left.owner == other and left.object_id == theirs[0]

@@ -154,6 +154,7 @@ def create(
             raise HalfCreated(made[-1], exc) from exc
 
     def held(result: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+        kind.noted(inputs, result[0])
         if journal is not None and owner:
             claim(kind, journal, owner, result[0])
         return result
@@ -185,9 +186,18 @@ def create(
                 raise
             if resumed is not None:
                 return answered(resumed)
-    existing = kind.find(inputs) if kind.spec.natural_key else []
     if journal is not None and owner:
-        attempt = journal.begin(owner, kind.spec.kind, natural_key(kind, inputs), existing)
+        # Begun before the lookup, so a create of the key that finishes meanwhile claims its object.
+        attempt = journal.begin(owner, kind.spec.kind, natural_key(kind, inputs))
+    try:
+        existing = kind.existing(inputs) if kind.spec.natural_key else []
+    except BaseException:
+        if journal is not None and attempt is not None:
+            journal.finish(attempt)
+        raise
+    if journal is not None and attempt is not None:
+        journal.sent(attempt, existing)
+        existing = attempt.existing
     started = attempt.started if attempt is not None else time.time()
 
     for number in range(1, attempts + 1):
@@ -199,17 +209,21 @@ def create(
                 raise HalfCreated(made[-1], exc) from exc
             if isinstance(exc, ConflictError):
                 over()
-                raise _already_exists(kind, inputs, existing, exc) from None
+                raise _already_exists(kind, inputs, kind.find(inputs), exc) from None
             if not _ambiguous(exc):
                 over()
                 raise
+            kind.relist()
             if number == attempts:
                 raise  # the outcome is unknown: the attempt stays for the next run to resolve
             current = journal.pending(owner) if journal is not None and owner else None
-            if current is not None:
-                # Ids other creates claimed since this attempt began are theirs, never its own.
-                existing = [*existing, *current.existing]
-            found = _one(kind, _new_since(kind, inputs, started, existing), "this create")
+            candidates = _new_since(kind, inputs, started, existing)
+            if journal is not None and current is not None:
+                # Ids other creates claimed since this attempt began are theirs, never its own;
+                # so is what another resource's create of the key has already been answered with.
+                named = {r.object_id for r in _rivals(kind, journal, current)}
+                candidates = [i for i in candidates if i not in current.existing and i not in named]
+            found = _one(kind, candidates, "this create")
             if found:
                 try:
                     resolved = take_over(found, lost=True)
@@ -283,6 +297,8 @@ def _resume(
     ids can tell their objects apart: an object that already existed when a rival began is never
     the rival's, so the one object no rival may have made is this create's own.
     """
+    if not prior.sent:
+        return None  # cut off before its POST: it made nothing
     object_id = prior.object_id if prior.object_id not in prior.existing else None
     if object_id is None:
         found = _new_since(kind, {**inputs, **prior.key}, prior.started, prior.existing)

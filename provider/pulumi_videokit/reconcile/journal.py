@@ -65,6 +65,9 @@ class Attempt:
     existing: list[str] = field(default_factory=list)
     object_id: str | None = None
     memo: dict[str, Any] | None = None
+    #: Whether the POST may have been sent (false until ``existing`` is recorded): an attempt
+    #: that was never sent made nothing.
+    sent: bool = True
 
 
 def default_dir() -> Path:
@@ -122,7 +125,12 @@ def _configured_backend(project_dir: Path, pulumi_home: str) -> str:
 
 
 _LOCKS: dict[Path, threading.Lock] = {}
+_PRUNED: dict[Path, float] = {}
 _LOCKS_GUARD = threading.Lock()
+
+
+def _union(first: list[str], second: list[str]) -> list[str]:
+    return [*first, *(i for i in second if i not in first)]
 
 
 class Journal:
@@ -170,6 +178,7 @@ class Journal:
             and isinstance(attempt.existing, list)
             and isinstance(attempt.object_id, (str, type(None)))
             and isinstance(attempt.memo, (dict, type(None)))
+            and isinstance(attempt.sent, bool)
         )
         return attempt if shaped else None
 
@@ -179,7 +188,7 @@ class Journal:
         if attempt is None or attempt.owner != owner:
             return None
         if time.time() - attempt.started > MAX_AGE_SECONDS:
-            self._path(owner).unlink(missing_ok=True)
+            self.finish(attempt)
             return None
         return attempt
 
@@ -190,26 +199,42 @@ class Journal:
             json.dump(asdict(attempt), fh)
         os.replace(tmp, self._path(attempt.owner))
 
-    def begin(self, owner: str, kind: str, key: Mapping[str, Any], existing: list[str]) -> Attempt:
-        """Record a create about to be sent (replacing any earlier attempt of ``owner``)."""
-        self.prune()
-        attempt = Attempt(owner, kind, uuid.uuid4().hex, time.time(), dict(key), list(existing))
+    def begin(self, owner: str, kind: str, key: Mapping[str, Any]) -> Attempt:
+        """Record a create about to be looked up and sent (replacing any earlier attempt of
+        ``owner``), so that claims reach it from now on; ``sent`` then records what existed."""
+        with _LOCKS_GUARD:
+            due = time.time() - _PRUNED.get(self.directory, 0.0) >= 60
+            if due:
+                _PRUNED[self.directory] = time.time()
+        if due:
+            self.prune()
+        attempt = Attempt(owner, kind, uuid.uuid4().hex, time.time(), dict(key), [], sent=False)
         with self._lock():
             self._write(attempt)
         return attempt
 
+    def sent(self, attempt: Attempt, existing: list[str]) -> None:
+        """The objects of the key that exist before the POST, which is sent next: never this
+        attempt's own (with every claim written since ``begin``)."""
+        with self._lock():
+            current = self._read(self._path(attempt.owner))
+            if current is not None and current.token == attempt.token:
+                attempt.existing = _union(current.existing, existing)
+            else:
+                attempt.existing = _union(attempt.existing, existing)
+            attempt.sent = True
+            self._write(attempt)
+
     def made(self, attempt: Attempt, object_id: str, memo: Mapping[str, Any] | None = None) -> None:
-        """The API named the new object: recorded, unless a later attempt took the owner over."""
+        """The API named the new object: recorded, unless the attempt is over or a later attempt
+        took the owner over."""
         attempt.object_id = object_id
         attempt.memo = dict(memo) if memo is not None else None
         with self._lock():
             current = self._read(self._path(attempt.owner))
-            if current is not None:
-                if current.token != attempt.token:
-                    return
-                # Claims written since this copy was read stay.
-                claims = [i for i in current.existing if i not in attempt.existing]
-                attempt.existing = [*attempt.existing, *claims]
+            if current is None or current.token != attempt.token:
+                return
+            attempt.existing = _union(attempt.existing, current.existing)
             self._write(attempt)
 
     def finish(self, attempt: Attempt) -> None:
@@ -237,17 +262,21 @@ class Journal:
             self._path(owner).unlink(missing_ok=True)
 
     def prune(self) -> None:
-        """Drop attempts too old to recover, so the directory cannot grow without bound."""
-        with contextlib.suppress(OSError):
+        """Drop attempts too old to recover (and files no attempt can be read from, once as old),
+        so the directory cannot grow without bound (``begin`` asks at most once a minute)."""
+        now = time.time()
+        with contextlib.suppress(OSError), self._lock():
             for path in [*self.directory.glob("*.json"), *self.directory.glob(".attempt-*")]:
-                if path.name.startswith(".attempt-"):
-                    # A write that died before its rename: never an attempt of its own.
-                    if time.time() - path.stat().st_mtime > 60:
+                with contextlib.suppress(OSError):
+                    if path.name.startswith(".attempt-"):
+                        # A write that died before its rename: never an attempt of its own.
+                        if now - path.stat().st_mtime > 60:
+                            path.unlink(missing_ok=True)
+                        continue
+                    attempt = self._read(path)
+                    started = attempt.started if attempt is not None else path.stat().st_mtime
+                    if now - started > MAX_AGE_SECONDS:
                         path.unlink(missing_ok=True)
-                    continue
-                attempt = self._read(path)
-                if attempt is None or time.time() - attempt.started > MAX_AGE_SECONDS:
-                    path.unlink(missing_ok=True)
 
     def attempts(self) -> list[Attempt]:
         """Every attempt left behind (for tests and the reliability report)."""

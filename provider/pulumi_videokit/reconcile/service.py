@@ -434,8 +434,10 @@ class Service:
         new_inputs = strip(news, self.spec.outputs)
         decided = plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs))
         outputs = apply.update(self.kind, object_id, state, new_inputs, decided)
-        if owner and set(decided.changed) & set(self.spec.natural_key):
-            apply.claim(self.kind, self.journal(), self.scoped(owner), object_id)
+        if set(decided.changed) & set(self.spec.natural_key):
+            self.kind.noted(new_inputs, object_id)
+            if owner:
+                apply.claim(self.kind, self.journal(), self.scoped(owner), object_id)
         kept = {k: state[k] for k in self.spec.secret_outputs if k in state and k not in outputs}
         return {**new_inputs, **kept, **outputs}
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ...specs import ResourceSpec, declared
 from ..diff import Plan, plan
 from ..errors import MissingObjectError
+from ._index import KeyIndex
 
 if TYPE_CHECKING:
     from ...client import VideoKitClient
@@ -101,6 +103,9 @@ class Kind:
     #: Declared fields that a create converges after the object exists (e.g. a run state); when
     #: a create stops half way they are left out of state, so the next run converges them again.
     converged_after_create: ClassVar[tuple[str, ...]] = ()
+    #: Whether creates learn which objects carry their natural key from one listing of the kind
+    #: (``keyed``, ``key``: see ``_index``) rather than from a ``find`` each.
+    indexed: ClassVar[bool] = False
 
     def __init__(self, client: VideoKitClient, settings: Settings) -> None:
         self.client = client
@@ -130,6 +135,34 @@ class Kind:
         """Ids of live objects that carry the natural key of ``inputs`` (created after ``since``,
         where the API dates its objects)."""
         raise NotImplementedError
+
+    def keyed(self) -> Iterable[tuple[str, Hashable]]:
+        """Every live object of the kind as ``(id, key)``, from a listing (kinds that are
+        ``indexed``)."""
+        raise NotImplementedError
+
+    def key(self, inputs: Mapping[str, Any]) -> Hashable:
+        """The natural key of ``inputs`` as ``keyed`` gives it (kinds that are ``indexed``)."""
+        raise NotImplementedError
+
+    @cached_property
+    def _index(self) -> KeyIndex:
+        return KeyIndex(self.keyed)
+
+    def existing(self, inputs: Mapping[str, Any]) -> list[str]:
+        """Ids of the objects that carry the natural key of ``inputs`` before a create: from the
+        kind's ``KeyIndex`` when it is ``indexed``, else asked with ``find``."""
+        return self._index.ids(self.key(inputs)) if self.indexed else self.find(inputs)
+
+    def relist(self) -> None:
+        """A create's answer was lost: what it may have made is learnt from a new listing."""
+        if self.indexed and "_index" in self.__dict__:
+            self._index.stale()
+
+    def noted(self, inputs: Mapping[str, Any], object_id: str) -> None:
+        """``object_id`` now carries the natural key of ``inputs`` (made, adopted or renamed)."""
+        if self.indexed and "_index" in self.__dict__:
+            self._index.add(self.key(inputs), object_id)
 
     def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Bring an existing object to ``inputs``; return computed outputs."""

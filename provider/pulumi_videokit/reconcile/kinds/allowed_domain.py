@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ class AllowedDomainKind(Kind):
         unique_key=True,
         normalize=_normalized,
     )
+    indexed = True
 
     def __init__(self, client: VideoKitClient, settings: Settings) -> None:
         super().__init__(client, settings)
@@ -70,6 +71,16 @@ class AllowedDomainKind(Kind):
             for d in self.client.streaming.domains.list()
             if d.url and d.player_domain_id and normalize_url(d.url) == want
         ]
+
+    def keyed(self) -> Iterable[tuple[str, Hashable]]:
+        return [
+            (d.player_domain_id, normalize_url(d.url))
+            for d in self.client.streaming.domains.list()
+            if d.url and d.player_domain_id
+        ]
+
+    def key(self, inputs: Mapping[str, Any]) -> Hashable:
+        return normalize_url(inputs["url"])
 
     def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
         domain = self.client.streaming.domains.create(inputs["url"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,7 @@ class ChannelKind(Kind):
             live_replaced="it goes off air until the new one is up", live_deleted="it is stopped and deleted"
         ),
     )
+    indexed = True
 
     # ---- observe ----
 
@@ -84,6 +85,12 @@ class ChannelKind(Kind):
             for c in self.client.live.channels.list(query=inputs["name"])
             if c.name == inputs["name"] and after(c.create_date, since)
         ]
+
+    def keyed(self) -> Iterable[tuple[str, Hashable]]:
+        return [(c.id, c.name) for c in self.client.live.channels.list()]
+
+    def key(self, inputs: Mapping[str, Any]) -> Hashable:
+        return str(inputs["name"])
 
     # ---- act ----
 

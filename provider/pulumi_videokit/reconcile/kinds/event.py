@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -62,6 +62,7 @@ class EventKind(Kind):
         references={"channel": ("channelId", "channels")},
         normalize=_instants,
     )
+    indexed = True
 
     @cached_property
     def listing(self) -> Listing[Event_]:
@@ -98,6 +99,16 @@ class EventKind(Kind):
             and (e.title or None) == inputs.get("title")
             and after(e.create_date, since)
         ]
+
+    def keyed(self) -> Iterable[tuple[str, Hashable]]:
+        return [
+            (e.id, (e.channel_id, format_time(e.start), e.title or None))
+            for e in self.client.live.events.list()
+            if e.start
+        ]
+
+    def key(self, inputs: Mapping[str, Any]) -> Hashable:
+        return (inputs["channelId"], _instants(inputs)["start"], inputs.get("title") or None)
 
     def create(self, inputs: Mapping[str, Any], created: OnCreated) -> tuple[str, dict[str, Any]]:
         object_id = self.client.live.events.create(self.body(inputs))
