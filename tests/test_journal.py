@@ -14,7 +14,6 @@ from pulumi_videokit.client import VideoKitClient, VideoKitError
 from pulumi_videokit.emulator import FaultRule, RunningEmulator
 from pulumi_videokit.reconcile import apply
 from pulumi_videokit.reconcile.errors import AlreadyExistsError
-from pulumi_videokit.reconcile.kinds._index import KeyIndex
 from pulumi_videokit.reconcile.journal import (
     MAX_AGE_SECONDS,
     Attempt,
@@ -31,6 +30,7 @@ from pulumi_videokit.reconcile.kinds import (
     ChannelKind,
     Settings,
 )
+from pulumi_videokit.reconcile.kinds._index import KeyIndex
 
 CH = {"name": "journaled", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
 OWNER = scoped("tenant@test", resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:Channel::j"))
