@@ -878,21 +878,21 @@ NOTES = [
     "- **refresh** costs listing pages: List Channels and List Events 100 a page, one List "
     "Allowed Domains. Its time floor (a few round trips) is below the noise of the engine's own "
     "work, so its ratio says little.",
-    "- **up** sends, for each object, a lookup by its natural key (List Channels by name, List "
-    "Events of the channel, the one List Allowed Domains) so the create journal knows which "
-    "objects existed before its POST, then the create; and one GET per channel: Create Channel "
+    "- **up** sends, for each object, the create; and one GET per channel: Create Channel "
     "answers the id only, and the URLs are read back right after the write (a listing is never "
-    "reused after a write, and the other creates keep writing). The lookups and the reads are "
-    "the gap to the request floor (7N requests against 3N + N/100).",
+    "reused after a write, and the other creates keep writing). What already carries each "
+    "natural key (for the create journal) comes from one listing per kind at most 10 s old. The "
+    "reads and those listings are the gap to the request floor (4N requests and a few listings, "
+    "against 3N + N/100).",
     "- Every request of a provider process spends one budget of 50 requests a second "
-    "(`videokit:maxRequestsPerSecond`): at 0 ms an up of 7N requests cannot take less than "
-    "7N / 50 seconds (14 s at N = 100, 140 s at N = 1,000), whatever the engine does.",
+    "(`videokit:maxRequestsPerSecond`), except against an endpoint on this machine, such as the "
+    "emulator here, which has none unless one is set: against a remote tenant answering at 0 ms "
+    "an up of 4N requests could not take less than 4N / 50 seconds (8 s at N = 100).",
     "- **destroy** sends one delete per object. The floor counts Delete Multiple Events; the "
     "engine deletes each event in its own call, and batching them across calls is not done.",
-    "- **How cost grows without checkpoints**: an up's lookup by natural key before each create "
-    "reads more as the tenant fills (List Allowed Domains answers every domain, so an up of N "
-    "domains reads about N²/2 of them), which the emulator serves and the provider parses: most "
-    "of their CPU at N = 1,000. The dynamic door's program grows faster than N too: the Pulumi "
+    "- **How cost grows without checkpoints**: the listings that tell creates what already "
+    "carries their key read the whole kind every 10 s, so they grow with N times the length of "
+    "the up. The dynamic door's program grows faster than N too: the Pulumi "
     "SDK waits on every outstanding output each time one resolves (`wait_for_rpcs`), so its "
     "work grows with N times the properties per resource, which are four to seven for ours "
     "(inputs, the declared outputs, `__owner`) and one for the smallest provider's (both besides "
