@@ -14,6 +14,7 @@ import pytest
 
 from pulumi_videokit.client import VideoKitClient
 from pulumi_videokit.emulator import FaultRule, RunningEmulator, parse_spec
+from pulumi_videokit.reconcile.journal import Journal
 from pulumi_videokit.reconcile.kinds import KINDS
 
 from .. import figures
@@ -140,11 +141,15 @@ def test_killed_runs_converge_without_orphans(
         stack = stack_for("gitops", work, seeded, pulumi_bin)
         stack.extra_env["VIDEOKIT_JOURNAL_DIR"] = str(work / "journal")
         _up_killed_after(stack, seeded, kill_after)
+        # The create in flight at the kill is journaled under its resource's URN.
+        left = Journal(work / "journal").attempts()
+        assert left and all(f"|urn:pulumi:{stack.name}::" in a.owner for a in left), left
         stack.run("cancel", "--yes", label="cancel")
         stack.run("refresh", "--yes", "--skip-preview", "--clear-pending-creates", label="refresh")
         stack.up()
         stack.preview("--expect-no-changes")
         assert_exactly_one_each(api, stack.export(), before)
+        assert Journal(work / "journal").attempts() == []
         stack.run("destroy", "--yes", "--skip-preview", label="destroy")
         assert state_objects(seeded) == before, f"orphans after a kill at create {kill_after}"
         record(stack, f"killed after {kill_after} creates")

@@ -46,11 +46,15 @@ def _context() -> grpc.ServicerContext | None:
     return candidate if isinstance(candidate, grpc.ServicerContext) else None
 
 
+def urn() -> str:
+    """The URN of the current call's resource; empty where there is no call."""
+    return str(getattr(_handler_local("request"), "urn", "") or "")
+
+
 def warn(message: str) -> None:
     """A warning on the current call's resource, shown by the CLI (the provider's log only,
     where there is no call)."""
-    urn = getattr(_handler_local("request"), "urn", "")
-    _engine.warn(urn, message)
+    _engine.warn(urn(), message)
 
 
 def _struct(values: Mapping[str, Any]) -> Any:

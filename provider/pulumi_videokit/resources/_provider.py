@@ -17,7 +17,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..protocol import EXPECTED, OWNER, PROVIDER
+from ..protocol import EXPECTED, OWNER, PROVIDER, owner
 from ..reconcile.errors import ConfigurationError, HalfCreated, InterruptRefused
 from ..reconcile.kinds import Kind
 from . import _grpc
@@ -40,6 +40,13 @@ def clean_errors(method: F) -> F:
             raise
 
     return cast(F, wrapper)
+
+
+def _owner(props: dict[str, Any]) -> str | None:
+    """Who the call's resource is, for the journal: its backend and URN, as the native plugin
+    has it (a state written before the URN was read carries it as ``__owner``)."""
+    urn = _grpc.urn()
+    return owner(urn) if urn else props.get(OWNER)
 
 
 class VideoKitProvider(ResourceProvider):
@@ -94,7 +101,7 @@ class VideoKitProvider(ResourceProvider):
     @clean_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         try:
-            object_id, outputs = self._service().create(props, props.get(OWNER), _grpc.delivered, _grpc.warn)
+            object_id, outputs = self._service().create(props, _owner(props), _grpc.delivered, _grpc.warn)
         except HalfCreated as half:
             _grpc.report(half, {PROVIDER: props[PROVIDER]})
             raise
@@ -109,11 +116,11 @@ class VideoKitProvider(ResourceProvider):
 
     @clean_errors
     def update(self, object_id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self._service().update(object_id, olds, news, owner=news.get(OWNER)))
+        return UpdateResult(self._service().update(object_id, olds, news, owner=_owner(news)))
 
     @clean_errors
     def delete(self, object_id: str, props: dict[str, Any]) -> None:
-        self._service().delete(object_id, props, props.get(OWNER))
+        self._service().delete(object_id, props, _owner(props))
 
 
 __all__ = ["ConfigurationError", "InterruptRefused", "VideoKitProvider"]

@@ -13,10 +13,8 @@ import pulumi
 import pulumi.dynamic
 from pydantic import BaseModel
 
-from ..protocol import OWNER, owner
 from ..reconcile.kinds import SECRET_FIELDS, Kind
 from ..reconcile.validate import problems
-from ..specs import ResourceSpec
 from ._provider import VideoKitProvider
 
 _BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
@@ -98,7 +96,6 @@ class VideoKitResource(pulumi.dynamic.Resource):
         # Output attributes are named in Python style; the engine sees the API's names.
         full: dict[str, Any] = {python: None for python in self._output_names.values()}
         full.update({k: v for k, v in props.items() if v is not None})
-        full[OWNER] = _owner(spec, resource_name)
         # Key material (a restream's streamKey) is a secret in state, wherever it is declared.
         holding = [k for k, v in full.items() if _holds(v, SECRET_FIELDS)]
         full.update({k: pulumi.Output.secret(full[k]) for k in holding})
@@ -149,13 +146,6 @@ def _holds(value: Any, fields: frozenset[str]) -> bool:
     if isinstance(value, (list, tuple)):
         return any(_holds(v, fields) for v in value)
     return False
-
-
-def _owner(spec: ResourceSpec, resource_name: str) -> str:
-    """Who a create belongs to, for the journal: the backend and the resource's URN."""
-    return owner(
-        f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{spec.type_token}::{resource_name}"
-    )
 
 
 def _snake(name: str) -> str:

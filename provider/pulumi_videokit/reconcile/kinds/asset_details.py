@@ -13,15 +13,18 @@ import contextlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...client import NotFoundError, VideoKitClient
+from ...client import NotFoundError
 from ...models.desired import AssetDetailsOutputs, AssetDetailsSpec
 from ...models.streaming import Asset
 from ...specs import ResourceSpec, Wording
 from ..diff import Plan
 from ..errors import MissingObjectError
 from ._base import Exported, Inputs, Kind, Made, Memo, Observed, OnCreated, Scope, Settings, slug
+
+if TYPE_CHECKING:
+    from ...client import VideoKitClient
 
 #: The fields Update Asset sets.
 PATCHED = ("description", "tags", "attributes", "tokenRequiredPolicy")

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ...client import (
     APIConnectionError,
@@ -35,8 +35,6 @@ from ...client import (
     ServerError,
     VideoKitError,
 )
-from ...client._resource import Body
-from ...client.vod import put_part
 from ...models import UploadStart, VodAsset, VodFile
 from ...models.desired import VodAssetOutputs, VodAssetSpec
 from ...models.vod import CONTENT_HASH_KEY, FileUploadStart, VodAssetCreate, VodSource
@@ -410,6 +408,8 @@ class VodAssetKind(Kind):
                     hashed.update(chunk)
                     left -= len(chunk)
                     yield chunk
+
+            from ...client.vod import put_part
 
             try:
                 return put_part(url, body(), length, timeout=self.client.config.timeout_seconds * 10), hashed
