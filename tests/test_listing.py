@@ -427,3 +427,14 @@ def test_the_package_and_the_cli_do_not_import_pulumi() -> None:
 
 def test_the_validate_path_does_not_import_pulumi() -> None:
     assert not _imports_pulumi("from pulumi_videokit.gitops.loader import load")
+
+
+def test_a_program_declaring_resources_does_not_import_the_http_client() -> None:
+    """The program only declares: the HTTP client is the provider's, and costs its import time
+    in the provider's process alone."""
+    import subprocess
+    import sys
+
+    script = "import sys\nfrom pulumi_videokit import Channel, Event, AllowedDomain, VodAsset\nprint('httpx' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

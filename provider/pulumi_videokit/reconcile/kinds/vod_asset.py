@@ -44,6 +44,9 @@ from ..diff import Plan
 from ..errors import UnexpectedStateError, UserError
 from ._base import Exported, Inputs, Kind, Made, Memo, Observed, OnCreated, Scope, after, slug
 
+if TYPE_CHECKING:
+    from ...client._resource import Body
+
 log = logging.getLogger("pulumi_videokit.vod")
 
 #: The prefix of the id a create journals while only the file exists.
