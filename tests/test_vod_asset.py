@@ -25,7 +25,6 @@ from pulumi_videokit.reconcile import apply
 from pulumi_videokit.reconcile.errors import HalfCreated
 from pulumi_videokit.reconcile.journal import Journal, resource_owner, scoped
 from pulumi_videokit.reconcile.kinds import Settings, VodAssetKind
-from pulumi_videokit.reconcile.kinds import vod_asset as kind_module
 from pulumi_videokit.reconcile.service import Service
 
 from .conftest import API_KEY, TENANT_ID
@@ -84,7 +83,7 @@ def puts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         sizes.append(size)
         return real(url, content, size, **kw)
 
-    monkeypatch.setattr(kind_module, "put_part", counted)
+    monkeypatch.setattr(vod_client, "put_part", counted)
     return sizes
 
 
@@ -271,7 +270,7 @@ def test_a_cancel_mid_upload_cancels_it_and_leaves_no_file(
         kind.settings.cancelled.set()  # the engine's Cancel
         return etag
 
-    monkeypatch.setattr(kind_module, "put_part", engine_cancels_after_one_part)
+    monkeypatch.setattr(vod_client, "put_part", engine_cancels_after_one_part)
     inputs, _ = VodAssetKind.completed({"file": "media/keynote.mp4", "preset": "mp4"})
     with pytest.raises(HalfCreated) as err:
         apply.create(kind, inputs, journal=Journal(tmp_path / "j"), owner=OWNER)
@@ -288,7 +287,7 @@ def test_a_failed_upload_is_cancelled_and_leaves_no_file(
     def refused(url: str, content: Any, size: int, **kw: Any) -> str:
         raise status_error(method="PUT", path=url, status=400, server_message="bad part")
 
-    monkeypatch.setattr(kind_module, "put_part", refused)
+    monkeypatch.setattr(vod_client, "put_part", refused)
     kind = VodAssetKind(client, Settings())
     inputs, _ = VodAssetKind.completed(DECLARED)
     journaled: list[str] = []
@@ -311,7 +310,7 @@ def test_an_expired_part_url_is_asked_for_again(
             raise status_error(method="PUT", path=url, status=403, server_message="Request has expired")
         return real(url, content, size, **kw)
 
-    monkeypatch.setattr(kind_module, "put_part", expired_once)
+    monkeypatch.setattr(vod_client, "put_part", expired_once)
     inputs, _ = service.check(DECLARED)
     emulator.ctx.requests.clear()
     asset_id, state = service.create(inputs, OWNER)
@@ -334,7 +333,7 @@ def test_a_create_cancelled_during_the_upload_is_replaced_by_the_next_up(
         service.cancel()
         return real(url, content, size, **kw)
 
-    monkeypatch.setattr(kind_module, "put_part", engine_cancels)
+    monkeypatch.setattr(vod_client, "put_part", engine_cancels)
     inputs, _ = service.check({"file": "media/keynote.mp4", "preset": "mp4"})
     with pytest.raises(HalfCreated) as err:
         service.create(inputs, OWNER)
@@ -672,7 +671,7 @@ def test_debug_logs_never_carry_a_part_urls_signature(
             raise status_error(method="PUT", path="/part", status=403, server_message="Request has expired")
         return real_put(url, content, size, **kw)
 
-    monkeypatch.setattr(kind_module, "put_part", expired_once)
+    monkeypatch.setattr(vod_client, "put_part", expired_once)
     caplog.set_level(logging.DEBUG)  # every logger: httpx's own request lines too
     caplog.set_level(logging.DEBUG, logger="pulumi_videokit")
     inputs, _ = service.check(DECLARED)
