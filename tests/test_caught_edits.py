@@ -237,6 +237,8 @@ def test_a_late_answer_of_an_earlier_run_never_overwrites_the_current_attempt(tm
     earlier = journal.begin(owner, "Channel", {"name": "c"})
     current = journal.begin(owner, "Channel", {"name": "c"})
     assert earlier.token != current.token
+    # The earlier run, still looking up what exists, may not send once this run has begun.
+    assert journal.sent(current, []) and not journal.sent(earlier, [])
     journal.made(earlier, "id-of-the-earlier-run")
     pending = journal.pending(owner)
     assert pending is not None and pending.token == current.token and pending.object_id is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from pulumi_videokit.reconcile.kinds import (
     ChannelKind,
     Settings,
 )
-from pulumi_videokit.reconcile.kinds._index import KeyIndex
+from pulumi_videokit.reconcile.kinds._index import ASKS, KeyIndex
 
 CH = {"name": "journaled", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
 OWNER = scoped("tenant@test", resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:Channel::j"))
@@ -165,7 +166,12 @@ def test_an_object_renamed_into_the_key_is_claimed_so_the_interrupted_create_tak
 
     from .conftest import API_KEY, TENANT_ID
 
-    config = {"api_key": API_KEY, "tenant_id": TENANT_ID, "endpoint": emulator.url, "journal_dir": str(tmp_path)}
+    config = {
+        "api_key": API_KEY,
+        "tenant_id": TENANT_ID,
+        "endpoint": emulator.url,
+        "journal_dir": str(tmp_path),
+    }
     service = Service(ApiKeyKind, config)
     dev = "file:///b|urn:pulumi:dev::p::videokit:index:ApiKey::key"
     dev2 = service.scoped("file:///c|urn:pulumi:dev::p::videokit:index:ApiKey::key")
@@ -252,6 +258,7 @@ def test_an_orphan_that_cannot_become_the_declaration_is_removed(
 def test_an_attempt_too_old_is_not_recovered(client: VideoKitClient, tmp_path: Path) -> None:
     journal = Journal(tmp_path)
     attempt = journal.begin(OWNER, "Channel", {"name": "ancient"})
+    assert journal.sent(attempt, [])
     attempt.started -= MAX_AGE_SECONDS + 1
     journal._write(attempt)
     assert journal.pending(OWNER) is None and journal.attempts() == []
@@ -431,7 +438,7 @@ def test_a_key_recovered_after_a_kill_is_brought_to_its_declaration(
 def test_attempts_are_scoped_to_a_tenant_and_stale_temp_files_go(tmp_path: Path) -> None:
     journal = Journal(tmp_path)
     urn = resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:Channel::j")
-    journal.begin(scoped("tenant-a@x", urn), "Channel", {"name": "n"})
+    assert journal.sent(journal.begin(scoped("tenant-a@x", urn), "Channel", {"name": "n"}), [])
     assert journal.pending(scoped("tenant-b@x", urn)) is None
     assert journal.pending(scoped("tenant-a@x", urn)) is not None
     stale = tmp_path / ".attempt-dead"
@@ -526,7 +533,9 @@ def test_a_claim_read_before_a_create_finished_never_brings_its_attempt_back(
     assert named(client, "keeper") == [keeper] and named(client, "keeper-2") == [reused]
 
 
-def test_concurrent_creates_and_claims_leave_no_attempt_behind(client: VideoKitClient, tmp_path: Path) -> None:
+def test_concurrent_creates_and_claims_leave_no_attempt_behind(
+    client: VideoKitClient, tmp_path: Path
+) -> None:
     """Twenty creates on four threads, each claiming what it made against the others' attempts."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -534,7 +543,9 @@ def test_concurrent_creates_and_claims_leave_no_attempt_behind(client: VideoKitC
     journal = Journal(tmp_path)
 
     def one(n: int) -> str:
-        owner = scoped("tenant@test", resource_owner("file:///b", f"urn:pulumi:s::p::videokit:index:Channel::c{n}"))
+        owner = scoped(
+            "tenant@test", resource_owner("file:///b", f"urn:pulumi:s::p::videokit:index:Channel::c{n}")
+        )
         return apply.create(kind, {**CH, "name": f"crowd-{n}"}, journal=journal, owner=owner)[0]
 
     with ThreadPoolExecutor(4) as pool:
@@ -546,32 +557,53 @@ def test_concurrent_creates_and_claims_leave_no_attempt_behind(client: VideoKitC
 def test_creates_learn_what_exists_from_one_listing_per_kind(
     client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
 ) -> None:
-    """Twenty domains: one List Allowed Domains answers every create's question of what already
-    carries its URL, and each create then sends its POST alone."""
+    """Forty domains: the first creates ask for themselves (ASKS of them, as a small up would),
+    then one List Allowed Domains answers every other create's question of what already carries
+    its URL, and each of those sends its POST alone."""
     kind = AllowedDomainKind(client, Settings())
     journal = Journal(tmp_path)
     emulator.ctx.requests.clear()
-    for n in range(20):
+    for n in range(40):
         apply.create(kind, {"url": f"https://d{n}.index.example.com"}, journal=journal, owner=f"{OWNER}-{n}")
     sent = [(r["method"], r["path"]) for r in emulator.ctx.requests]
-    assert sent == [("GET", "/streaming/v1/domains")] + [("POST", "/streaming/v1/domains")] * 20
+    asked = [("GET", "/streaming/v1/domains"), ("POST", "/streaming/v1/domains")] * ASKS
+    rest = [("GET", "/streaming/v1/domains")] + [("POST", "/streaming/v1/domains")] * (40 - ASKS)
+    assert sent == asked + rest
     assert kind._index.listings == 1 and journal.attempts() == []
 
 
 def test_the_key_index_lists_again_once_old_or_after_a_lost_answer() -> None:
     now = [0.0]
     listed: list[tuple[str, str]] = [("a", "one")]
-    index = KeyIndex(lambda: list(listed), clock=lambda: now[0], max_age=10)
-    assert index.ids("one") == ["a"] and index.listings == 1
+    asked: list[str] = []
+
+    def ask() -> list[str]:
+        asked.append("one")
+        return [i for i, k in listed if k == "one"]
+
+    index = KeyIndex(lambda: list(listed), clock=lambda: now[0], max_age=10, asks=0)
+    assert index.ids("one", ask) == ["a"] and index.listings == 1
     listed.append(("b", "one"))  # made elsewhere after the listing
     index.add("two", "c")  # made by this process
     now[0] = 9.0
-    assert index.ids("one") == ["a"] and index.ids("two") == ["c"] and index.listings == 1
+    assert index.ids("one", ask) == ["a"] and index.ids("two", ask) == ["c"] and index.listings == 1
+    # Stale: the next window asks once (the last listing took one page), then lists.
     now[0] = 10.5
-    assert index.ids("one") == ["a", "b"] and index.listings == 2
+    assert index.ids("one", ask) == ["a", "b"] and asked == ["one"] and index.listings == 1
     listed.append(("d", "one"))
+    assert index.ids("one", ask) == ["a", "b", "d"] and index.listings == 2
+    listed.append(("e", "one"))
     index.stale()
-    assert index.ids("one") == ["a", "b", "d"] and index.listings == 3
+    assert index.ids("one", ask) == ["a", "b", "d", "e"] and asked == ["one", "one"]
+
+
+def test_a_small_up_asks_and_never_lists() -> None:
+    listings: list[int] = []
+    index = KeyIndex(lambda: listings.append(1) or [], asks=3)
+    for _ in range(3):
+        assert index.ids("k", lambda: ["x"]) == ["x"]
+    assert listings == [] and index.listings == 0
+    assert index.ids("k", lambda: ["x"]) == [] and index.listings == 1
 
 
 def test_a_create_cut_off_before_its_post_made_nothing_and_takes_nothing(
@@ -581,7 +613,8 @@ def test_a_create_cut_off_before_its_post_made_nothing_and_takes_nothing(
     was never sent: the next run creates, and never takes the channel made meanwhile by hand."""
     journal = Journal(tmp_path)
     left = journal.begin(OWNER, "Channel", {"name": "unsent"})
-    assert not left.sent and journal.pending(OWNER) is not None
+    assert not left.sent and journal.pending(OWNER) is None
+    assert [a.token for a in journal.attempts()] == [left.token]
     by_hand = client.live.channels.create({**CH, "name": "unsent"})
     kind = ChannelKind(client, Settings(poll_seconds=0.05))
     object_id, _ = apply.create(kind, {**CH, "name": "unsent"}, journal=journal, owner=OWNER)
@@ -606,7 +639,9 @@ def test_a_retried_create_never_takes_what_another_resource_was_answered_with(
     before it claims; this create's POST fails with 503 meanwhile. The retry's lookup finds the
     other's channel, which its journaled answer names as the other's: this create sends again."""
     spec = {**CH, "name": "answered-elsewhere"}
-    other = scoped("tenant@test", resource_owner("file:///other", "urn:pulumi:s::p::videokit:index:Channel::o"))
+    other = scoped(
+        "tenant@test", resource_owner("file:///other", "urn:pulumi:s::p::videokit:index:Channel::o")
+    )
     theirs: list[str] = []
 
     class Racing(ChannelKind):
@@ -633,3 +668,109 @@ def test_a_retried_create_never_takes_what_another_resource_was_answered_with(
     assert ours != theirs[0] and sorted(named(client, "answered-elsewhere")) == sorted([ours, theirs[0]])
     [left] = Journal(tmp_path).attempts()
     assert left.owner == other and left.object_id == theirs[0]
+
+
+def test_a_half_created_channel_is_held_so_a_lost_answer_of_the_same_name_never_takes_it(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """One provider process: A's channel is made but its start fails (it stays in A's state);
+    B declares the same name and its first POST fails with 503. B makes its own channel."""
+    from pulumi_videokit.reconcile.errors import HalfCreated
+
+    from .conftest import make_client
+
+    quick = make_client(emulator.url, retry_total_seconds=0.5, backoff_base_seconds=0.01)
+    kind = ChannelKind(quick, Settings(poll_seconds=0.05))
+    kind.index_asks = 0  # a process far into a large up: creates answer from the listing
+    journal = Journal(tmp_path)
+    spec = {**CH, "name": "half-and-lost"}
+    kind.existing(spec)  # the process has listed channels before either create
+    assert kind._index.listings == 1
+    emulator.ctx.faults.replace([FaultRule(kind="500", rate=1.0, method="POST", path=r"/start$")])
+    with pytest.raises(HalfCreated) as half:
+        apply.create(kind, {**spec, "running": True}, journal=journal, owner=f"{OWNER}-a")
+    assert emulator.ctx.faults.injected["500"] >= 1 and named(client, "half-and-lost") == [
+        half.value.object_id
+    ]
+    # B's first POST fails with 503 (never carried out); the retry's lookup finds A's channel.
+    emulator.ctx.faults.replace([FaultRule(kind="503", every=1, method="POST", path="^/live/v1/channels$")])
+    b_id, _ = apply.create(
+        kind, spec, journal=journal, owner=f"{OWNER}-b", sleep=lambda _s: emulator.ctx.faults.replace([])
+    )
+    assert emulator.ctx.faults.injected["503"] >= 1
+    assert b_id != half.value.object_id
+    assert sorted(named(client, "half-and-lost")) == sorted([half.value.object_id, b_id])
+
+
+def test_an_add_never_waits_for_a_listing_and_survives_the_next() -> None:
+    """A create's answer is noted while another create lists the kind; the next listing, which
+    does not show it yet, keeps it."""
+    release, listing_started = threading.Event(), threading.Event()
+    rows: list[tuple[str, str]] = []
+
+    def listing() -> list[tuple[str, str]]:
+        listing_started.set()
+        assert release.wait(10)
+        return list(rows)
+
+    index = KeyIndex(listing, asks=0)
+    asking = threading.Thread(target=index.ids, args=("k", list))
+    asking.start()
+    assert listing_started.wait(10)
+    index.add("k", "made-here")  # returns while the listing is still held
+    release.set()
+    asking.join(10)
+    assert not asking.is_alive()
+    index.stale()
+    assert index.ids("k", list) == ["made-here"] and index.listings == 1  # asked (one page)
+    assert index.ids("k", list) == ["made-here"] and index.listings == 2  # listed again
+
+
+def test_a_rival_that_never_sent_does_not_stop_a_resume(
+    client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """dev and prod are cut off after their POSTs; a third stack's create of the name is cut off
+    while it looked up what exists (it sent nothing). dev still resumes its own channel."""
+    spec = {**CH, "name": "three-ways"}
+    owners = {
+        label: scoped(
+            "tenant@test", resource_owner("file:///b", f"urn:pulumi:{label}::p::videokit:index:Channel::t")
+        )
+        for label in ("dev", "prod", "test")
+    }
+    made: dict[str, str] = {}
+    for label in ("dev", "prod"):
+        before = set(named(client, spec["name"]))
+        with pytest.raises(Killed):
+            apply.create(
+                ChannelKind(client, Settings(poll_seconds=0.05)),
+                spec,
+                journal=KilledJournal(tmp_path, before_record=True),
+                owner=owners[label],
+            )
+        [made[label]] = set(named(client, spec["name"])) - before
+    Journal(tmp_path).begin(owners["test"], "Channel", {"name": spec["name"]})
+    assert sorted(a.sent for a in Journal(tmp_path).attempts()) == [False, True, True]
+    object_id, _ = apply.create(
+        ChannelKind(client, Settings(poll_seconds=0.05)), spec, journal=Journal(tmp_path), owner=owners["dev"]
+    )
+    assert object_id == made["dev"]
+
+
+def test_attempt_files_keep_the_shape_earlier_versions_read(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    attempt = journal.begin(OWNER, "Channel", {"name": "shape"})
+    assert [p.suffix for p in tmp_path.iterdir() if not p.name.startswith(".")] == [".unsent"]
+    journal.sent(attempt, ["x"])
+    [path] = [p for p in tmp_path.iterdir() if p.suffix == ".json"]
+    assert set(json.loads(path.read_text())) == {
+        "owner",
+        "kind",
+        "token",
+        "started",
+        "key",
+        "existing",
+        "object_id",
+        "memo",
+    }
+    assert [p.suffix for p in tmp_path.iterdir() if not p.name.startswith(".")] == [".json"]

@@ -17,7 +17,7 @@ from ..client import (
     ServerError,
 )
 from .diff import Plan, comparable, plan
-from .errors import AdoptionError, AlreadyExistsError, HalfCreated, InterruptRefused
+from .errors import AdoptionError, AlreadyExistsError, HalfCreated, InterruptRefused, UserError
 from .journal import Attempt, Journal, owner_tenant
 from .observe import merge_observed
 
@@ -131,8 +131,15 @@ def create(
 
     def record(object_id: str, memo: Mapping[str, Any] | None = None) -> None:
         made.append(object_id)
+        kind.noted(inputs, object_id)
         if journal is not None and attempt is not None:
             journal.made(attempt, object_id, memo)
+
+    def keep(object_id: str) -> None:
+        """This resource holds ``object_id`` from now on (made, taken over or half created)."""
+        kind.noted(inputs, object_id)
+        if journal is not None and owner:
+            claim(kind, journal, owner, object_id)
 
     def take_over(
         object_id: str, lost: bool = False, memo: Mapping[str, Any] | None = None
@@ -154,9 +161,7 @@ def create(
             raise HalfCreated(made[-1], exc) from exc
 
     def held(result: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-        kind.noted(inputs, result[0])
-        if journal is not None and owner:
-            claim(kind, journal, owner, result[0])
+        keep(result[0])
         return result
 
     def over() -> None:
@@ -165,10 +170,12 @@ def create(
             journal.finish(attempt)
 
     def answered(result: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-        """A made object whose answer the engine will not get stays journaled for its next run."""
+        """A made object whose answer the engine will not get stays journaled for its next run;
+        it is claimed before its attempt is over."""
+        held(result)
         if delivered():
             over()
-        return held(result)
+        return result
 
     adopted = adoptable(kind, inputs)
     if adopted is not None:
@@ -181,7 +188,8 @@ def create(
             try:
                 rivals = _rivals(kind, journal, prior)
                 resumed = _resume(kind, inputs, prior, take_over, rivals)
-            except HalfCreated:
+            except HalfCreated as half:
+                keep(half.object_id)
                 journal.finish(prior)
                 raise
             if resumed is not None:
@@ -196,7 +204,10 @@ def create(
             journal.finish(attempt)
         raise
     if journal is not None and attempt is not None:
-        journal.sent(attempt, existing)
+        if not journal.sent(attempt, existing):
+            raise UserError(
+                f"another run began this {kind.spec.kind}'s create meanwhile, so this one sent nothing"
+            )
         existing = attempt.existing
     started = attempt.started if attempt is not None else time.time()
 
@@ -205,6 +216,7 @@ def create(
             result = kind.create(inputs, record)
         except Exception as exc:
             if made:
+                keep(made[-1])
                 over()
                 raise HalfCreated(made[-1], exc) from exc
             if isinstance(exc, ConflictError):
@@ -228,6 +240,7 @@ def create(
                 try:
                     resolved = take_over(found, lost=True)
                 except Exception:
+                    keep(found)
                     over()
                     raise
                 return answered(resolved)
@@ -271,6 +284,7 @@ def _rivals(kind: Kind, journal: Journal, prior: Attempt) -> list[Attempt]:
         a
         for a in journal.attempts()
         if a.owner != prior.owner
+        and a.sent
         and a.kind == kind.spec.kind
         and owner_tenant(a.owner) == tenant
         and comparable(kind.spec, a.key) == comparable(kind.spec, prior.key)

@@ -65,8 +65,8 @@ class Attempt:
     existing: list[str] = field(default_factory=list)
     object_id: str | None = None
     memo: dict[str, Any] | None = None
-    #: Whether the POST may have been sent (false until ``existing`` is recorded): an attempt
-    #: that was never sent made nothing.
+    #: Whether the POST may have been sent (false until ``existing`` is recorded, and kept as
+    #: the file's suffix): an attempt that was never sent made nothing.
     sent: bool = True
 
 
@@ -160,13 +160,15 @@ class Journal:
             finally:
                 os.close(fd)
 
-    def _path(self, owner: str) -> Path:
-        return self.directory / (hashlib.sha256(owner.encode()).hexdigest()[:32] + ".json")
+    def _path(self, owner: str, sent: bool = True) -> Path:
+        name = hashlib.sha256(owner.encode()).hexdigest()[:32]
+        return self.directory / (name + (".json" if sent else ".unsent"))
 
     def _read(self, path: Path) -> Attempt | None:
         """The attempt in ``path``; ``None`` for anything unreadable or of another shape."""
         try:
-            attempt = Attempt(**json.loads(path.read_text()))
+            data = json.loads(path.read_text())
+            attempt = Attempt(**data, sent=path.suffix == ".json")
         except (OSError, ValueError, TypeError):
             return None
         shaped = (
@@ -178,12 +180,17 @@ class Journal:
             and isinstance(attempt.existing, list)
             and isinstance(attempt.object_id, (str, type(None)))
             and isinstance(attempt.memo, (dict, type(None)))
-            and isinstance(attempt.sent, bool)
         )
         return attempt if shaped else None
 
+    def _current(self, attempt: Attempt) -> Attempt | None:
+        """``attempt`` as its file holds it now, if that file is still this attempt's."""
+        current = self._read(self._path(attempt.owner, attempt.sent))
+        return current if current is not None and current.token == attempt.token else None
+
     def pending(self, owner: str) -> Attempt | None:
-        """The interrupted create attempt of ``owner``, if one is left (and not too old)."""
+        """The interrupted create attempt of ``owner``, if one is left (and not too old); one
+        that was never sent made nothing, and is not one."""
         attempt = self._read(self._path(owner))
         if attempt is None or attempt.owner != owner:
             return None
@@ -193,15 +200,17 @@ class Journal:
         return attempt
 
     def _write(self, attempt: Attempt) -> None:
+        """The attempt's file, in the shape every earlier version reads (whether it was sent is
+        its file's suffix, so no version takes a newer file for garbage)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".attempt-")
         with os.fdopen(fd, "w") as fh:
-            json.dump(asdict(attempt), fh)
-        os.replace(tmp, self._path(attempt.owner))
+            json.dump({k: v for k, v in asdict(attempt).items() if k != "sent"}, fh)
+        os.replace(tmp, self._path(attempt.owner, attempt.sent))
 
     def begin(self, owner: str, kind: str, key: Mapping[str, Any]) -> Attempt:
-        """Record a create about to be looked up and sent (replacing any earlier attempt of
-        ``owner``), so that claims reach it from now on; ``sent`` then records what existed."""
+        """Record a create about to be looked up (beside any earlier attempt of ``owner``, which
+        ``sent`` replaces), so that claims reach it from now on."""
         with _LOCKS_GUARD:
             due = time.time() - _PRUNED.get(self.directory, 0.0) >= 60
             if due:
@@ -213,17 +222,19 @@ class Journal:
             self._write(attempt)
         return attempt
 
-    def sent(self, attempt: Attempt, existing: list[str]) -> None:
+    def sent(self, attempt: Attempt, existing: list[str]) -> bool:
         """The objects of the key that exist before the POST, which is sent next: never this
-        attempt's own (with every claim written since ``begin``)."""
+        attempt's own (with every claim written since ``begin``).  False, and nothing changed,
+        when another run of the resource has begun its own create since: this one must not send."""
         with self._lock():
-            current = self._read(self._path(attempt.owner))
-            if current is not None and current.token == attempt.token:
-                attempt.existing = _union(current.existing, existing)
-            else:
-                attempt.existing = _union(attempt.existing, existing)
+            current = self._current(attempt)
+            if current is None:
+                return False
+            attempt.existing = _union(current.existing, existing)
             attempt.sent = True
             self._write(attempt)
+            self._path(attempt.owner, sent=False).unlink(missing_ok=True)
+            return True
 
     def made(self, attempt: Attempt, object_id: str, memo: Mapping[str, Any] | None = None) -> None:
         """The API named the new object: recorded, unless the attempt is over or a later attempt
@@ -231,15 +242,15 @@ class Journal:
         attempt.object_id = object_id
         attempt.memo = dict(memo) if memo is not None else None
         with self._lock():
-            current = self._read(self._path(attempt.owner))
-            if current is None or current.token != attempt.token:
+            current = self._current(attempt)
+            if current is None:
                 return
             attempt.existing = _union(attempt.existing, current.existing)
             self._write(attempt)
 
     def finish(self, attempt: Attempt) -> None:
-        """The create's answer is in hand: the attempt is over."""
-        path = self._path(attempt.owner)
+        """The create's answer is in hand (or it ended before its POST): the attempt is over."""
+        path = self._path(attempt.owner, attempt.sent)
         with self._lock():
             current = self._read(path)
             if current is None or current.token == attempt.token:
@@ -251,8 +262,8 @@ class Journal:
         Only the attempt as it stands now changes: one finished or replaced since ``attempt`` was
         read is left alone."""
         with self._lock():
-            current = self._read(self._path(attempt.owner))
-            if current is None or current.token != attempt.token or object_id in current.existing:
+            current = self._current(attempt)
+            if current is None or object_id in current.existing:
                 return
             current.existing.append(object_id)
             self._write(current)
@@ -260,13 +271,14 @@ class Journal:
     def forget(self, owner: str) -> None:
         with self._lock():
             self._path(owner).unlink(missing_ok=True)
+            self._path(owner, sent=False).unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Drop attempts too old to recover (and files no attempt can be read from, once as old),
         so the directory cannot grow without bound (``begin`` asks at most once a minute)."""
         now = time.time()
         with contextlib.suppress(OSError), self._lock():
-            for path in [*self.directory.glob("*.json"), *self.directory.glob(".attempt-*")]:
+            for path in [*self._files(), *self.directory.glob(".attempt-*")]:
                 with contextlib.suppress(OSError):
                     if path.name.startswith(".attempt-"):
                         # A write that died before its rename: never an attempt of its own.
@@ -278,7 +290,10 @@ class Journal:
                     if now - started > MAX_AGE_SECONDS:
                         path.unlink(missing_ok=True)
 
+    def _files(self) -> list[Path]:
+        return sorted([*self.directory.glob("*.json"), *self.directory.glob("*.unsent")])
+
     def attempts(self) -> list[Attempt]:
-        """Every attempt left behind (for tests and the reliability report)."""
-        found = [self._read(p) for p in sorted(self.directory.glob("*.json"))]
+        """Every attempt left behind, sent or not (what a claim must reach)."""
+        found = [self._read(p) for p in self._files()]
         return [a for a in found if a is not None]

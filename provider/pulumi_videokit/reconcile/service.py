@@ -433,11 +433,12 @@ class Service:
         old_inputs = self.settled(state, old_inputs or self.old_inputs(state))
         new_inputs = strip(news, self.spec.outputs)
         decided = plan(self.spec, old_inputs, new_inputs, self.unseen(state, old_inputs))
-        outputs = apply.update(self.kind, object_id, state, new_inputs, decided)
         if set(decided.changed) & set(self.spec.natural_key):
+            # Claimed before the rename is sent: one that fails half way may still have landed.
             self.kind.noted(new_inputs, object_id)
             if owner:
                 apply.claim(self.kind, self.journal(), self.scoped(owner), object_id)
+        outputs = apply.update(self.kind, object_id, state, new_inputs, decided)
         kept = {k: state[k] for k in self.spec.secret_outputs if k in state and k not in outputs}
         return {**new_inputs, **kept, **outputs}
 

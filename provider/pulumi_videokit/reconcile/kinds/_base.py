@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from ...specs import ResourceSpec, declared
 from ..diff import Plan, plan
 from ..errors import MissingObjectError
-from ._index import KeyIndex
+from ._index import ASKS, KeyIndex
 
 if TYPE_CHECKING:
     from ...client import VideoKitClient
@@ -106,6 +106,8 @@ class Kind:
     #: Whether creates learn which objects carry their natural key from one listing of the kind
     #: (``keyed``, ``key``: see ``_index``) rather than from a ``find`` each.
     indexed: ClassVar[bool] = False
+    #: How many creates of an ``indexed`` kind ask for themselves before its first listing.
+    index_asks: int = ASKS
 
     def __init__(self, client: VideoKitClient, settings: Settings) -> None:
         self.client = client
@@ -147,12 +149,14 @@ class Kind:
 
     @cached_property
     def _index(self) -> KeyIndex:
-        return KeyIndex(self.keyed)
+        return KeyIndex(self.keyed, asks=self.index_asks)
 
     def existing(self, inputs: Mapping[str, Any]) -> list[str]:
-        """Ids of the objects that carry the natural key of ``inputs`` before a create: from the
-        kind's ``KeyIndex`` when it is ``indexed``, else asked with ``find``."""
-        return self._index.ids(self.key(inputs)) if self.indexed else self.find(inputs)
+        """Ids of the objects that carry the natural key of ``inputs`` before a create: through
+        the kind's ``KeyIndex`` when it is ``indexed``, else asked with ``find``."""
+        if not self.indexed:
+            return self.find(inputs)
+        return self._index.ids(self.key(inputs), lambda: self.find(inputs))
 
     def relist(self) -> None:
         """A create's answer was lost: what it may have made is learnt from a new listing."""

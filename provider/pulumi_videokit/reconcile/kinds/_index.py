@@ -3,13 +3,16 @@
 A create records the objects that already carry its natural key before its POST, so that a lost
 answer is never resolved to one of them (``journal``).  Asking the API before every create costs
 a request per object, and for a kind the API cannot filter by key (allowed domains) a whole
-listing per object.  ``KeyIndex`` answers from one listing of the kind instead:
+listing per object.  ``KeyIndex`` asks for the first creates of each window, as many as its last
+listing took pages (``ASKS`` before the first), and then answers from one listing of the kind, so
+a small up in a large tenant never pays for a listing and a large up pays at most twice what the
+cheaper way would (the "ski rental" rule):
 
 - the listing is at most ``MAX_AGE`` seconds old: an object made elsewhere within that window
   (by another stack's run, or by hand) may be missing from it;
-- every object this process makes or renames into a key is added the moment its answer is in,
-  so the creates of one run always see each other's objects; a create whose answer was lost
-  makes the next question list the kind again;
+- every object this process makes or renames into a key is added the moment the API names it
+  (and kept, whatever a later listing shows), so the creates of one run always see each other's
+  objects; a create whose answer was lost makes the next question list the kind again;
 - a create that was in flight when an object of its key was made is told by the journal's claim.
 
 It decides nothing: a missing key is only "no object known", and the journal's other rules
@@ -24,6 +27,10 @@ from collections.abc import Callable, Hashable, Iterable
 
 #: How long one listing answers; the first create after that lists the kind again.
 MAX_AGE = 10.0
+#: How many creates ask for themselves before the first listing.
+ASKS = 16
+#: Objects in one page of a listing.
+PAGE = 100
 
 
 class KeyIndex:
@@ -35,27 +42,62 @@ class KeyIndex:
         *,
         clock: Callable[[], float] = time.monotonic,
         max_age: float = MAX_AGE,
+        asks: int = ASKS,
     ) -> None:
         self._listing = listing
         self._clock = clock
         self._max_age = max_age
+        #: Held while listing, so one listing answers every create waiting for it.
+        self._listing_lock = threading.Lock()
+        #: Held only to read or change the maps below: an ``add`` never waits on a listing.
         self._lock = threading.Lock()
-        self._ids: dict[Hashable, list[str]] = {}
+        self._listed: dict[Hashable, list[str]] = {}
+        #: What this process made or renamed, kept whatever a later listing shows.
+        self._noted: dict[Hashable, list[str]] = {}
         self._taken: float | None = None
+        #: Creates that may still ask for themselves before the kind is listed again.
+        self._asks = asks
         #: How many listings answered (for tests and the benchmark).
         self.listings = 0
 
-    def ids(self, key: Hashable) -> list[str]:
-        """Ids of the objects known to carry ``key``."""
+    def ids(self, key: Hashable, ask: Callable[[], list[str]]) -> list[str]:
+        """Ids of the objects known to carry ``key``; ``ask`` reads them for this key alone."""
         with self._lock:
-            if self._taken is None or self._clock() - self._taken > self._max_age:
-                taken = self._clock()
-                fresh: dict[Hashable, list[str]] = {}
-                for object_id, found in self._listing():
-                    fresh.setdefault(found, []).append(object_id)
-                self._ids, self._taken = fresh, taken
+            asking = not self._fresh_locked() and self._asks > 0
+            if asking:
+                self._asks -= 1
+        if asking:
+            found = ask()
+        else:
+            if not self._fresh():
+                self._relist()
+            with self._lock:
+                found = list(self._listed.get(key, []))
+        with self._lock:
+            return [*found, *(i for i in self._noted.get(key, []) if i not in found)]
+
+    def _fresh_locked(self) -> bool:
+        return self._taken is not None and self._clock() - self._taken <= self._max_age
+
+    def _fresh(self) -> bool:
+        with self._lock:
+            return self._fresh_locked()
+
+    def _relist(self) -> None:
+        with self._listing_lock:
+            if self._fresh():
+                return
+            taken = self._clock()
+            listed: dict[Hashable, list[str]] = {}
+            count = 0
+            for object_id, found in self._listing():
+                listed.setdefault(found, []).append(object_id)
+                count += 1
+            with self._lock:
+                self._listed, self._taken = listed, taken
+                # The next window asks as often as this listing cost.
+                self._asks = max(1, -(-count // PAGE))
                 self.listings += 1
-            return list(self._ids.get(key, []))
 
     def stale(self) -> None:
         """The next question lists the kind again (a create of this process may have made an
@@ -66,6 +108,6 @@ class KeyIndex:
     def add(self, key: Hashable, object_id: str) -> None:
         """This process made (or renamed into ``key``) ``object_id``."""
         with self._lock:
-            known = self._ids.setdefault(key, [])
-            if object_id not in known:
-                known.append(object_id)
+            noted = self._noted.setdefault(key, [])
+            if object_id not in noted:
+                noted.append(object_id)
