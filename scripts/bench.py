@@ -881,9 +881,10 @@ NOTES = [
     "- **up** sends, for each object, the create; and one GET per channel: Create Channel "
     "answers the id only, and the URLs are read back right after the write (a listing is never "
     "reused after a write, and the other creates keep writing). What already carries each "
-    "natural key (for the create journal) is read by the first 16 creates of each kind, one "
-    "read each, and then comes from one listing per kind at most 10 s old. Those reads and "
-    "listings are the gap to the request floor (about 4N + 48 requests, against 3N + N/100).",
+    "natural key (for the create journal) is read by the first 16 channels and events, one "
+    "read each, and then comes from one listing per kind at most 10 s old (for domains always). "
+    "Those reads and listings are the gap to the request floor (about 4N + 32 requests, against "
+    "3N + N/100).",
     "- Every request of a provider process spends one budget of 50 requests a second "
     "(`videokit:maxRequestsPerSecond`), except against an endpoint on this machine, such as the "
     "emulator here, which has none unless one is set: against a remote tenant answering at 0 ms "

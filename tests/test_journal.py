@@ -31,7 +31,7 @@ from pulumi_videokit.reconcile.kinds import (
     ChannelKind,
     Settings,
 )
-from pulumi_videokit.reconcile.kinds._index import ASKS, KeyIndex
+from pulumi_videokit.reconcile.kinds._index import KeyIndex
 
 CH = {"name": "journaled", "input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}}
 OWNER = scoped("tenant@test", resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:Channel::j"))
@@ -557,18 +557,16 @@ def test_concurrent_creates_and_claims_leave_no_attempt_behind(
 def test_creates_learn_what_exists_from_one_listing_per_kind(
     client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
 ) -> None:
-    """Forty domains: the first creates ask for themselves (ASKS of them, as a small up would),
-    then one List Allowed Domains answers every other create's question of what already carries
-    its URL, and each of those sends its POST alone."""
+    """Forty domains: one List Allowed Domains answers every create's question of what already
+    carries its URL (a question about one domain would cost the same listing), and each create
+    then sends its POST alone."""
     kind = AllowedDomainKind(client, Settings())
     journal = Journal(tmp_path)
     emulator.ctx.requests.clear()
     for n in range(40):
         apply.create(kind, {"url": f"https://d{n}.index.example.com"}, journal=journal, owner=f"{OWNER}-{n}")
     sent = [(r["method"], r["path"]) for r in emulator.ctx.requests]
-    asked = [("GET", "/streaming/v1/domains"), ("POST", "/streaming/v1/domains")] * ASKS
-    rest = [("GET", "/streaming/v1/domains")] + [("POST", "/streaming/v1/domains")] * (40 - ASKS)
-    assert sent == asked + rest
+    assert sent == [("GET", "/streaming/v1/domains")] + [("POST", "/streaming/v1/domains")] * 40
     assert kind._index.listings == 1 and journal.attempts() == []
 
 
@@ -581,20 +579,21 @@ def test_the_key_index_lists_again_once_old_or_after_a_lost_answer() -> None:
         asked.append("one")
         return [i for i, k in listed if k == "one"]
 
-    index = KeyIndex(lambda: list(listed), clock=lambda: now[0], max_age=10, asks=0)
+    index = KeyIndex(lambda: list(listed), clock=lambda: now[0], max_age=10, asks=1)
+    assert index.ids("one", ask) == ["a"] and asked == ["one"] and index.listings == 0
     assert index.ids("one", ask) == ["a"] and index.listings == 1
     listed.append(("b", "one"))  # made elsewhere after the listing
     index.add("two", "c")  # made by this process
     now[0] = 9.0
     assert index.ids("one", ask) == ["a"] and index.ids("two", ask) == ["c"] and index.listings == 1
-    # Stale: the next window asks once (the last listing took one page), then lists.
+    # Old: the next window asks once (the last listing took one page), then lists.
     now[0] = 10.5
-    assert index.ids("one", ask) == ["a", "b"] and asked == ["one"] and index.listings == 1
+    assert index.ids("one", ask) == ["a", "b"] and asked == ["one", "one"] and index.listings == 1
     listed.append(("d", "one"))
     assert index.ids("one", ask) == ["a", "b", "d"] and index.listings == 2
     listed.append(("e", "one"))
     index.stale()
-    assert index.ids("one", ask) == ["a", "b", "d", "e"] and asked == ["one", "one"]
+    assert index.ids("one", ask) == ["a", "b", "d", "e"] and len(asked) == 3
 
 
 def test_a_small_up_asks_and_never_lists() -> None:
@@ -722,8 +721,7 @@ def test_an_add_never_waits_for_a_listing_and_survives_the_next() -> None:
     asking.join(10)
     assert not asking.is_alive()
     index.stale()
-    assert index.ids("k", list) == ["made-here"] and index.listings == 1  # asked (one page)
-    assert index.ids("k", list) == ["made-here"] and index.listings == 2  # listed again
+    assert index.ids("k", list) == ["made-here"] and index.listings == 2
 
 
 def test_a_rival_that_never_sent_does_not_stop_a_resume(
@@ -774,3 +772,70 @@ def test_attempt_files_keep_the_shape_earlier_versions_read(tmp_path: Path) -> N
         "memo",
     }
     assert [p.suffix for p in tmp_path.iterdir() if not p.name.startswith(".")] == [".json"]
+
+
+def test_a_claim_reaches_an_attempt_sent_after_the_claimer_read_it(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    attempt = journal.begin(OWNER, "Channel", {"name": "promoted"})
+    [copy] = journal.attempts()
+    assert not copy.sent
+    assert journal.sent(attempt, [])  # promoted to its .json after the claimer's read
+    journal.claimed(copy, "someone-elses")
+    [now] = journal.attempts()
+    assert now.sent and now.existing == ["someone-elses"]
+
+
+def test_a_run_never_replaces_an_attempt_whose_answer_came_after_it_was_judged(tmp_path: Path) -> None:
+    """A provider left over from a killed run hears its create answered while the next run,
+    which found nothing to resume, looks up what exists: the next run sends nothing, and the
+    run after it resumes by the id."""
+    journal = Journal(tmp_path)
+    zombie = journal.begin(OWNER, "Channel", {"name": "z"})
+    assert journal.sent(zombie, [])
+    judged = journal.pending(OWNER)
+    assert judged is not None and judged.object_id is None
+    fresh = journal.begin(OWNER, "Channel", {"name": "z"})
+    journal.made(zombie, "answered-late")
+    assert not journal.sent(fresh, [], judged)
+    left = journal.pending(OWNER)
+    assert left is not None and left.object_id == "answered-late"
+    # Judged as it still is, it may be replaced.
+    again = journal.begin(OWNER, "Channel", {"name": "z"})
+    assert journal.sent(again, [], left)
+
+
+def test_attempt_files_with_fields_of_other_versions_are_read(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    attempt = journal.begin(OWNER, "Channel", {"name": "v"})
+    assert journal.sent(attempt, [])
+    [path] = tmp_path.glob("*.json")
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, "sent": True, "added_later": 1}))
+    left = journal.pending(OWNER)
+    assert left is not None and left.token == attempt.token
+
+
+def test_a_resumed_create_ends_the_lookup_a_killed_run_left_unsent(
+    client: VideoKitClient, tmp_path: Path
+) -> None:
+    kind = ChannelKind(client, Settings(poll_seconds=0.05))
+    with pytest.raises(Killed):
+        apply.create(kind, {**CH, "name": "resumed-later"}, journal=KilledJournal(tmp_path), owner=OWNER)
+    Journal(tmp_path).begin(OWNER, "Channel", {"name": "resumed-later"})  # the next run, killed mid-lookup
+    assert sorted(a.sent for a in Journal(tmp_path).attempts()) == [False, True]
+    object_id, _ = apply.create(kind, {**CH, "name": "resumed-later"}, journal=Journal(tmp_path), owner=OWNER)
+    assert named(client, "resumed-later") == [object_id]
+    assert Journal(tmp_path).attempts() == []
+
+
+def test_a_listing_begun_before_a_lost_answer_is_not_trusted_after_it() -> None:
+    during: list[KeyIndex] = []
+
+    def listing() -> list[tuple[str, str]]:
+        during[0].stale()  # a create's answer is lost while this listing runs
+        return []
+
+    index = KeyIndex(listing, asks=0)
+    during.append(index)
+    assert index.ids("k", list) == [] and index.listings == 1
+    assert index.ids("k", list) == [] and index.listings == 2  # the listing was not trusted

@@ -181,18 +181,20 @@ def create(
     if adopted is not None:
         return held(take_over(adopted))
 
+    judged: Attempt | None = None
     if journal is not None and owner:
-        prior = journal.pending(owner)
-        if prior is not None:
-            attempt = prior
+        judged = journal.pending(owner)
+        if judged is not None:
+            attempt = judged
             try:
-                rivals = _rivals(kind, journal, prior)
-                resumed = _resume(kind, inputs, prior, take_over, rivals)
+                rivals = _rivals(kind, journal, judged)
+                resumed = _resume(kind, inputs, judged, take_over, rivals)
             except HalfCreated as half:
                 keep(half.object_id)
-                journal.finish(prior)
+                journal.finish(judged)
                 raise
             if resumed is not None:
+                journal.abandon(owner)
                 return answered(resumed)
     if journal is not None and owner:
         # Begun before the lookup, so a create of the key that finishes meanwhile claims its object.
@@ -204,10 +206,8 @@ def create(
             journal.finish(attempt)
         raise
     if journal is not None and attempt is not None:
-        if not journal.sent(attempt, existing):
-            raise UserError(
-                f"another run began this {kind.spec.kind}'s create meanwhile, so this one sent nothing"
-            )
+        if not journal.sent(attempt, existing, judged):
+            raise UserError(_superseded(kind))
         existing = attempt.existing
     started = attempt.started if attempt is not None else time.time()
 
@@ -229,6 +229,8 @@ def create(
             if number == attempts:
                 raise  # the outcome is unknown: the attempt stays for the next run to resolve
             current = journal.pending(owner) if journal is not None and owner else None
+            if attempt is not None and (current is None or current.token != attempt.token):
+                raise UserError(_superseded(kind)) from exc
             candidates = _new_since(kind, inputs, started, existing)
             if journal is not None and current is not None:
                 # Ids other creates claimed since this attempt began are theirs, never its own;
@@ -239,8 +241,11 @@ def create(
             if found:
                 try:
                     resolved = take_over(found, lost=True)
+                except HalfCreated as half:
+                    keep(half.object_id)
+                    over()
+                    raise
                 except Exception:
-                    keep(found)
                     over()
                     raise
                 return answered(resolved)
@@ -248,6 +253,13 @@ def create(
             continue
         return answered(result)
     raise AssertionError("unreachable")
+
+
+def _superseded(kind: Kind) -> str:
+    return (
+        f"another run of this {kind.spec.kind} took its create over meanwhile (a run killed earlier "
+        "whose provider was still finishing it), so this one stopped: run `pulumi up` again"
+    )
 
 
 def _lost_secrets(kind: Kind, object_id: str, missing: list[str]) -> str:

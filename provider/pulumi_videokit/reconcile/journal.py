@@ -129,6 +129,9 @@ _PRUNED: dict[Path, float] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
+_FIELDS = frozenset(Attempt.__dataclass_fields__)
+
+
 def _union(first: list[str], second: list[str]) -> list[str]:
     return [*first, *(i for i in second if i not in first)]
 
@@ -168,8 +171,10 @@ class Journal:
         """The attempt in ``path``; ``None`` for anything unreadable or of another shape."""
         try:
             data = json.loads(path.read_text())
-            attempt = Attempt(**data, sent=path.suffix == ".json")
-        except (OSError, ValueError, TypeError):
+            # Fields another version may add are not this version's to judge: left out.
+            known = {k: v for k, v in data.items() if k in _FIELDS and k != "sent"}
+            attempt = Attempt(**known, sent=path.suffix == ".json")
+        except (OSError, ValueError, TypeError, AttributeError):
             return None
         shaped = (
             isinstance(attempt.owner, str)
@@ -184,9 +189,13 @@ class Journal:
         return attempt if shaped else None
 
     def _current(self, attempt: Attempt) -> Attempt | None:
-        """``attempt`` as its file holds it now, if that file is still this attempt's."""
-        current = self._read(self._path(attempt.owner, attempt.sent))
-        return current if current is not None and current.token == attempt.token else None
+        """``attempt`` as its file holds it now (sent since it was read, or not), if a file is
+        still this attempt's."""
+        for sent in (attempt.sent, not attempt.sent):
+            current = self._read(self._path(attempt.owner, sent))
+            if current is not None and current.token == attempt.token:
+                return current
+        return None
 
     def pending(self, owner: str) -> Attempt | None:
         """The interrupted create attempt of ``owner``, if one is left (and not too old); one
@@ -222,13 +231,21 @@ class Journal:
             self._write(attempt)
         return attempt
 
-    def sent(self, attempt: Attempt, existing: list[str]) -> bool:
+    def sent(self, attempt: Attempt, existing: list[str], replacing: Attempt | None = None) -> bool:
         """The objects of the key that exist before the POST, which is sent next: never this
-        attempt's own (with every claim written since ``begin``).  False, and nothing changed,
-        when another run of the resource has begun its own create since: this one must not send."""
+        attempt's own (with every claim written since ``begin``).  It replaces ``replacing``, the
+        attempt left behind that this create judged (if any), as it was judged.
+
+        False, and nothing changed, when another run of the resource has begun its own create
+        since, or the attempt left behind changed (its answer came): this one must not send."""
         with self._lock():
             current = self._current(attempt)
-            if current is None:
+            if current is None or current.sent:
+                return False
+            left = self._read(self._path(attempt.owner))
+            if left is not None and (
+                replacing is None or (left.token, left.object_id) != (replacing.token, replacing.object_id)
+            ):
                 return False
             attempt.existing = _union(current.existing, existing)
             attempt.sent = True
@@ -267,6 +284,11 @@ class Journal:
                 return
             current.existing.append(object_id)
             self._write(current)
+
+    def abandon(self, owner: str) -> None:
+        """``owner``'s create was resumed: a lookup a killed run left unsent is over."""
+        with self._lock():
+            self._path(owner, sent=False).unlink(missing_ok=True)
 
     def forget(self, owner: str) -> None:
         with self._lock():

@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ...specs import ResourceSpec, declared
@@ -36,6 +35,9 @@ class OnCreated(Protocol):
 def after(created: datetime | None, since: datetime | None) -> bool:
     """Whether an object dated ``created`` may be one made after ``since``."""
     return since is None or created is None or created >= since
+
+
+_INDEX_LOCK = threading.Lock()
 
 
 @dataclass
@@ -106,7 +108,8 @@ class Kind:
     #: Whether creates learn which objects carry their natural key from one listing of the kind
     #: (``keyed``, ``key``: see ``_index``) rather than from a ``find`` each.
     indexed: ClassVar[bool] = False
-    #: How many creates of an ``indexed`` kind ask for themselves before its first listing.
+    #: How many creates of an ``indexed`` kind ask for themselves before its first listing (0:
+    #: never, for a kind whose question is itself a whole listing).
     index_asks: int = ASKS
 
     def __init__(self, client: VideoKitClient, settings: Settings) -> None:
@@ -147,9 +150,13 @@ class Kind:
         """The natural key of ``inputs`` as ``keyed`` gives it (kinds that are ``indexed``)."""
         raise NotImplementedError
 
-    @cached_property
+    @property
     def _index(self) -> KeyIndex:
-        return KeyIndex(self.keyed, asks=self.index_asks)
+        with _INDEX_LOCK:
+            index = self.__dict__.get("_key_index")
+            if index is None:
+                index = self.__dict__["_key_index"] = KeyIndex(self.keyed, asks=self.index_asks)
+        return index
 
     def existing(self, inputs: Mapping[str, Any]) -> list[str]:
         """Ids of the objects that carry the natural key of ``inputs`` before a create: through
@@ -160,12 +167,12 @@ class Kind:
 
     def relist(self) -> None:
         """A create's answer was lost: what it may have made is learnt from a new listing."""
-        if self.indexed and "_index" in self.__dict__:
+        if self.indexed and "_key_index" in self.__dict__:
             self._index.stale()
 
     def noted(self, inputs: Mapping[str, Any], object_id: str) -> None:
         """``object_id`` now carries the natural key of ``inputs`` (made, adopted or renamed)."""
-        if self.indexed and "_index" in self.__dict__:
+        if self.indexed and "_key_index" in self.__dict__:
             self._index.add(self.key(inputs), object_id)
 
     def adopted(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:

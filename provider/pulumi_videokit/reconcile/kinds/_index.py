@@ -3,16 +3,18 @@
 A create records the objects that already carry its natural key before its POST, so that a lost
 answer is never resolved to one of them (``journal``).  Asking the API before every create costs
 a request per object, and for a kind the API cannot filter by key (allowed domains) a whole
-listing per object.  ``KeyIndex`` asks for the first creates of each window, as many as its last
-listing took pages (``ASKS`` before the first), and then answers from one listing of the kind, so
-a small up in a large tenant never pays for a listing and a large up pays at most twice what the
-cheaper way would (the "ski rental" rule):
+listing per object.  ``KeyIndex`` lets the first creates ask for themselves (``ASKS`` of them,
+so a small up never pays for a listing), then answers from one listing of the kind; once that is
+old, as many creates ask again as it took pages before the kind is listed again, so from the
+first listing on an up pays at most twice what the cheaper way would (the "ski rental" rule).  A
+kind whose question is itself a whole listing (allowed domains) never asks.
 
 - the listing is at most ``MAX_AGE`` seconds old: an object made elsewhere within that window
   (by another stack's run, or by hand) may be missing from it;
 - every object this process makes or renames into a key is added the moment the API names it
   (and kept, whatever a later listing shows), so the creates of one run always see each other's
-  objects; a create whose answer was lost makes the next question list the kind again;
+  objects; a create whose answer was lost makes the listing old, so the next question is asked
+  or listed anew;
 - a create that was in flight when an object of its key was made is told by the journal's claim.
 
 It decides nothing: a missing key is only "no object known", and the journal's other rules
@@ -55,8 +57,12 @@ class KeyIndex:
         #: What this process made or renamed, kept whatever a later listing shows.
         self._noted: dict[Hashable, list[str]] = {}
         self._taken: float | None = None
-        #: Creates that may still ask for themselves before the kind is listed again.
+        #: Moved on by ``stale``: a listing begun before it answers nothing after it.
+        self._generation = 0
+        #: Creates that may still ask for themselves before the kind is listed again (none ever
+        #: for a kind whose question costs what a listing does: ``asks`` 0).
         self._asks = asks
+        self._asking = asks > 0
         #: How many listings answered (for tests and the benchmark).
         self.listings = 0
 
@@ -87,16 +93,18 @@ class KeyIndex:
         with self._listing_lock:
             if self._fresh():
                 return
-            taken = self._clock()
+            with self._lock:
+                taken, generation = self._clock(), self._generation
             listed: dict[Hashable, list[str]] = {}
             count = 0
             for object_id, found in self._listing():
                 listed.setdefault(found, []).append(object_id)
                 count += 1
             with self._lock:
-                self._listed, self._taken = listed, taken
+                self._listed = listed
+                self._taken = taken if generation == self._generation else None
                 # The next window asks as often as this listing cost.
-                self._asks = max(1, -(-count // PAGE))
+                self._asks = max(1, -(-count // PAGE)) if self._asking else 0
                 self.listings += 1
 
     def stale(self) -> None:
@@ -104,6 +112,7 @@ class KeyIndex:
         object whose answer never came)."""
         with self._lock:
             self._taken = None
+            self._generation += 1
 
     def add(self, key: Hashable, object_id: str) -> None:
         """This process made (or renamed into ``key``) ``object_id``."""

@@ -38,6 +38,7 @@ class AllowedDomainKind(Kind):
         normalize=_normalized,
     )
     indexed = True
+    index_asks = 0  # List Allowed Domains is the only question: it answers every domain
 
     def __init__(self, client: VideoKitClient, settings: Settings) -> None:
         super().__init__(client, settings)
