@@ -134,3 +134,25 @@ def test_fault_spec_rejects_unknown_kinds() -> None:
         parse_spec("418:0.5")
     rules = parse_spec("429:0.2,drop:every3")
     assert rules[0].rate == 0.2 and rules[1].every == 3 and rules[1].method == "POST"
+
+
+def test_a_write_that_raises_changes_nothing_and_a_read_saves_only_what_moved(tmp_path: Path) -> None:
+    from pulumi_videokit.emulator import Store
+
+    data = tmp_path / "state.json"
+    store = Store(data)
+    with store.write() as d:
+        d["channels"]["c1"] = {"id": "c1", "status": "Starting", "nested": {"n": 1}}
+    with pytest.raises(RuntimeError), store.write() as d:
+        d["channels"]["c1"]["nested"]["n"] = 2
+        d["channels"]["c2"] = {"id": "c2"}
+        raise RuntimeError("refused half way")
+    assert store.data["channels"] == {"c1": {"id": "c1", "status": "Starting", "nested": {"n": 1}}}
+    saved = data.read_text()
+    data.write_text("untouched")
+    with store.advancing() as d:
+        assert d["channels"]["c1"]["status"] == "Starting"  # a read that moves nothing
+    assert data.read_text() == "untouched"
+    with store.advancing() as d:
+        d["channels"]["c1"]["status"] = "On"  # a status that moved on with time
+    assert json.loads(data.read_text())["channels"]["c1"]["status"] == "On" and saved != data.read_text()

@@ -839,3 +839,52 @@ def test_a_listing_begun_before_a_lost_answer_is_not_trusted_after_it() -> None:
     during.append(index)
     assert index.ids("k", list) == [] and index.listings == 1
     assert index.ids("k", list) == [] and index.listings == 2  # the listing was not trusted
+
+
+LOCK_HOLDER = """
+import sys
+from pathlib import Path
+from pulumi_videokit.reconcile.journal import Journal
+with Journal(Path(sys.argv[1]))._lock():
+    print("locked", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_another_process_holding_the_journal_lock_makes_a_claim_wait(tmp_path: Path) -> None:
+    """Two plugins (two stacks' runs) share the directory: a claim waits for the other's lock."""
+    import subprocess
+    import sys
+
+    journal = Journal(tmp_path)
+    attempt = journal.begin(OWNER, "Channel", {"name": "across-processes"})
+    assert journal.sent(attempt, [])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(tmp_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        claiming = threading.Thread(target=journal.claimed, args=(attempt, "theirs"))
+        claiming.start()
+        claiming.join(1.0)
+        assert claiming.is_alive()  # held by the other process
+        assert journal.attempts()[0].existing == []
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(10)
+    claiming.join(10)
+    assert not claiming.is_alive() and journal.attempts()[0].existing == ["theirs"]
+
+
+def test_a_state_written_with_an_owner_property_diffs_clean() -> None:
+    """States from before the dynamic door read the owner from the URN carry `__owner`."""
+    from pulumi_videokit.reconcile.service import Service
+
+    config = {"api_key": "k", "tenant_id": "00000000-0000-0000-0000-000000000001", "endpoint": "http://127.0.0.1:9"}
+    service = Service(AllowedDomainKind, config)
+    olds = {"url": "https://a.example.com", "__owner": "x|urn", "playerDomainId": "p", "analyticsDomainId": "a"}
+    news = {"url": "https://a.example.com", "playerDomainId": None, "analyticsDomainId": None}
+    decided = service.diff("p", olds, news)
+    assert not decided.plan.has_changes and decided.detailed == {}
