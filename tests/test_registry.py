@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Mapping
@@ -172,11 +173,7 @@ def test_each_fields_facts_are_read_from_its_model(kind: type[Kind]) -> None:
 
 def test_what_is_generated_from_the_kinds_is_up_to_date() -> None:
     """The typed classes, the schemas and the README table are written by `make generate`."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    generate = _generator()
     stale = [
         str(path.relative_to(ROOT))
         for path, make in generate.targets().items()
@@ -184,6 +181,34 @@ def test_what_is_generated_from_the_kinds_is_up_to_date() -> None:
     ]
     assert not stale, f"run `make generate`: {stale}"
     assert len(generate.targets()) == 6
+
+
+def _generator() -> Any:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    return generate
+
+
+def test_the_package_names_each_lookup_from_the_lookups_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pulumi_videokit.get_*`` are written from ``lookups.FUNCTIONS``: a function added there is
+    typed, imported on first use and exported, with no other edit."""
+    import pulumi_videokit
+    from pulumi_videokit import lookups
+
+    for function in lookups.FUNCTIONS.values():
+        assert function.python_name in pulumi_videokit.__all__
+        assert getattr(pulumi_videokit, function.python_name) is getattr(lookups, function.python_name)
+    init = ROOT / "provider" / "pulumi_videokit" / "__init__.py"
+    assert "get_regions" not in init.read_text()
+    added = dataclasses.replace(lookups.FUNCTIONS["getLanguages"], name="getRegions")
+    monkeypatch.setitem(lookups.FUNCTIONS, "getRegions", added)
+    written = _generator()._package_init(init.read_text())
+    assert "from .lookups import get_regions as get_regions" in written
+    assert '"get_regions": ".lookups",' in written
+    assert written.count('"get_regions",') == 1
 
 
 def test_state_written_before_names_the_providers_where_they_still_are() -> None:

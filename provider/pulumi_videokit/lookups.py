@@ -705,26 +705,3 @@ def get_tenant_status() -> TenantStatus:
 def get_channel_limit() -> ChannelLimit:
     """How many channels the tenant may have."""
     return ChannelLimit.model_validate(_call("getChannelLimit"))
-
-
-__all__ = [
-    "FUNCTIONS",
-    "Function",
-    "LookupFailed",
-    "Reference",
-    "Session",
-    "forget_sessions",
-    "function",
-    "get_asset",
-    "get_channel",
-    "get_channel_limit",
-    "get_file_types",
-    "get_languages",
-    "get_presets",
-    "get_tenant_status",
-    "new_session",
-    "open_session",
-    "parse_reference",
-    "program_config",
-    "resolve_in_program",
-]

@@ -83,6 +83,18 @@ def get_or_404(data: Data, collection: str, object_id: str, what: str) -> dict[s
     return found
 
 
+@dataclass(frozen=True)
+class Collection:
+    """One collection of the store, named in a 404 as ``noun``."""
+
+    key: str
+    noun: str
+
+    def get(self, data: Data, object_id: str) -> dict[str, Any]:
+        """The object ``object_id``; 404 when there is none."""
+        return get_or_404(data, self.key, object_id, self.noun)
+
+
 async def delete_many(
     ctx: Context, request: Request, remove: Callable[[Data, str], bool], noun: str
 ) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 
 from ._http import (
     ApiError,
+    Collection,
     Context,
     delete_routes_with_asset,
-    get_or_404,
     page,
     patched,
     pick,
@@ -19,7 +19,10 @@ from ._http import (
     read_json,
     service_response,
 )
-from ._store import Data, iso, new_id, now, parse_time
+from ._store import iso, new_id, now, parse_time
+
+CHANNELS = Collection("channels", "channel")
+EVENTS = Collection("events", "event")
 
 CHANNEL_FIELDS = (
     "id",
@@ -136,9 +139,6 @@ def router(ctx: Context) -> APIRouter:
     r = APIRouter()
     store = ctx.store
 
-    def channel_or_404(data: Data, channel_id: str) -> dict[str, Any]:
-        return get_or_404(data, "channels", channel_id, "channel")
-
     @r.get("/live/v1/channels", summary="List Channels")
     async def list_channels(request: Request) -> Any:
         with store.advancing() as data:
@@ -183,13 +183,13 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/live/v1/channels/{id}", summary="Get Channel Details")
     async def get_channel(id: str) -> Any:
         with store.advancing() as data:
-            return public_channel(ctx, channel_or_404(data, id))
+            return public_channel(ctx, CHANNELS.get(data, id))
 
     @r.patch("/live/v1/channels/{id}", summary="Update Channel")
     async def update_channel(id: str, request: Request) -> Any:
         patch = await read_json(request)
         with store.write() as data:
-            channel = channel_or_404(data, id)
+            channel = CHANNELS.get(data, id)
             spec = channel.setdefault("_spec", {})
             for key, value in patch.items():
                 if key in ("name", "automationDisabled"):
@@ -205,7 +205,7 @@ def router(ctx: Context) -> APIRouter:
     @r.delete("/live/v1/channels/{id}", summary="Delete Channel")
     async def delete_channel(id: str) -> Any:
         with store.write() as data:
-            channel = settle(ctx, channel_or_404(data, id))
+            channel = settle(ctx, CHANNELS.get(data, id))
             if channel["status"] not in ("Off", "Error"):
                 raise ApiError(409, f"channel {id} is {channel['status']}; stop it before deleting")
             del data["channels"][id]
@@ -215,7 +215,7 @@ def router(ctx: Context) -> APIRouter:
 
     def transition(id: str, allowed: str, passing: str, target: str) -> None:
         with store.write() as data:
-            channel = settle(ctx, channel_or_404(data, id))
+            channel = settle(ctx, CHANNELS.get(data, id))
             status = channel["status"]
             if status in (passing, target):
                 return
@@ -240,12 +240,12 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/live/v1/channels/{id}/status", summary="Get Channel Status")
     async def channel_status(id: str) -> Any:
         with store.advancing() as data:
-            return pick(public_channel(ctx, channel_or_404(data, id)), ("id", "status", "internalStatus"))
+            return pick(public_channel(ctx, CHANNELS.get(data, id)), ("id", "status", "internalStatus"))
 
     @r.get("/live/v1/channels/{id}/stats", summary="Get Channel Statistics")
     async def channel_stats(id: str, request: Request) -> Any:
         with store.advancing() as data:
-            channel_or_404(data, id)
+            CHANNELS.get(data, id)
         period = int(request.query_params.get("periodSeconds") or 60)
         if period % 60:
             raise ApiError(400, "periodSeconds must be a multiple of 60")
@@ -281,16 +281,13 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/live/v1/channels/{id}/configuration", summary="Get Channel Configuration")
     async def channel_configuration(id: str) -> Any:
         with store.advancing() as data:
-            channel_or_404(data, id)
+            CHANNELS.get(data, id)
         return {
             "id": id,
             "configuration": {"awsRegion": "eu-west-1", "bucketName": f"channel-{id}"},
         }
 
     # ---- events ----
-
-    def event_or_404(data: Data, event_id: str) -> dict[str, Any]:
-        return get_or_404(data, "events", event_id, "event")
 
     @r.post("/live/v1/events", summary="Create Event")
     async def create_event(request: Request) -> Any:
@@ -356,13 +353,13 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/live/v1/events/{id}", summary="Get Event Details")
     async def get_event(id: str) -> Any:
         with store.advancing() as data:
-            return public_event(event_or_404(data, id), EVENT_DETAIL_FIELDS)
+            return public_event(EVENTS.get(data, id), EVENT_DETAIL_FIELDS)
 
     @r.patch("/live/v1/events/{id}", summary="Update Event")
     async def update_event(id: str, request: Request) -> Any:
         patch = await read_json(request)
         with store.write() as data:
-            event = event_or_404(data, id)
+            event = EVENTS.get(data, id)
             merged = {**event, **patch}
             if parse_time(merged["start"]) >= parse_time(merged["end"]):
                 raise ApiError(400, "start must be before end")

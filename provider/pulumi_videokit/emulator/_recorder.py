@@ -17,10 +17,10 @@ from fastapi import APIRouter, Request
 
 from ._http import (
     ApiError,
+    Collection,
     Context,
     add_output,
     delete_routes_with_asset,
-    get_or_404,
     page,
     pick,
     query_bool,
@@ -29,6 +29,8 @@ from ._http import (
     remove_output,
 )
 from ._store import Data, iso, new_id, now, parse_time
+
+RECORDINGS = Collection("recordings", "recording")
 
 LIST_FIELDS = (
     "id",
@@ -170,12 +172,14 @@ def _matches(rec: dict[str, Any], request: Request) -> bool:
     return True
 
 
+def recording(ctx: Context, data: Data, rec_id: str) -> dict[str, Any]:
+    """The recording ``rec_id``, its status moved on with time; 404 when there is none."""
+    return settle(ctx, data, RECORDINGS.get(data, rec_id))
+
+
 def router(ctx: Context) -> APIRouter:
     r = APIRouter()
     store = ctx.store
-
-    def rec_or_404(data: Data, rec_id: str) -> dict[str, Any]:
-        return settle(ctx, data, get_or_404(data, "recordings", rec_id, "recording"))
 
     @r.post("/cvr/v1/recordings", summary="Create Recording")
     async def create(request: Request) -> Any:
@@ -231,13 +235,13 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/cvr/v1/recordings/{id}", summary="Get Recording Details")
     async def get(id: str) -> Any:
         with store.advancing() as data:
-            return pick(rec_or_404(data, id), DETAIL_FIELDS)
+            return pick(recording(ctx, data, id), DETAIL_FIELDS)
 
     @r.patch("/cvr/v1/recordings/{id}", summary="Update Recording")
     async def update(id: str, request: Request) -> Any:
         patch = await read_json(request)
         with store.write() as data:
-            rec = rec_or_404(data, id)
+            rec = recording(ctx, data, id)
             if "source" in patch:
                 if rec["status"] != "Pending":
                     raise ApiError(
@@ -278,7 +282,7 @@ def router(ctx: Context) -> APIRouter:
     async def add_recording_output(id: str, request: Request) -> Any:
         spec = await read_json(request)
         with store.write() as data:
-            rec = rec_or_404(data, id)
+            rec = recording(ctx, data, id)
             output_id = add_output(rec, spec, "Pending")
             settle(ctx, data, rec)  # an output added to a recorded window is made at once
         return {
@@ -293,7 +297,7 @@ def router(ctx: Context) -> APIRouter:
     @r.delete("/cvr/v1/recordings/{recordingId}/outputs/{id}", summary="Remove Output from Recording")
     async def remove_recording_output(recordingId: str, id: str) -> Any:
         with store.write() as data:
-            remove_output(rec_or_404(data, recordingId), id)
+            remove_output(recording(ctx, data, recordingId), id)
         return None
 
     return r

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Request, Response
 
 from ._http import (
     ApiError,
+    Collection,
     Context,
     body_field,
     check_id,
     delete_many,
     documented,
-    get_or_404,
     page,
     patched,
     pick,
@@ -22,6 +22,8 @@ from ._http import (
     read_json,
 )
 from ._store import Data, iso, new_id
+
+ASSETS = Collection("assets", "asset")
 
 SETTING_NAMES = ("tokenRequired", "devToolsAccess", "cap", "analytics", "codeObfuscation")
 
@@ -81,9 +83,6 @@ def router(ctx: Context) -> APIRouter:
     r = APIRouter()
     store = ctx.store
 
-    def asset_or_404(data: Data, asset_id: str) -> dict[str, Any]:
-        return get_or_404(data, "assets", asset_id, "asset")
-
     @r.get("/streaming/v1/assets", summary="List Assets")
     async def list_assets(request: Request) -> Any:
         q = request.query_params
@@ -98,13 +97,13 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/streaming/v1/assets/{assetId}", summary="Get Asset Details")
     async def get_asset(assetId: str) -> Any:
-        return public_asset(asset_or_404(store.snapshot(), assetId))
+        return public_asset(ASSETS.get(store.snapshot(), assetId))
 
     @r.patch("/streaming/v1/assets/{assetId}", summary="Update Asset")
     async def update_asset(assetId: str, request: Request) -> Any:
         patch = await read_json(request)
         with store.write() as data:
-            asset = asset_or_404(data, assetId)
+            asset = ASSETS.get(data, assetId)
             if "tokenRequiredPolicy" in patch:
                 asset["tokenRequiredPolicy"] = {
                     "asset": patch.pop("tokenRequiredPolicy").lower(),
@@ -121,7 +120,7 @@ def router(ctx: Context) -> APIRouter:
     async def update_settings(assetId: str, request: Request) -> Any:
         patch = await read_json(request)
         with store.write() as data:
-            asset = asset_or_404(data, assetId)
+            asset = ASSETS.get(data, assetId)
             own = asset.setdefault("_settings", {})
             for name, value in patch.items():
                 if value == "Inherit":
@@ -135,7 +134,7 @@ def router(ctx: Context) -> APIRouter:
     async def create_chapters(assetId: str, request: Request) -> Any:
         chapters = await body_field(request, "chapters", [])
         with store.write() as data:
-            asset = asset_or_404(data, assetId)
+            asset = ASSETS.get(data, assetId)
             for chapter in chapters:
                 asset.setdefault("chapters", []).append({"id": new_id(), **chapter})
             asset["lastModificationDate"] = iso()
@@ -144,7 +143,7 @@ def router(ctx: Context) -> APIRouter:
     @r.delete("/streaming/v1/assets/{assetId}/chapters/{chapterId}", summary="Delete Asset Chapter")
     async def delete_chapter(assetId: str, chapterId: str) -> Any:
         with store.write() as data:
-            asset = asset_or_404(data, assetId)
+            asset = ASSETS.get(data, assetId)
             before = len(asset.get("chapters", []))
             asset["chapters"] = [c for c in asset.get("chapters", []) if c.get("id") != chapterId]
             if len(asset["chapters"]) == before:
@@ -158,7 +157,7 @@ def router(ctx: Context) -> APIRouter:
         if not isinstance(images, dict):
             raise ApiError(400, "images must be an object keyed by image name")
         with store.write() as data:
-            asset = asset_or_404(data, assetId)
+            asset = ASSETS.get(data, assetId)
             for key, image in images.items():
                 if not isinstance(image, dict):
                     raise ApiError(400, f"images.{key} must be an object")
@@ -172,7 +171,7 @@ def router(ctx: Context) -> APIRouter:
     @r.delete("/streaming/v1/assets/{assetId}/images/{imageKey}", summary="Delete Asset Image")
     async def delete_image(assetId: str, imageKey: str) -> Any:
         with store.write() as data:
-            asset = asset_or_404(data, assetId)
+            asset = ASSETS.get(data, assetId)
             if asset.get("images", {}).pop(imageKey, None) is None:
                 raise ApiError(404, f"image {imageKey} not found")
         return None
@@ -186,7 +185,7 @@ def router(ctx: Context) -> APIRouter:
         if not all(isinstance(n, str) and n for n in names):
             raise ApiError(400, "every tag needs a name")
         with store.write() as data:
-            asset = asset_or_404(data, assetId)
+            asset = ASSETS.get(data, assetId)
             current = asset.setdefault("tags", [])
             current.extend(n for n in names if n not in current)
         return None
@@ -194,7 +193,7 @@ def router(ctx: Context) -> APIRouter:
     @r.delete("/streaming/v1/assets/{assetId}/tags/{tag}", summary="Delete Asset Tag")
     async def delete_tag(assetId: str, tag: str) -> Any:
         with store.write() as data:
-            asset = asset_or_404(data, assetId)
+            asset = ASSETS.get(data, assetId)
             if tag not in asset.get("tags", []):
                 raise ApiError(404, f"tag {tag} not found")
             asset["tags"].remove(tag)
@@ -208,7 +207,7 @@ def router(ctx: Context) -> APIRouter:
         if not isinstance(body, dict) or not body.get("name") or not isinstance(body.get("fileSize"), int):
             raise ApiError(400, "name and fileSize are required")
         with store.write() as data:
-            asset_or_404(data, assetId)
+            ASSETS.get(data, assetId)
         from ._vod import begin_upload
 
         return begin_upload(ctx, body["name"], body["fileSize"], kind="image", asset_id=assetId)
@@ -233,7 +232,7 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/streaming/v1/assets/{assetId}/images/uploaded", summary="List Images")
     async def list_images(assetId: str, request: Request) -> Any:
         data = store.snapshot()
-        asset_or_404(data, assetId)
+        ASSETS.get(data, assetId)
         rows = [_public_image(i) for i in data["images"].values() if i.get("assetId") == assetId]
         return page(request, rows)
 
@@ -268,7 +267,7 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/streaming/v1/assets/{assetId}/images/frames", summary="Get Image Frames")
     async def frames(assetId: str) -> Any:
-        asset_or_404(store.snapshot(), assetId)
+        ASSETS.get(store.snapshot(), assetId)
         return {
             "items": [
                 {
@@ -348,7 +347,7 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/streaming/v1/qrcode/{id}", summary="Generate QR Code")
     async def qrcode(id: str) -> Response:
         check_id(id)
-        asset_or_404(store.snapshot(), id)
+        ASSETS.get(store.snapshot(), id)
         svg = (
             '<svg xmlns="http://www.w3.org/2000/svg" width="29" height="29">'
             f'<title>{id}</title><rect width="29" height="29" fill="#fff"/></svg>'

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from ._http import (
     ApiError,
+    Collection,
     Context,
     add_output,
     delete_many,
@@ -17,7 +18,6 @@ from ._http import (
     delete_routes_with_asset,
     documented,
     get_and_update_routes,
-    get_or_404,
     page,
     patched,
     pick,
@@ -26,7 +26,10 @@ from ._http import (
     remove_output,
     remover,
 )
-from ._store import Data, iso, new_id, now, parse_time
+from ._store import iso, new_id, now, parse_time
+
+FILES = Collection("files", "file")
+VOD_ASSETS = Collection("vodAssets", "VOD asset")
 
 PART_SIZE = 5 * 1024 * 1024
 PRESETS = [
@@ -190,9 +193,6 @@ def router(ctx: Context) -> APIRouter:
             upload.setdefault("sizes", {})[str(partNumber)] = len(content)
         return Response(status_code=200, headers={"ETag": f'"{etag}"'})
 
-    def file_or_404(data: Data, file_id: str) -> dict[str, Any]:
-        return get_or_404(data, "files", file_id, "file")
-
     @r.post("/vod/v1/files/start", summary="Start File Upload")
     async def start_upload(request: Request) -> Any:
         spec = await read_json(request)
@@ -242,12 +242,12 @@ def router(ctx: Context) -> APIRouter:
 
     @r.post("/vod/v1/files/{id}/detect", summary="Detect File Tracks")
     async def detect(id: str) -> Any:
-        record = file_or_404(store.snapshot(), id)
+        record = FILES.get(store.snapshot(), id)
         return {"tracks": record.get("tracks", [])}
 
     @r.get("/vod/v1/files/{id}/preview", summary="Get File Preview URL")
     async def preview(id: str) -> Any:
-        record = file_or_404(store.snapshot(), id)
+        record = FILES.get(store.snapshot(), id)
         return {"link": record.get("url"), "expirationDate": iso()}
 
     @r.get("/vod/v1/files", summary="List Files")
@@ -279,9 +279,6 @@ def router(ctx: Context) -> APIRouter:
         return {"languages": ["en", "pl", "de", "fr", "pt"]}
 
     # ---- VOD assets ----
-
-    def vod_or_404(data: Data, asset_id: str) -> dict[str, Any]:
-        return get_or_404(data, "vodAssets", asset_id, "VOD asset")
 
     @r.post("/vod/v1/assets", summary="Create VOD Asset")
     async def create_vod(request: Request) -> Any:
@@ -368,13 +365,13 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/vod/v1/assets/{id}", summary="Get VOD Asset")
     async def get_vod(id: str) -> Any:
         with store.advancing() as data:
-            return pick(settle_vod(vod_or_404(data, id)), vod_get_fields)
+            return pick(settle_vod(VOD_ASSETS.get(data, id)), vod_get_fields)
 
     @r.patch("/vod/v1/assets/{id}", summary="Update VOD Asset")
     async def update_vod(id: str, request: Request) -> Any:
         patch = await read_json(request)
         with store.write() as data:
-            found = settle_vod(vod_or_404(data, id))
+            found = settle_vod(VOD_ASSETS.get(data, id))
             streaming = data["assets"].get(id)
             if streaming is not None and "title" in patch:
                 streaming["title"] = patch["title"]
@@ -388,13 +385,13 @@ def router(ctx: Context) -> APIRouter:
     async def add_vod_output(id: str, request: Request) -> Any:
         spec = await read_json(request)
         with store.write() as data:
-            output_id = add_output(vod_or_404(data, id), spec, "Processing")
+            output_id = add_output(VOD_ASSETS.get(data, id), spec, "Processing")
         return {"outputId": output_id}
 
     @r.delete("/vod/v1/assets/{id}/outputs/{outputId}", summary="Remove Output from VOD")
     async def remove_vod_output(id: str, outputId: str) -> Any:
         with store.write() as data:
-            remove_output(vod_or_404(data, id), outputId)
+            remove_output(VOD_ASSETS.get(data, id), outputId)
         return None
 
     @r.get("/transcoder/v1/presets", summary="List Available Presets")
