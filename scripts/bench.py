@@ -895,8 +895,8 @@ NOTES = [
     "carries their key read the whole kind every 10 s, so they grow with N times the length of "
     "the up. The dynamic door's program grows faster than N too: the Pulumi "
     "SDK waits on every outstanding output each time one resolves (`wait_for_rpcs`), so its "
-    "work grows with N times the properties per resource, which are four to seven for ours "
-    "(inputs, the declared outputs, `__owner`) and one for the smallest provider's (both besides "
+    "work grows with N times the properties per resource: for ours, each input declared and "
+    "each declared output (three to six here); for the smallest provider's, one (both besides "
     "`__provider`).",
     "- **destroy** at N = 1,000 is mostly the emulator's CPU: its CPU per delete grows with the "
     "number of objects it holds (about tenfold from N = 100 to N = 1,000), a cost of the bench "

@@ -209,11 +209,12 @@ def render_yaml(items: Sequence[Item], f: Filters, sections: Iterable[str] | Non
             out.append(f"  {_key(item.name)}:")
             out.extend(f"    # {line}" for line in item.comments)
             for key, target in item.refs.items():
-                ref = by_id.get(("channels", target))
+                field_name, named_in = SPECS[section].references[key]
+                ref = by_id.get((named_in, target))
                 if ref is not None:
                     out.append(f"    {key}: {_value(ref.name)}")
                 else:
-                    out.append(f"    {SPECS[section].references[key][0]}: {_value(target)}")
+                    out.append(f"    {field_name}: {_value(target)}")
             out.extend(f"    {k}: {_value(v)}" for k, v in item.fields.items())
             if "adopt" in SPECS[section].input_names():
                 out.append(f"    adopt: {_value(item.object_id)}")

@@ -11,9 +11,10 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..lookups import LookupFailed, Reference, parse_reference
+if TYPE_CHECKING:
+    from ..lookups import Reference
 
 
 @dataclass(frozen=True)
@@ -335,6 +336,9 @@ def _resolve(expr: str, ctx: Context, allow_env: frozenset[str]) -> tuple[str, b
             raise ValueError(f"${{env:{name}}}: environment variable {name} is not set")
         return ctx.environ[name], False
     if kind == "lookup" and name:
+        # The lookups' models are built only for a file that uses one.
+        from ..lookups import LookupFailed, parse_reference
+
         try:
             reference = parse_reference(name)
             if ctx.lookup is None:
