@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -438,3 +439,26 @@ def test_a_program_declaring_resources_does_not_import_the_http_client() -> None
     script = "import sys\nfrom pulumi_videokit import Channel, Event, AllowedDomain, VodAsset\nprint('httpx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_validate_builds_the_lookups_models_only_for_a_file_that_uses_a_lookup(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("domains:\n  d:\n    url: https://d.example.com\n")
+    looked = tmp_path / "looked.yaml"
+    looked.write_text("domains:\n  d:\n    url: https://${lookup:getChannel(name=main).name}.example.com\n")
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom pulumi_videokit.gitops.loader import load\n"
+        "try:\n    load(Path(sys.argv[1]))\nexcept Exception as exc:\n    print(type(exc).__name__)\n"
+        "print('pulumi_videokit.lookups' in sys.modules)"
+    )
+    seen = {
+        path.name: subprocess.run(
+            [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for path in (plain, looked)
+    }
+    assert seen["plain.yaml"] == ["False"]
+    assert seen["looked.yaml"][-1] == "True"
