@@ -25,7 +25,8 @@ test: setup lint
 test-fast: setup
 	$(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) -m "not e2e and not slow"
 
-# The typed Python classes, the schemas and the README's table, written from the kinds' table.
+# What is written from the kinds' and the lookups' tables: the typed Python classes, the package's
+# names, the schemas and the README's tables (tests/test_registry.py fails when one is stale).
 generate: setup
 	$(PY) scripts/generate.py
 

@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 
 from pulumi_videokit.cli import main
 from pulumi_videokit.emulator import FaultRule, RunningEmulator, free_port
+from pulumi_videokit.reconcile.kinds import SECTIONS
 
 from .conftest import API_KEY, TENANT_ID
 
@@ -324,10 +325,8 @@ def test_kinds_that_name_nothing_are_refused(
 ) -> None:
     out = tmp_path / "tenant.yaml"
     line = one_line(export(env_for(emulator.url), f"--kinds={kinds}", "--format", fmt, "-o", str(out)))
-    assert line == (
-        "videokit export: --kinds names no kind: give one or more of channels, events, domains, apiKeys, "
-        "assetSettings, vodAssets, assetDetails, recordings"
-    )
+    assert line == f"videokit export: --kinds names no kind: give one or more of {', '.join(SECTIONS)}"
+    assert SECTIONS[:3] == ("channels", "events", "domains")
     assert not out.exists() and channels_sent(emulator) == 0
 
 

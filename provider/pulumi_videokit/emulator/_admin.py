@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 
 from ._faults import FaultRule, parse_spec
 from ._http import ApiError, Context, read_json
-from ._live import settle
+from ._live import CHANNELS, settle
 from ._store import COLLECTIONS, iso
 
 PREFIX = "/_emulator"
@@ -69,10 +69,7 @@ def router(ctx: Context) -> APIRouter:
     async def force_status(id: str, request: Request) -> Any:
         body = await read_json(request)
         with ctx.store.write() as data:
-            channel = data["channels"].get(id)
-            if channel is None:
-                raise ApiError(404, f"channel {id} not found")
-            settle(ctx, channel)
+            channel = settle(ctx, CHANNELS.get(data, id))
             channel["status"] = body["status"]
             channel["lastModificationDate"] = iso()
         return {"id": id, "status": body["status"]}

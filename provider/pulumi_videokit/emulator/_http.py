@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -94,6 +95,22 @@ class Collection:
         """The object ``object_id``; 404 when there is none."""
         return get_or_404(data, self.key, object_id, self.noun)
 
+    def remove(self, data: Data, object_id: str, *, with_asset: bool = False) -> bool:
+        """Remove an object by id (and the streaming asset the platform made for it)."""
+        if with_asset:
+            data["assets"].pop(object_id, None)
+        return data[self.key].pop(object_id, None) is not None
+
+    def remover(self, *, with_asset: bool = False) -> Callable[[Data, str], bool]:
+        return functools.partial(self.remove, with_asset=with_asset)
+
+    def delete(self, data: Data, object_id: str, *, with_asset: bool = False) -> dict[str, Any]:
+        """Remove the object ``object_id`` (and its streaming asset) and return it; 404 when there
+        is none."""
+        found = self.get(data, object_id)
+        self.remove(data, object_id, with_asset=with_asset)
+        return found
+
 
 async def delete_many(
     ctx: Context, request: Request, remove: Callable[[Data, str], bool], noun: str
@@ -119,63 +136,40 @@ def patched(found: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def remover(collection: str, *, with_asset: bool = False) -> Callable[[Data, str], bool]:
-    """Remove an object by id (and the streaming asset the platform made for it)."""
-
-    def remove(data: Data, object_id: str) -> bool:
-        if with_asset:
-            data["assets"].pop(object_id, None)
-        return data[collection].pop(object_id, None) is not None
-
-    return remove
-
-
-def delete_or_404(
-    data: Data, collection: str, object_id: str, what: str, *, with_asset: bool = False
-) -> dict[str, Any]:
-    """Remove the object ``object_id`` of ``collection`` (and the streaming asset the platform
-    made for it) and return it; 404 when there is none."""
-    found = get_or_404(data, collection, object_id, what)
-    remover(collection, with_asset=with_asset)(data, object_id)
-    return found
-
-
-def get_and_update_routes(
-    r: APIRouter, ctx: Context, path: str, collection: str, what: str, *, title: str
-) -> None:
+def get_and_update_routes(r: APIRouter, ctx: Context, path: str, rows: Collection, *, title: str) -> None:
     """``GET path/{id}`` and ``PATCH path/{id}`` ("Get TITLE", "Update TITLE") for objects
     answered as stored and updated by merging the body in; each answer holds the fields the
-    contract documents for its endpoint.  ``what`` names one in a 404."""
+    contract documents for its endpoint."""
     get_fields = documented(f"GET {path}/{{id}}")
     patch_fields = documented(f"PATCH {path}/{{id}}")
 
     @r.get(path + "/{id}", summary=f"Get {title}")
     async def get_one(id: str) -> Any:
-        return pick(get_or_404(ctx.store.snapshot(), collection, id, what), get_fields)
+        return pick(rows.get(ctx.store.snapshot(), id), get_fields)
 
     @r.patch(path + "/{id}", summary=f"Update {title}")
     async def update_one(id: str, request: Request) -> Any:
         patch = await read_json(request)
         with ctx.store.write() as data:
-            return pick(patched(get_or_404(data, collection, id, what), patch), patch_fields)
+            return pick(patched(rows.get(data, id), patch), patch_fields)
 
 
 def delete_routes_with_asset(
-    r: APIRouter, ctx: Context, path: str, collection: str, what: str, *, title: str, noun: str = ""
+    r: APIRouter, ctx: Context, path: str, rows: Collection, *, title: str, noun: str = ""
 ) -> None:
     """``DELETE path/{id}`` and ``POST path/deletemany`` ("Delete TITLE", "Delete Multiple
     TITLEs") for objects that each carry the streaming asset the platform made for them;
-    ``what`` names one in a 404, ``noun`` (default ``what``) in the deletemany answers."""
+    ``noun`` (default the collection's) names one in the deletemany answers."""
 
     @r.delete(path + "/{id}", summary=f"Delete {title}")
     async def delete_one(id: str) -> Any:
         with ctx.store.write() as data:
-            delete_or_404(data, collection, id, what, with_asset=True)
+            rows.delete(data, id, with_asset=True)
         return None
 
     @r.post(path + "/deletemany", summary=f"Delete Multiple {title}s")
     async def delete_several(request: Request) -> Any:
-        return await delete_many(ctx, request, remover(collection, with_asset=True), noun or what)
+        return await delete_many(ctx, request, rows.remover(with_asset=True), noun or rows.noun)
 
 
 def add_output(owner: dict[str, Any], spec: dict[str, Any], status: str) -> str:

@@ -365,6 +365,6 @@ def router(ctx: Context) -> APIRouter:
                 raise ApiError(400, "start must be before end")
             return public_event(patched(event, patch))
 
-    delete_routes_with_asset(r, ctx, "/live/v1/events", "events", "event", title="Event")
+    delete_routes_with_asset(r, ctx, "/live/v1/events", EVENTS, title="Event")
 
     return r

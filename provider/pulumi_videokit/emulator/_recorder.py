@@ -276,7 +276,7 @@ def router(ctx: Context) -> APIRouter:
             rec["lastModificationDate"] = iso()
             return pick(settle(ctx, data, rec), LIST_FIELDS)
 
-    delete_routes_with_asset(r, ctx, "/cvr/v1/recordings", "recordings", "recording", title="Recording")
+    delete_routes_with_asset(r, ctx, "/cvr/v1/recordings", RECORDINGS, title="Recording")
 
     @r.post("/cvr/v1/recordings/{id}/outputs", summary="Add Output to Recording")
     async def add_recording_output(id: str, request: Request) -> Any:

@@ -14,7 +14,6 @@ from ._http import (
     Context,
     add_output,
     delete_many,
-    delete_or_404,
     delete_routes_with_asset,
     documented,
     get_and_update_routes,
@@ -24,7 +23,6 @@ from ._http import (
     query_list,
     read_json,
     remove_output,
-    remover,
 )
 from ._store import iso, new_id, now, parse_time
 
@@ -258,17 +256,17 @@ def router(ctx: Context) -> APIRouter:
             rows = [f for f in rows if f.get("status") == status]
         return page(request, rows)
 
-    get_and_update_routes(r, ctx, "/vod/v1/files", "files", "file", title="File")
+    get_and_update_routes(r, ctx, "/vod/v1/files", FILES, title="File")
 
     @r.delete("/vod/v1/files/{id}", summary="Delete File")
     async def delete_file(id: str) -> Any:
         with store.write() as data:
-            record = delete_or_404(data, "files", id, "file")
+            record = FILES.delete(data, id)
         return {"deletedFileKey": record["fileKey"]}
 
     @r.post("/vod/v1/files/deletemany", summary="Delete Multiple Files")
     async def delete_files(request: Request) -> Any:
-        return await delete_many(ctx, request, remover("files"), "file")
+        return await delete_many(ctx, request, FILES.remover(), "file")
 
     @r.get("/vod/v1/filetypes", summary="Get File Types")
     async def file_types() -> Any:
@@ -377,9 +375,7 @@ def router(ctx: Context) -> APIRouter:
                 streaming["title"] = patch["title"]
             return pick(patched(found, patch), vod_patch_fields)
 
-    delete_routes_with_asset(
-        r, ctx, "/vod/v1/assets", "vodAssets", "VOD asset", title="VOD Asset", noun="asset"
-    )
+    delete_routes_with_asset(r, ctx, "/vod/v1/assets", VOD_ASSETS, title="VOD Asset", noun="asset")
 
     @r.post("/vod/v1/assets/{id}/outputs", summary="Add Output to VOD")
     async def add_vod_output(id: str, request: Request) -> Any:

@@ -3,8 +3,10 @@
 Every door (the dynamic providers, the native plugin, the YAML loader, export, the CI reports,
 the schemas and the tests) reads the kinds from ``KINDS``.  Adding a kind means its models (the
 declaration, with each field's facts on it, and the outputs), one module here and a line in this
-table; ``make generate`` then writes its typed Python class, the schemas and the README's row
-(``tests/test_new_kind.py`` adds one to a copy of the package and finds it everywhere).
+table; ``make generate`` then writes its typed Python class, the package's names, the schemas and
+the README's row, and ``make sdk`` the typed SDKs (``tests/test_new_kind.py`` adds one to a copy of
+the package and finds it everywhere).  An API object the client does not call yet also needs its
+calls in ``client/`` and its routes in the emulator.
 """
 
 from __future__ import annotations
