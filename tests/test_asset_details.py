@@ -246,6 +246,57 @@ def test_destroy_restores_the_asset_exactly(
     assert tenant(client, asset) == before
 
 
+def test_details_renamed_without_aliases_keep_what_the_new_name_declares(
+    service: Service, asset: str, client: VideoKitClient
+) -> None:
+    """As the engine runs a rename without ``aliases``: the new name is created, then the old one
+    deleted. That delete gives back only what the new entry does not declare (here the chapters),
+    and says why; what the new entry sets stays."""
+    before = tenant(client, asset)
+    old_inputs, problems = service.check(
+        {"assetId": asset, "description": "Featured", "tags": ["featured"], "chapters": TWO}
+    )
+    assert problems == []
+    # As the doors name resources: the backend and the URN.
+    old = resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:AssetDetails::promo")
+    renamed = resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:AssetDetails::promo-2")
+    _, old_state = service.create(old_inputs, old)
+    new_inputs, problems = service.check({"assetId": asset, "description": "Featured", "tags": ["featured"]})
+    assert problems == []
+    _, new_state = service.create(new_inputs, renamed)
+    # The new entry found the old one's values: what it will give back on its own delete.
+    assert new_state["previousDescription"] == "Featured"
+    warnings: list[str] = []
+    service.delete(asset, old_state, old, warnings.append)
+    now = tenant(client, asset)
+    assert now["description"] == "Featured" and now["tags"] == ["featured"]
+    assert [(s, e, t) for s, e, t, _ in now["chapters"]] == [(s, e, t) for s, e, t, _ in before["chapters"]]
+    assert now["attributes"] == before["attributes"] and now["policy"] == before["policy"]
+    assert len(warnings) == 1 and "taken over by `promo-2`" in warnings[0] and "aliases" in warnings[0]
+    # The new entry's own delete gives back what it found, the old entry's values: the limit of a
+    # rename without aliases, which the warning names.
+    service.delete(asset, new_state, renamed)
+    assert tenant(client, asset)["description"] == "Featured"
+
+
+def test_details_another_stack_took_over_are_given_back_as_before(
+    service: Service, asset: str, client: VideoKitClient
+) -> None:
+    """Only a resource of the same stack takes an asset over; another stack's create changes
+    nothing about this one's delete."""
+    before = tenant(client, asset)
+    inputs, _ = service.check({"assetId": asset, "description": "Featured"})
+    _, state = service.create(inputs, OWNER)
+    elsewhere = scoped(
+        "tenant@test",
+        resource_owner("file:///backend", "urn:pulumi:prod::p::videokit:index:AssetDetails::promo"),
+    )
+    service.create(inputs, elsewhere)
+    warnings: list[str] = []
+    service.delete(asset, state, OWNER, warnings.append)
+    assert tenant(client, asset)["description"] == before["description"] and warnings == []
+
+
 def test_destroy_after_a_killed_first_apply_still_restores(
     asset: str, client: VideoKitClient, emulator: RunningEmulator, tmp_path: Path
 ) -> None:

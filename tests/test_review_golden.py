@@ -262,8 +262,9 @@ def test_an_asset_entry_renamed_without_aliases_is_flagged(kind: str) -> None:
     text = plan_summary(json.dumps({"steps": [made, gone], "changeSummary": {"create": 1, "delete": 1}}))
     assert (
         f"**Renamed without `aliases`?** {kind} `new-name` is created and {kind} `old-name` deleted for"
-        " the same assetId a1: the create runs first, so the delete then undoes what it set. If"
-        " `new-name` was `old-name`, list `old-name` in its `aliases` and nothing is sent."
+        " the same assetId a1: the create runs first, then the delete, so they are two resources and"
+        " what `new-name` records as found is what `old-name` set. If `new-name` was `old-name`, list"
+        " `old-name` in its `aliases` and nothing is sent."
     ) in text.markdown
     # Another asset's create and delete are two unrelated changes.
     made["newState"]["inputs"]["assetId"] = "a2"  # type: ignore[index]

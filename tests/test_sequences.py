@@ -118,6 +118,43 @@ def test_asset_settings_moved_to_another_asset_follow_it(
     assert client.streaming.assets.get(second).settings == before[second]
 
 
+def test_asset_settings_renamed_without_aliases_keep_what_the_new_name_declares(
+    engines: dict[str, MiniEngine], client: VideoKitClient
+) -> None:
+    """The engine creates the new name first, then deletes the old one: that delete gives back only
+    what the new entry does not declare, never over what it just set."""
+    engine = engines["staging"]
+    channel = client.live.channels.create({"name": "seq-renamed", **CH})
+    asset = client.live.events.create(
+        {"channelId": channel, "start": "2031-06-03T10:00:00Z", "end": "2031-06-03T10:30:00Z"}
+    )
+    before = client.streaming.assets.get(asset).settings
+    assert before is not None and before.token_required is not None and before.cap is not None
+    assert before.token_required.asset != "Enabled" and before.cap.asset != "Disabled"
+    engine.apply(
+        {"promo": Decl("AssetSettings", {"assetId": asset, "tokenRequired": "Enabled", "cap": "Disabled"})}
+    )
+    engine.apply({"promo-2": Decl("AssetSettings", {"assetId": asset, "tokenRequired": "Enabled"})})
+    assert set(engine.state) == {"promo-2"}
+    live = client.streaming.assets.get(asset).settings
+    assert live is not None and live.token_required is not None and live.cap is not None
+    assert live.token_required.asset == "Enabled"  # the new entry's, kept
+    assert live.cap.asset == before.cap.asset  # only the old entry declared it: given back
+
+
+def test_a_channel_renamed_to_an_entry_that_adopts_it_is_kept(
+    engines: dict[str, MiniEngine], client: VideoKitClient
+) -> None:
+    """An entry renamed without ``aliases`` whose new name adopts the channel by id: the engine
+    adopts first, then deletes the old name, which must not delete what the new name now holds."""
+    engine = engines["staging"]
+    engine.apply({"stage": Decl("Channel", {"name": "seq-adopted", **CH})})
+    held = engine.state["stage"].object_id
+    engine.apply({"main-stage": Decl("Channel", {"name": "seq-adopted", **CH, "adopt": held})})
+    assert set(engine.state) == {"main-stage"} and engine.state["main-stage"].object_id == held
+    assert [c.id for c in client.live.channels.list() if c.name == "seq-adopted"] == [held]
+
+
 def test_a_url_another_stack_manages_is_refused_every_time_and_never_taken(
     engines: dict[str, MiniEngine], client: VideoKitClient, emulator: RunningEmulator
 ) -> None:

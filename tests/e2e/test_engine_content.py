@@ -8,7 +8,8 @@ first: a no-op preview writes nothing and asks the API only the lookup's one lis
 change is one PATCH; a fresh clone at another path, the file's mtime changed, uploads nothing; a
 changed file replaces the asset (new upload, old asset and old file deleted); destroy leaves the
 tenant's channels, events, assets (chapters included), VOD assets, files, uploads and recordings
-exactly as they were.
+exactly as they were.  Before the destroy, the AssetDetails is renamed without ``aliases``: what the
+new name declares stays on the asset, and the engine shows the warning that says why.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Door:
     title: str  # the VodAsset's title line
     pins: tuple[tuple[str, str], ...]  # the preset's lookup as the program spells it → its name
     channel: str  # the declared channel's name
+    details: tuple[str, str]  # the AssetDetails' name line, and the same line renamed
     media: str = "media/promo.mp4"  # the VodAsset's file, in the project
 
     def retitle(self, project: Path, title: str) -> None:
@@ -157,6 +159,24 @@ def check_content_lifecycle(stack: Stack, emu: RunningEmulator, api: VideoKitCli
     stack.preview("--expect-no-changes")
     assert writes(emu) == []
 
+    # ---- the details renamed without aliases: what the new name declares stays, and the
+    # engine shows why (it creates the new name first, then deletes the old one) ----
+    program = stack.project / door.program
+    text = program.read_text()
+    assert door.details[0] in text
+    program.write_text(text.replace(door.details[0], door.details[1]))
+    shown = stack.up().stdout
+    names = {r["urn"].rpartition("::")[2] for r in stack.export()["deployment"]["resources"]}
+    old_name, new_name = (line.strip().rstrip(":") for line in door.details)
+    assert new_name in names and old_name not in names  # the rename really happened
+    assert f"taken over by `{new_name}`" in " ".join(shown.split()), shown
+    renamed = api.streaming.assets.get(new_vod)
+    assert renamed.description == "The launch promo"
+    assert sorted((c.title, c.start_second, c.end_second) for c in renamed.chapters or []) == CHAPTERS
+    emu.ctx.requests.clear()
+    stack.preview("--expect-no-changes")
+    assert writes(emu) == []
+
     # ---- destroy: the tenant exactly as before the first up ----
     assert tenant_contents(emu) != before  # the stack did leave its mark
     stack.run("destroy", "--yes", "--skip-preview", label="destroy")
@@ -168,6 +188,7 @@ YAML_DOOR = Door(
     title="    title: Promo\n",
     pins=(("${lookup:getPresets(name=preset1).name}", "preset1"),),
     channel="content-stage",
+    details=("  promo-details:\n", "  promo-notes:\n"),
 )
 
 
@@ -232,6 +253,7 @@ NATIVE_DOOR = Door(
         ("${preset.items[0].name}", "preset1"),
     ),
     channel="native-content-stage",
+    details=("  promoDetails:\n", "  promoNotes:\n"),
 )
 
 

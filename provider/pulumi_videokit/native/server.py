@@ -226,7 +226,9 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
     @answered
     def Delete(self, request: pb.DeleteRequest, context: Ctx) -> empty_pb2.Empty:
         state, _ = decode(request.properties)
-        self._service(request.urn).delete(request.id, state, owner(request.urn))
+        self._service(request.urn).delete(
+            request.id, state, owner(request.urn), lambda message: warn(request.urn, message, self.engine)
+        )
         return empty_pb2.Empty()
 
 

@@ -7,6 +7,7 @@ answers back; no decision lives in a door.  Nothing here knows of Pulumi.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import math
 import os
@@ -75,6 +76,21 @@ NUMBERS: dict[str, tuple[float, Callable[[float], bool], str]] = {
 #: one in the same run was left behind by ``--target``.
 _REPLACED: dict[str, set[str]] = {}
 _REPLACED_LOCK = threading.Lock()
+
+#: What this process's creates made or took over, by kind and id: the resource (scoped owner)
+#: and its inputs.  A delete of the same id by another resource of the stack comes from an entry
+#: renamed without ``aliases`` (the engine creates the new name first): the object is the new
+#: entry's now.
+_MADE: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+_MADE_LOCK = threading.Lock()
+
+
+def _stack_and_name(scoped_owner: str) -> tuple[str, str]:
+    """A scoped owner's tenant, backend, stack and project, and its resource's name."""
+    tenant, owner = json.loads(scoped_owner)
+    backend, _, urn = str(owner).partition("|")
+    stack, _, name = urn.rpartition("::")
+    return f"{tenant}|{backend}|{stack.split('::')[:2]}", name
 
 
 def read_config(lookup: Mapping[str, Any]) -> dict[str, str]:
@@ -375,6 +391,9 @@ class Service:
             )
         except HalfCreated as exc:
             raise self._half_created(kind, exc, inputs) from exc
+        if owner:
+            with _MADE_LOCK:
+                _MADE[(self.spec.kind, object_id)] = (self.scoped(owner), inputs)
         return object_id, {**inputs, **outputs}
 
     def scoped(self, owner: str) -> str:
@@ -443,14 +462,50 @@ class Service:
         return {**new_inputs, **kept, **outputs}
 
     @_operation
-    def delete(self, object_id: str, state: Mapping[str, Any], owner: str | None) -> None:
-        apply.delete(
-            self.kind,
-            object_id,
-            strip(state),
-            journal=self.journal(),
-            owner=self.scoped(owner) if owner else None,
-        )
+    def delete(
+        self,
+        object_id: str,
+        state: Mapping[str, Any],
+        owner: str | None,
+        warn: Callable[[str], None] = lambda message: None,
+    ) -> None:
+        """Delete (or give back) the object; when another resource of this stack made it its own
+        in this run, only what that one does not declare is given back, and ``warn`` says so."""
+        scoped_owner = self.scoped(owner) if owner else None
+        successor = self._successor(object_id, scoped_owner)
+        if successor is not None:
+            name, inputs = successor
+            self.kind.released(object_id, strip(state), inputs)
+            gives_back = type(self.kind).released is not Kind.released
+            warn(
+                f"{self.spec.kind} {object_id} was taken over by `{name}` in this run (an entry renamed "
+                f"without `aliases`?), so this delete "
+                + (
+                    f"leaves what `{name}` declares as it set it. `{name}` recorded what it found, which "
+                    "this resource had set: listing the old name in its `aliases` keeps one resource and "
+                    "what the first apply found."
+                    if gives_back
+                    else f"sends nothing: the object is `{name}`'s now."
+                )
+            )
+            return
+        apply.delete(self.kind, object_id, strip(state), journal=self.journal(), owner=scoped_owner)
+
+    def _successor(self, object_id: str, scoped_owner: str | None) -> tuple[str, dict[str, Any]] | None:
+        """The name and inputs of another resource of this stack whose create in this process
+        made ``object_id`` its own; forgets the record when it is this resource's."""
+        if scoped_owner is None:
+            return None
+        with _MADE_LOCK:
+            made = _MADE.get((self.spec.kind, object_id))
+            if made is None:
+                return None
+            if made[0] == scoped_owner:
+                del _MADE[(self.spec.kind, object_id)]
+                return None
+        other, inputs = made
+        (stack, name), (mine, _) = _stack_and_name(other), _stack_and_name(scoped_owner)
+        return (name, inputs) if stack == mine else None
 
 
 __all__ = [

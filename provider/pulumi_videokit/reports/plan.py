@@ -130,7 +130,7 @@ def _warnings(step: Step, found: list[Change], facts: _Facts) -> list[str]:
 
 def _unaliased(steps: list[Step], facts: Mapping[str, _Facts]) -> list[str]:
     """A create and a delete of one kind with one unique key: an entry renamed without `aliases`.
-    The engine creates first, so the delete then undoes (or restores over) what the create set."""
+    The engine creates first, so the new entry records what the old one set as what it found."""
     found: dict[tuple[str, str], dict[str, list[Step]]] = {}
     for step in steps:
         key_fields = facts.get(step.type, _Facts()).unique_key
@@ -148,8 +148,9 @@ def _unaliased(steps: list[Step], facts: Mapping[str, _Facts]) -> list[str]:
             for gone in ops.get("delete", []):
                 out.append(
                     f"**Renamed without `aliases`?** {kind} `{made.name}` is created and {kind}"
-                    f" `{gone.name}` deleted for the same {key}: the create runs first, so the delete"
-                    f" then undoes what it set. If `{made.name}` was `{gone.name}`, list `{gone.name}`"
+                    f" `{gone.name}` deleted for the same {key}: the create runs first, then the delete,"
+                    f" so they are two resources and what `{made.name}` records as found is what"
+                    f" `{gone.name}` set. If `{made.name}` was `{gone.name}`, list `{gone.name}`"
                     f" in its `aliases` and nothing is sent."
                 )
     return out

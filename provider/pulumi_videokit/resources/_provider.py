@@ -120,7 +120,7 @@ class VideoKitProvider(ResourceProvider):
 
     @clean_errors
     def delete(self, object_id: str, props: dict[str, Any]) -> None:
-        self._service().delete(object_id, props, _owner(props))
+        self._service().delete(object_id, props, _owner(props), _grpc.warn)
 
 
 __all__ = ["ConfigurationError", "InterruptRefused", "VideoKitProvider"]

@@ -136,6 +136,10 @@ class Kind:
     def delete(self, object_id: str, state: Mapping[str, Any]) -> None:
         raise NotImplementedError
 
+    def released(self, object_id: str, state: Mapping[str, Any], successor: Mapping[str, Any]) -> None:
+        """The delete of an object that another resource of the stack (declaring ``successor``)
+        made its own in this run: by default nothing is sent, the object is the other's now."""
+
     def find(self, inputs: Mapping[str, Any], since: datetime | None = None) -> list[str]:
         """Ids of live objects that carry the natural key of ``inputs`` (created after ``since``,
         where the API dates its objects)."""

@@ -286,6 +286,13 @@ class AssetDetailsKind(Kind):
         current = self._current(object_id, attributes=False) if "chapters" in previous else None
         self._converge(object_id, current, previous)
 
+    def released(self, object_id: str, state: Mapping[str, Any], successor: Mapping[str, Any]) -> None:
+        """Give back only the fields the resource that took the asset over does not declare."""
+        previous = {k: v for k, v in previous_of(state).items() if successor.get(k) is None}
+        if previous:
+            current = self._current(object_id, attributes=False) if "chapters" in previous else None
+            self._converge(object_id, current, previous)
+
     def exported(self, scope: Scope) -> list[Exported]:
         out = []
         for asset_id in sorted(set(scope.assets)):

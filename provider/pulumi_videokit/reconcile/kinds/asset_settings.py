@@ -92,6 +92,16 @@ class AssetSettingsKind(Kind):
         if previous:
             self.client.streaming.assets.update_settings(object_id, previous)
 
+    def released(self, object_id: str, state: Mapping[str, Any], successor: Mapping[str, Any]) -> None:
+        """Give back only the settings the resource that took the asset over does not declare."""
+        previous = {
+            k: v
+            for k, v in (state.get("previous") or {}).items()
+            if v is not None and successor.get(k) is None
+        }
+        if previous:
+            self.client.streaming.assets.update_settings(object_id, previous)
+
     def exported(self, scope: Scope) -> list[Exported]:
         out = []
         for asset_id in sorted(set(scope.assets)):
