@@ -38,7 +38,7 @@ from pulumi_videokit.models.streaming import SETTING_NAMES
 from pulumi_videokit.protocol import owner as _owner
 from pulumi_videokit.reconcile.errors import AdoptionError, HalfCreated, UserError
 from pulumi_videokit.reconcile.kinds import KINDS
-from pulumi_videokit.reconcile.service import Service
+from pulumi_videokit.reconcile.service import Service, new_run
 
 from . import figures
 from .conftest import API_KEY, TENANT_ID, make_client
@@ -208,6 +208,7 @@ class MiniEngine:
 
     def apply(self, desired: dict[str, Decl]) -> None:
         """`pulumi up`; what it lets go of under retainOnDelete is added to ``let_go``."""
+        new_run()  # the engine starts its plugins anew for each operation
         let_go = self.let_go
         for name, held in list(self.pending_deletes):
             self._delete(name, held)

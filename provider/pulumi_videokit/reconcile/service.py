@@ -85,6 +85,14 @@ _MADE: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
 _MADE_LOCK = threading.Lock()
 
 
+def new_run() -> None:
+    """Forget what earlier runs' creates made.  A run is a process on both doors (the engine starts
+    each plugin for one operation); a caller that runs several operations in one process starts
+    each with this, or an entry renamed *with* ``aliases`` in between would read as taken over."""
+    with _MADE_LOCK:
+        _MADE.clear()
+
+
 def _stack_and_name(scoped_owner: str) -> tuple[str, str]:
     """A scoped owner's tenant, backend, stack and project, and its resource's name."""
     tenant, owner = json.loads(scoped_owner)
@@ -514,6 +522,7 @@ __all__ = [
     "Service",
     "connect",
     "log_to_stderr",
+    "new_run",
     "read_config",
     "strip",
 ]
