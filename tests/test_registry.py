@@ -242,3 +242,15 @@ def test_state_written_before_names_the_providers_where_they_still_are() -> None
         assert (provider.__module__, provider.__name__) == (module, f"{kind.spec.kind}Provider")
         raw = __import__("base64").b64decode(serialize_provider(provider()))
         assert module.encode() in raw and dill.loads(raw).__class__ is provider
+
+
+def test_the_reliability_page_holds_the_adoption_rule_its_script_writes() -> None:
+    """`make reliability` rewrites docs/reliability.md: the rule it writes is the one the page shows."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import reliability_report
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    rule = "\n".join(reliability_report.ADOPTION_RULE)
+    assert rule.startswith("## The adoption rule") and "renamed without `aliases`" in rule
+    assert rule in (ROOT / "docs" / "reliability.md").read_text()
