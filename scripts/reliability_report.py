@@ -98,8 +98,10 @@ ADOPTION_RULE = [
     "declare; any other kind sends nothing. The engine shows a warning on the old name that says so.",
     "The new name has recorded the old one's values as what it found, so its own destroy later puts",
     "those back: listing the old name in `aliases` is what keeps one resource. Only a run's own creates",
-    "count (a run is one plugin process): a run killed between the two, then run again, deletes (or",
-    "gives back) as before.",
+    "count (a run is one plugin process): when the two are split over runs (a `--target` up, or a run",
+    "that failed or was killed before its deletes), the old name's delete later deletes, or gives back,",
+    "everything, as for any removed entry. When several new entries take one asset over, only the",
+    "fields none of them declares are given back.",
     "",
 ]
 

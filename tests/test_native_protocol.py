@@ -335,3 +335,14 @@ def test_the_plugin_runs_as_pulumi_package_add_runs_a_python_plugin() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == (ROOT / "schemas" / "pulumi-package.json").read_text()
+
+
+def test_each_configure_starts_a_run_with_nothing_taken_over() -> None:
+    """A plugin that several runs attach to (`PULUMI_DEBUG_PROVIDERS`) is configured at the start of
+    each: what an earlier run's creates made never reads as taken over in the next."""
+    from pulumi_videokit.native.server import Servicer
+    from pulumi_videokit.reconcile import service
+
+    service._MADE[("Channel", "ch-earlier")] = [("owner", {})]
+    Servicer(None).Configure(pb.ConfigureRequest(), None)  # type: ignore[arg-type]
+    assert service._MADE == {}

@@ -12,10 +12,14 @@ from typing import Any
 
 import pytest
 
-from pulumi_videokit.client import VideoKitClient
+from pulumi_videokit.client import NotFoundError, VideoKitClient
 from pulumi_videokit.emulator import RunningEmulator
 from pulumi_videokit.reconcile.errors import AlreadyExistsError, InterruptRefused
+from pulumi_videokit.reconcile.journal import resource_owner
+from pulumi_videokit.reconcile.kinds import AssetSettingsKind
+from pulumi_videokit.reconcile.service import Service, new_run
 
+from .conftest import API_KEY, TENANT_ID
 from .test_stateful import CheckFailed, Decl, MiniEngine
 
 CH = {"input": {"type": "RTMP_PUSH", "inputLoss": {"type": "COLOR"}}, "redundancy": "SingleInput"}
@@ -153,6 +157,74 @@ def test_a_channel_renamed_to_an_entry_that_adopts_it_is_kept(
     engine.apply({"main-stage": Decl("Channel", {"name": "seq-adopted", **CH, "adopt": held})})
     assert set(engine.state) == {"main-stage"} and engine.state["main-stage"].object_id == held
     assert [c.id for c in client.live.channels.list() if c.name == "seq-adopted"] == [held]
+
+
+def _settings_service(emulator: RunningEmulator) -> Service:
+    config = {
+        "api_key": API_KEY,
+        "tenant_id": TENANT_ID,
+        "endpoint": emulator.url,
+        "journal_dir": tempfile.mkdtemp(),
+        "retry_total_seconds": "3",
+        "max_requests_per_second": "0",
+    }
+    return Service(AssetSettingsKind, config)
+
+
+def _settings_owner(name: str) -> str:
+    return resource_owner("file:///one", f"urn:pulumi:staging::p::videokit:index:AssetSettings::{name}")
+
+
+def test_settings_split_over_two_new_entries_keep_what_each_declares(
+    emulator: RunningEmulator, client: VideoKitClient
+) -> None:
+    """The Python door lets two entries share an asset: one entry's settings moved to two new ones
+    in one run are given back only where neither declares them."""
+    service = _settings_service(emulator)
+    channel = client.live.channels.create({"name": "seq-split", **CH})
+    asset = client.live.events.create(
+        {"channelId": channel, "start": "2031-06-04T10:00:00Z", "end": "2031-06-04T10:30:00Z"}
+    )
+    before = client.streaming.assets.get(asset).settings
+    assert before is not None and before.token_required is not None and before.cap is not None
+    assert before.token_required.asset != "Enabled" and before.cap.asset != "Disabled"
+    new_run()
+    _, old = service.create(
+        {"assetId": asset, "tokenRequired": "Enabled", "cap": "Disabled"}, _settings_owner("a")
+    )
+    new_run()
+    service.create({"assetId": asset, "tokenRequired": "Enabled"}, _settings_owner("b"))
+    service.create({"assetId": asset, "cap": "Disabled"}, _settings_owner("c"))
+    warnings: list[str] = []
+    service.delete(asset, old, _settings_owner("a"), warnings.append)
+    live = client.streaming.assets.get(asset).settings
+    assert live is not None and live.token_required is not None and live.cap is not None
+    assert (live.token_required.asset, live.cap.asset) == ("Enabled", "Disabled")
+    assert len(warnings) == 1 and "`b` and `c`" in warnings[0]
+
+
+def test_settings_taken_over_on_an_asset_gone_meanwhile_are_deleted(
+    emulator: RunningEmulator, client: VideoKitClient
+) -> None:
+    """An asset deleted between the new name's create and the old name's delete: nothing is left
+    to give back, and the delete ends as any delete of a gone object does."""
+    service = _settings_service(emulator)
+    channel = client.live.channels.create({"name": "seq-gone", **CH})
+    asset = client.live.events.create(
+        {"channelId": channel, "start": "2031-06-05T10:00:00Z", "end": "2031-06-05T10:30:00Z"}
+    )
+    new_run()
+    _, old = service.create(
+        {"assetId": asset, "tokenRequired": "Enabled", "cap": "Disabled"}, _settings_owner("a")
+    )
+    new_run()
+    service.create({"assetId": asset, "tokenRequired": "Enabled"}, _settings_owner("b"))
+    client.live.events.delete(asset)
+    with pytest.raises(NotFoundError):
+        client.streaming.assets.get(asset)  # the asset really is gone
+    warnings: list[str] = []
+    service.delete(asset, old, _settings_owner("a"), warnings.append)
+    assert len(warnings) == 1
 
 
 def test_a_url_another_stack_manages_is_refused_every_time_and_never_taken(

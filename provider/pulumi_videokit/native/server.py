@@ -26,7 +26,7 @@ from .._version import __version__
 from ..protocol import EXPECTED, abort, init_failed, is_unknown, owner
 from ..reconcile.errors import HalfCreated, UserError
 from ..reconcile.kinds import SECRET_FIELDS, kind_named
-from ..reconcile.service import Service, log_to_stderr, read_config
+from ..reconcile.service import Service, log_to_stderr, new_run, read_config
 from ._props import decode, encode
 from .schema import PACKAGE, SECRET_CONFIG, TOKEN, render
 
@@ -119,6 +119,7 @@ class Servicer(provider_pb2_grpc.ResourceProviderServicer):
         with self._lock:
             self._services.clear()
             self._lookups = None
+        new_run()  # a plugin attached to by several runs (PULUMI_DEBUG_PROVIDERS) starts each anew
         log_to_stderr(self._config.get("log_level", ""))
         return pb.ConfigureResponse(
             acceptSecrets=True, supportsPreview=True, acceptResources=True, acceptOutputs=False

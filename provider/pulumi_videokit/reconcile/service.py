@@ -6,6 +6,7 @@ answers back; no decision lives in a door.  Nothing here knows of Pulumi.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 from ..client import (
     DEFAULT_MAX_REQUESTS_PER_SECOND,
     ClientConfig,
+    NotFoundError,
     VideoKitClient,
     VideoKitError,
     default_rate,
@@ -30,6 +32,7 @@ from ..client import (
     url_problem,
 )
 from ..protocol import IMPORTED, PROVIDER, UNKNOWN, detailed_diff, is_unknown
+from ..specs import words
 from . import apply
 from .diff import Plan, plan
 from .errors import AdoptionError, ConfigurationError, HalfCreated, InterruptRefused, UserError
@@ -81,7 +84,7 @@ _REPLACED_LOCK = threading.Lock()
 #: and its inputs.  A delete of the same id by another resource of the stack comes from an entry
 #: renamed without ``aliases`` (the engine creates the new name first): the object is the new
 #: entry's now.
-_MADE: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+_MADE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
 _MADE_LOCK = threading.Lock()
 
 
@@ -146,7 +149,7 @@ def _numbers(config: Mapping[str, str]) -> tuple[dict[str, float], list[str]]:
     """Each numeric setting as a number, and a sentence for each one out of its range."""
     values: dict[str, float] = {}
     refused: list[str] = []
-    for name, (default, allowed, words) in NUMBERS.items():
+    for name, (default, allowed, allowed_words) in NUMBERS.items():
         raw = config.get(name)
         try:
             value = float(default if raw is None else raw)
@@ -154,7 +157,7 @@ def _numbers(config: Mapping[str, str]) -> tuple[dict[str, float], list[str]]:
             value = math.nan
         if not allowed(value):
             shown = str(raw) if len(str(raw)) <= 24 else str(raw)[:23] + "…"
-            refused.append(f"{_setting(name)} must be {words} (it is {shown!r})")
+            refused.append(f"{_setting(name)} must be {allowed_words} (it is {shown!r})")
         values[name] = value
     return values, refused
 
@@ -398,11 +401,17 @@ class Service:
                 warn=warn,
             )
         except HalfCreated as exc:
+            self._made(exc.object_id, owner, inputs)  # in state too: it holds the object
             raise self._half_created(kind, exc, inputs) from exc
-        if owner:
-            with _MADE_LOCK:
-                _MADE[(self.spec.kind, object_id)] = (self.scoped(owner), inputs)
+        self._made(object_id, owner, inputs)
         return object_id, {**inputs, **outputs}
+
+    def _made(self, object_id: str, owner: str | None, inputs: dict[str, Any]) -> None:
+        if owner:
+            held = (self.scoped(owner), inputs)
+            with _MADE_LOCK:
+                made = _MADE.setdefault((self.spec.kind, object_id), [])
+                made[:] = [m for m in made if m[0] != held[0]] + [held]
 
     def scoped(self, owner: str) -> str:
         """The journal's key for ``owner`` on this provider's tenant."""
@@ -480,40 +489,42 @@ class Service:
         """Delete (or give back) the object; when another resource of this stack made it its own
         in this run, only what that one does not declare is given back, and ``warn`` says so."""
         scoped_owner = self.scoped(owner) if owner else None
-        successor = self._successor(object_id, scoped_owner)
-        if successor is not None:
-            name, inputs = successor
-            self.kind.released(object_id, strip(state), inputs)
-            gives_back = type(self.kind).released is not Kind.released
-            warn(
-                f"{self.spec.kind} {object_id} was taken over by `{name}` in this run (an entry renamed "
-                f"without `aliases`?), so this delete "
-                + (
-                    f"leaves what `{name}` declares as it set it. `{name}` recorded what it found, which "
-                    "this resource had set: listing the old name in its `aliases` keeps one resource and "
-                    "what the first apply found."
-                    if gives_back
-                    else f"sends nothing: the object is `{name}`'s now."
-                )
-            )
+        successors = self._successors(object_id, scoped_owner)
+        if not successors:
+            apply.delete(self.kind, object_id, strip(state), journal=self.journal(), owner=scoped_owner)
             return
-        apply.delete(self.kind, object_id, strip(state), journal=self.journal(), owner=scoped_owner)
+        declared: dict[str, Any] = {}
+        for _, inputs in successors:
+            declared.update({k: v for k, v in inputs.items() if v is not None})
+        with contextlib.suppress(NotFoundError):  # gone meanwhile: nothing left to give back
+            self.kind.released(object_id, strip(state), declared)
+        names = words([f"`{name}`" for name, _ in successors])
+        gives_back = type(self.kind).released is not Kind.released
+        warn(
+            f"{self.spec.kind} {object_id} was taken over by {names} in this run (an entry renamed "
+            "without `aliases`?), so this delete "
+            + (
+                f"leaves what {names} declare{'s' if len(successors) == 1 else ''} as set. What was "
+                "found before is what this resource had set: listing the old name in `aliases` keeps "
+                "one resource and what the first apply found."
+                if gives_back
+                else f"sends nothing: the object is {names}'s now."
+            )
+        )
 
-    def _successor(self, object_id: str, scoped_owner: str | None) -> tuple[str, dict[str, Any]] | None:
-        """The name and inputs of another resource of this stack whose create in this process
-        made ``object_id`` its own; forgets the record when it is this resource's."""
+    def _successors(self, object_id: str, scoped_owner: str | None) -> list[tuple[str, dict[str, Any]]]:
+        """The names and inputs of the other resources of this stack whose creates in this run
+        made ``object_id`` their own; forgets this resource's own record."""
         if scoped_owner is None:
-            return None
+            return []
         with _MADE_LOCK:
-            made = _MADE.get((self.spec.kind, object_id))
-            if made is None:
-                return None
-            if made[0] == scoped_owner:
-                del _MADE[(self.spec.kind, object_id)]
-                return None
-        other, inputs = made
-        (stack, name), (mine, _) = _stack_and_name(other), _stack_and_name(scoped_owner)
-        return (name, inputs) if stack == mine else None
+            made = _MADE.get((self.spec.kind, object_id), [])
+            others = [m for m in made if m[0] != scoped_owner]
+            if len(others) != len(made):
+                _MADE[(self.spec.kind, object_id)] = others
+        mine, _ = _stack_and_name(scoped_owner)
+        named = [(_stack_and_name(owner), inputs) for owner, inputs in others]
+        return [(name, inputs) for (stack, name), inputs in named if stack == mine]
 
 
 __all__ = [
