@@ -759,3 +759,25 @@ def test_tags_declared_on_the_vod_asset_and_its_details_are_refused(
         f"declares {field} of the same asset too (vodAsset: promo), so each up would undo the other's "
         f"{field}: declare them in one of the two entries"
     ]
+
+
+def test_a_half_done_create_of_the_new_name_still_holds_what_it_set(
+    service: Service, asset: str, client: VideoKitClient, emulator: RunningEmulator
+) -> None:
+    """Renamed without aliases, and the new name's create half done (its PATCH went through, its
+    chapters failed): the old name's delete in the same run leaves the new name's description."""
+    from pulumi_videokit.emulator import FaultRule
+    from pulumi_videokit.reconcile.errors import HalfCreated
+
+    old = resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:AssetDetails::promo")
+    renamed = resource_owner("file:///backend", "urn:pulumi:s::p::videokit:index:AssetDetails::promo-2")
+    inputs, _ = service.check({"assetId": asset, "description": "Featured"})
+    _, old_state = service.create(inputs, old)
+    emulator.ctx.faults.replace([FaultRule(kind="500", every=1, method="POST", path=r"/chapters$")])
+    with pytest.raises(HalfCreated):
+        service.create({"assetId": asset, "description": "Renamed", "chapters": TWO}, renamed)
+    emulator.ctx.faults.replace([])
+    assert tenant(client, asset)["description"] == "Renamed"  # the half-done create's PATCH landed
+    warnings: list[str] = []
+    service.delete(asset, old_state, old, warnings.append)
+    assert tenant(client, asset)["description"] == "Renamed" and len(warnings) == 1
