@@ -122,19 +122,27 @@ def test_asset_settings_moved_to_another_asset_follow_it(
     assert client.streaming.assets.get(second).settings == before[second]
 
 
+def _fresh_asset(client: VideoKitClient, name: str, day: int) -> str:
+    """A streaming asset (an event's) whose token and cap settings are not those the tests set."""
+    channel = client.live.channels.create({"name": name, **CH})
+    asset = client.live.events.create(
+        {"channelId": channel, "start": f"2031-06-{day:02d}T10:00:00Z", "end": f"2031-06-{day:02d}T10:30:00Z"}
+    )
+    before = client.streaming.assets.get(asset).settings
+    assert before is not None and before.token_required is not None and before.cap is not None
+    assert before.token_required.asset != "Enabled" and before.cap.asset != "Disabled"
+    return asset
+
+
 def test_asset_settings_renamed_without_aliases_keep_what_the_new_name_declares(
     engines: dict[str, MiniEngine], client: VideoKitClient
 ) -> None:
     """The engine creates the new name first, then deletes the old one: that delete gives back only
     what the new entry does not declare, never over what it just set."""
     engine = engines["staging"]
-    channel = client.live.channels.create({"name": "seq-renamed", **CH})
-    asset = client.live.events.create(
-        {"channelId": channel, "start": "2031-06-03T10:00:00Z", "end": "2031-06-03T10:30:00Z"}
-    )
+    asset = _fresh_asset(client, "seq-renamed", 3)
     before = client.streaming.assets.get(asset).settings
-    assert before is not None and before.token_required is not None and before.cap is not None
-    assert before.token_required.asset != "Enabled" and before.cap.asset != "Disabled"
+    assert before is not None and before.cap is not None
     engine.apply(
         {"promo": Decl("AssetSettings", {"assetId": asset, "tokenRequired": "Enabled", "cap": "Disabled"})}
     )
@@ -175,24 +183,26 @@ def _settings_owner(name: str) -> str:
     return resource_owner("file:///one", f"urn:pulumi:staging::p::videokit:index:AssetSettings::{name}")
 
 
+def _settings_held_by_a(
+    emulator: RunningEmulator, client: VideoKitClient, name: str, day: int
+) -> tuple[Service, str, dict[str, Any]]:
+    """Settings `a` applied in an earlier run (token and cap), and a new run begun."""
+    service = _settings_service(emulator)
+    asset = _fresh_asset(client, name, day)
+    new_run()
+    _, held = service.create(
+        {"assetId": asset, "tokenRequired": "Enabled", "cap": "Disabled"}, _settings_owner("a")
+    )
+    new_run()
+    return service, asset, held
+
+
 def test_settings_split_over_two_new_entries_keep_what_each_declares(
     emulator: RunningEmulator, client: VideoKitClient
 ) -> None:
     """The Python door lets two entries share an asset: one entry's settings moved to two new ones
     in one run are given back only where neither declares them."""
-    service = _settings_service(emulator)
-    channel = client.live.channels.create({"name": "seq-split", **CH})
-    asset = client.live.events.create(
-        {"channelId": channel, "start": "2031-06-04T10:00:00Z", "end": "2031-06-04T10:30:00Z"}
-    )
-    before = client.streaming.assets.get(asset).settings
-    assert before is not None and before.token_required is not None and before.cap is not None
-    assert before.token_required.asset != "Enabled" and before.cap.asset != "Disabled"
-    new_run()
-    _, old = service.create(
-        {"assetId": asset, "tokenRequired": "Enabled", "cap": "Disabled"}, _settings_owner("a")
-    )
-    new_run()
+    service, asset, old = _settings_held_by_a(emulator, client, "seq-split", 4)
     service.create({"assetId": asset, "tokenRequired": "Enabled"}, _settings_owner("b"))
     service.create({"assetId": asset, "cap": "Disabled"}, _settings_owner("c"))
     warnings: list[str] = []
@@ -208,16 +218,7 @@ def test_settings_taken_over_on_an_asset_gone_meanwhile_are_deleted(
 ) -> None:
     """An asset deleted between the new name's create and the old name's delete: nothing is left
     to give back, and the delete ends as any delete of a gone object does."""
-    service = _settings_service(emulator)
-    channel = client.live.channels.create({"name": "seq-gone", **CH})
-    asset = client.live.events.create(
-        {"channelId": channel, "start": "2031-06-05T10:00:00Z", "end": "2031-06-05T10:30:00Z"}
-    )
-    new_run()
-    _, old = service.create(
-        {"assetId": asset, "tokenRequired": "Enabled", "cap": "Disabled"}, _settings_owner("a")
-    )
-    new_run()
+    service, asset, old = _settings_held_by_a(emulator, client, "seq-gone", 5)
     service.create({"assetId": asset, "tokenRequired": "Enabled"}, _settings_owner("b"))
     client.live.events.delete(asset)
     with pytest.raises(NotFoundError):
