@@ -753,3 +753,37 @@ def test_a_timed_out_wait_through_the_dynamic_door_is_resumed_by_an_update(
         assert host.diff("VodAsset", detail.id, state, inputs).changes == pb.DiffResponse.DIFF_NONE
         host.delete("VodAsset", detail.id, state)
     assert tenant(emulator) == before
+
+
+@pytest.mark.parametrize("lost", ["once", "every-time"])
+def test_a_lost_finish_file_upload_answer_goes_on_from_the_finished_file(
+    program: Path, service: Service, emulator: RunningEmulator, client: VideoKitClient, lost: str
+) -> None:
+    """Finish File Upload went through but its answer was lost: the retry finds no upload (404),
+    or every retry's answer is lost too. The file says it is Completed, so the create goes on from
+    it: one file, one VOD asset, nothing cancelled."""
+    from pulumi_videokit.emulator import FaultRule
+
+    before = tenant(emulator)
+    inputs, problems = service.check(DECLARED)
+    assert problems == []
+    rule = FaultRule(kind="drop", every=1, method="POST", path="^/vod/v1/files/complete$")
+    emulator.ctx.faults.replace([rule])
+    transport = service.kind.client.transport
+    if lost == "once":
+        transport._sleep = lambda seconds: emulator.ctx.faults.replace([])  # the retry is answered
+    else:
+        transport._sleep = lambda seconds: None
+    emulator.ctx.requests.clear()
+    try:
+        asset_id, state = service.create(inputs, OWNER)
+    finally:
+        emulator.ctx.faults.replace([])
+    completes = [r for r in emulator.ctx.requests if r["path"] == "/vod/v1/files/complete"]
+    assert len(completes) >= 2 and completes[0]["status"] == 200  # it went through, then was retried
+    assert rule.seen >= 1 and completes[1]["status"] == 404  # the retry found no upload left
+    new_files = [f for f in tenant(emulator)["files"] if f not in before["files"]]
+    assert new_files == [state["fileId"]] and client.vod.files.get(state["fileId"]).status == "Completed"
+    assert not [r for r in emulator.ctx.requests if r["path"].endswith("/cancel")]
+    assert client.vod.assets.get(asset_id).status == "Available"
+    assert len(tenant(emulator)["vodAssets"]) == len(before["vodAssets"]) + 1

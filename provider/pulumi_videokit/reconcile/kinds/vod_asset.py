@@ -300,7 +300,7 @@ class VodAssetKind(Kind):
         created(FILE + file_id, {"fileId": file_id})
         try:
             parts = self._send(path, size, started, expected)
-            self.client.vod.files.complete_upload(file_id, parts)
+            self._complete(file_id, parts)
         except BaseException:
             self._discard(file_id)
             raise
@@ -422,6 +422,20 @@ class VodAssetKind(Kind):
                 log.info("part upload failed (%s); trying again", exc)
                 time.sleep(min(8.0, 0.5 * 2**attempt))
         raise AssertionError("unreachable")
+
+    def _complete(self, file_id: str, parts: list[Body]) -> None:
+        """Finish File Upload.  When its answer is lost, the retry finds no upload left (404) or
+        is lost too: the file itself says whether the first call finished it."""
+        try:
+            self.client.vod.files.complete_upload(file_id, parts)
+        except (NotFoundError, APIConnectionError, RetryBudgetExceededError, ServerError) as exc:
+            try:
+                finished = self.client.vod.files.get(file_id).status == "Completed"
+            except VideoKitError:
+                raise exc from None
+            if not finished:
+                raise
+            log.info("the answer to Finish File Upload was lost; file %s is Completed", file_id)
 
     def _discard(self, file_id: str) -> None:
         """Cancel an unfinished upload and delete its file; delete a finished one."""
